@@ -1,0 +1,70 @@
+// The one place that reads process.env: every setting hrhooks understands,
+// parsed and defaulted by a zod schema. Nothing else may touch process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, 'a duration like 250ms, 15s, 5m or 1h')
+  .transform((value) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(value)!;
+    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+    return Number(amount) * factor;
+  });
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.string().optional(),
+  TEMPORAL_TASK_QUEUE: z.string().default('hrhooks'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+  HRHOOKS_DATA_DIR: z.string().default('./data'),
+  HRHOOKS_ADMIN_KEY: z.string().min(16).optional(),
+  HRHOOKS_PRODUCER_KEY: z.string().min(16).optional(),
+  HRHOOKS_SECRET_KEY: z.string().optional(),
+  HRHOOKS_EGRESS_ALLOW: z.string().default(''),
+  HRHOOKS_ATTEMPT_TIMEOUT: durationMs.default(15_000),
+  HRHOOKS_CONNECT_TIMEOUT: durationMs.default(5_000),
+  HRHOOKS_ROTATION_GRACE: durationMs.default(24 * 3_600_000),
+  HRHOOKS_MAX_BODY: z.coerce.number().int().positive().default(1024 * 1024),
+  HRHOOKS_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
+  HRHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
+  HRHOOKS_DB_POOL: z.coerce.number().int().positive().default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  temporalUiUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const values = parsed.data;
+  return {
+    ...values,
+    dataDir: path.resolve(values.HRHOOKS_DATA_DIR),
+    temporalUiUrl: values.TEMPORAL_UI_URL ?? `http://localhost:${values.TEMPORAL_UI_PORT}`,
+  };
+}
+
+/** Read-only view of the raw environment for child processes we spawn. */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

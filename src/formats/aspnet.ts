@@ -1,0 +1,71 @@
+// The "aspnet" format (SPEC §4.2, seed 002): a WebHookWorkItem body signed with MS-Signature.
+// Pure rendering: no I/O. Data that is not a plain object (e.g. a deleted pay run's id) is sent as
+// { "Action": …, "Id": <data> }; object data is spread after Action, its own "Action" key is ignored.
+import type { EventType } from '../events/eventTypes';
+import type { HrEvent } from '../events/schema';
+import { DEFAULT_LADDERS } from '../ladder';
+import { msSignature } from '../signing/signature';
+import { withExtraHeaders, newestSecret, type Format, type RenderInput, type SubscriptionView } from './format';
+import { aspnetWorkItemId } from './identity';
+
+export const ASPNET_ACTIONS: Readonly<Record<EventType, string>> = {
+  'employee.created': 'EmployeeCreated',
+  'employee.updated': 'EmployeeUpdated',
+  'employee.terminated': 'EmployeeTerminated',
+  'payrun.initialised': 'PayRunInitialised',
+  'payrun.finalised': 'PayRunFinalised',
+  'payrun.deleted': 'PayRunDeleted',
+  'leave.created': 'LeaveRequestCreated',
+  'leave.updated': 'LeaveRequestUpdated',
+  'leave.approved': 'LeaveRequestApproved',
+  'leave.declined': 'LeaveRequestDeclined',
+  'leave.cancelled': 'LeaveRequestCancelled',
+  'leave.deleted': 'LeaveRequestDeleted',
+  'bank_account.updated': 'BankAccountUpdated',
+  'bank_account.deleted': 'BankAccountDeleted',
+  'recurring_deduction.updated': 'EmployeeRecurringDeductionUpdated',
+  'recurring_deduction.deleted': 'EmployeeRecurringDeductionDeleted',
+  'timesheet.clock_in': 'ClockIn',
+  'timesheet.clock_out': 'ClockOut',
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function notificationOf(event: HrEvent): Record<string, unknown> {
+  const action = ASPNET_ACTIONS[event.type];
+  if (!isPlainObject(event.data)) return { Action: action, Id: event.data };
+  const notification: Record<string, unknown> = { Action: action };
+  for (const [key, value] of Object.entries(event.data)) {
+    if (key === 'Action' || key === '__proto__') continue;
+    notification[key] = value;
+  }
+  return notification;
+}
+
+export function aspnetBody(workItemId: string, attempt: number, properties: Record<string, unknown>, notifications: unknown[]): Buffer {
+  const workItem = { Id: workItemId, Attempt: attempt, Properties: properties, Notifications: notifications };
+  return Buffer.from(JSON.stringify(workItem, null, 2).replace(/\n/g, '\r\n'), 'utf8');
+}
+
+function sends(_event: HrEvent, _sub: Pick<SubscriptionView, 'mode' | 'events'>): boolean {
+  return true;
+}
+
+function render({ event, deliveryId, attempt, subscription }: RenderInput) {
+  const body = aspnetBody(aspnetWorkItemId(deliveryId), attempt, subscription.properties ?? {}, [notificationOf(event)]);
+  const own = {
+    'ms-signature': msSignature(newestSecret(subscription), body),
+    'content-type': 'application/json',
+  };
+  return { headers: withExtraHeaders(own, subscription.headers), body };
+}
+
+export const aspnet: Format = {
+  name: 'aspnet',
+  defaultLadder: DEFAULT_LADDERS.aspnet,
+  sends,
+  render,
+  secretHeaders: ['authorization'],
+};

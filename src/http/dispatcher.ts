@@ -1,0 +1,240 @@
+// The single door for outbound webhook HTTP: one POST per attempt, SSRF-guarded at connect time, bounded reads.
+// Never follows redirects, never buffers more than maxResponseBytes, never throws for transport failures.
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction, Socket } from 'node:net';
+import { Agent, buildConnector } from 'undici';
+import { checkUrl, isForbiddenAddress, type Cidr } from './ssrfGuard';
+
+export type ErrorKind =
+  | 'ssrf' | 'invalid_url' | 'dns' | 'refused' | 'reset' | 'timeout' | 'connect_timeout' | 'tls' | 'other';
+
+export interface AttemptResult {
+  statusCode: number | null;
+  responseHeaders: Record<string, string> | null;
+  /** First maxResponseBytes of the body as UTF-8 (lossy). */
+  responseBody: string | null;
+  responseTruncated: boolean;
+  durationMs: number;
+  error: { kind: ErrorKind; message: string } | null;
+}
+
+export interface PostRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  allow: Cidr[];
+  /** Default 64 KiB. */
+  maxResponseBytes?: number;
+}
+
+export interface Classification {
+  outcome: 'success' | 'retry' | 'gone';
+  retryAfterMs: number | null;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const CONNECTIONS_PER_ORIGIN = 32;
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+class SsrfRefusal extends Error {
+  override readonly name = 'SsrfRefusal';
+  readonly code = 'ERR_HRHOOKS_SSRF';
+}
+
+class AttemptTimeout extends Error {
+  override readonly name = 'AttemptTimeout';
+  readonly code = 'ERR_HRHOOKS_ATTEMPT_TIMEOUT';
+}
+
+/** DNS resolution that only ever hands net.connect addresses the guard accepts. */
+function guardedLookup(allow: Cidr[]): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      const refused = addresses.map((a) => isForbiddenAddress(a.address, allow)).filter((d) => d.forbidden);
+      const permitted = addresses.filter((a) => !isForbiddenAddress(a.address, allow).forbidden);
+      if (permitted.length === 0) {
+        const why = refused.map((d) => d.reason).join('; ') || 'no addresses';
+        return callback(new SsrfRefusal(`refused to connect to ${hostname}: ${why}`), '');
+      }
+      if (options.all) return callback(null, permitted);
+      callback(null, permitted[0]!.address, permitted[0]!.family);
+    });
+  };
+}
+
+/**
+ * undici connector: names are resolved through the guard before any packet is sent, and every
+ * connected socket's peer address is checked again (covers IP literals and anything lookup missed).
+ */
+export function guardedConnector(allow: Cidr[], connectTimeoutMs: number): buildConnector.connector {
+  const dial = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(allow) });
+  return (options, callback) => {
+    dial(options, (err, socket) => {
+      if (err !== null) return callback(err, null);
+      const peer = (socket as Socket).remoteAddress;
+      const decision = peer === undefined
+        ? { forbidden: true, reason: 'peer address unknown' }
+        : isForbiddenAddress(peer, allow);
+      if (decision.forbidden) {
+        socket.destroy();
+        return callback(new SsrfRefusal(`connected peer refused: ${decision.reason ?? peer}`), null);
+      }
+      callback(null, socket);
+    });
+  };
+}
+
+const agents = new Map<string, Agent>();
+
+function agentFor(allow: Cidr[], connectTimeoutMs: number): Agent {
+  const key = `${allow.map((c) => c.text).join(',')}|${connectTimeoutMs}`;
+  let agent = agents.get(key);
+  if (agent === undefined) {
+    agent = new Agent({
+      connect: guardedConnector(allow, connectTimeoutMs),
+      connections: CONNECTIONS_PER_ORIGIN,
+      pipelining: 1,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 60_000,
+    });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+export async function closeDispatcher(): Promise<void> {
+  const open = [...agents.values()];
+  agents.clear();
+  await Promise.all(open.map((agent) => agent.close()));
+}
+
+export async function postOnce(req: PostRequest): Promise<AttemptResult> {
+  const started = performance.now();
+  const result: AttemptResult = {
+    statusCode: null,
+    responseHeaders: null,
+    responseBody: null,
+    responseTruncated: false,
+    durationMs: 0,
+    error: null,
+  };
+  const finish = (): AttemptResult => ({ ...result, durationMs: Math.round(performance.now() - started) });
+
+  const checked = checkUrl(req.url, req.allow);
+  if (!checked.ok) {
+    result.error = { kind: checked.kind, message: checked.reason };
+    return finish();
+  }
+  const url = checked.url;
+  const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new AttemptTimeout(`no complete response within ${req.timeoutMs} ms`)),
+    req.timeoutMs,
+  );
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  try {
+    const res = await agentFor(req.allow, req.connectTimeoutMs).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: controller.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    result.statusCode = res.statusCode;
+    result.responseHeaders = flattenHeaders(res.headers);
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      const room = max - keptBytes;
+      if (chunk.length > room) {
+        kept.push(chunk.subarray(0, room));
+        keptBytes = max;
+        result.responseTruncated = true;
+        break;
+      }
+      kept.push(chunk);
+      keptBytes += chunk.length;
+    }
+  } catch (err) {
+    result.error = controller.signal.aborted
+      ? { kind: 'timeout', message: `no complete response within ${req.timeoutMs} ms` }
+      : { kind: errorKind(err), message: errorMessage(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+  if (result.statusCode !== null) result.responseBody = Buffer.concat(kept).toString('utf8');
+  return finish();
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+const KIND_BY_CODE: Record<string, ErrorKind> = {
+  ERR_HRHOOKS_SSRF: 'ssrf',
+  ERR_HRHOOKS_ATTEMPT_TIMEOUT: 'timeout',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  EAI_NODATA: 'dns',
+  ENODATA: 'dns',
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
+  ETIMEDOUT: 'connect_timeout',
+  EPROTO: 'tls',
+};
+
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+
+/** Walks the cause chain (undici wraps socket errors); the deepest recognised code wins. */
+function errorKind(err: unknown): ErrorKind {
+  let found: ErrorKind = 'other';
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    found = KIND_BY_CODE[code] ?? (TLS_CODE.test(code) ? 'tls' : found);
+  }
+  return found;
+}
+
+function errorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
+  return `${err.message}${cause}`;
+}
+
+function retryAfterMs(value: string | undefined, now: number): number | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  const isDate = /[a-z]/i.test(trimmed);
+  if (!isDate && !/^\d+$/.test(trimmed)) return null;
+  const ms = isDate ? Date.parse(trimmed) - now : Number(trimmed) * 1000;
+  if (Number.isNaN(ms)) return null;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+export function classify(r: AttemptResult, now: number): Classification {
+  const status = r.statusCode;
+  if (status !== null && status >= 200 && status < 300) return { outcome: 'success', retryAfterMs: null };
+  if (status === 410) return { outcome: 'gone', retryAfterMs: null };
+  if (status === 429 || status === 503) {
+    return { outcome: 'retry', retryAfterMs: retryAfterMs(r.responseHeaders?.['retry-after'], now) };
+  }
+  return { outcome: 'retry', retryAfterMs: null };
+}

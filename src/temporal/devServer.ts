@@ -1,0 +1,86 @@
+// Runs `temporal server start-dev` as a child process (SQLite file, Web UI,
+// hrhooks search attributes registered) and waits until its frontend answers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { devServerSearchAttributeFlags } from './searchAttributes';
+import { temporalCliPath } from './binaries';
+
+export interface DevServerOptions {
+  port: number;
+  uiPort?: number;
+  headless?: boolean;
+  dbFile?: string;
+  ip?: string;
+  logFile?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function portIsOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function waitForPort(host: string, port: number, timeoutMs: number, exited?: () => string | null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const exit = exited?.();
+    if (exit) throw new Error(exit);
+    if (await portIsOpen(host, port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'error'];
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort ?? options.port + 1000), '--ui-disable-news-fetch');
+  if (options.dbFile) {
+    fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  args.push(...devServerSearchAttributeFlags());
+  if (await portIsOpen(ip, options.port)) {
+    throw new Error(`port ${options.port} is already in use: cannot start the Temporal dev server there (set TEMPORAL_PORT)`);
+  }
+  const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });
+  let exitNote: string | null = null;
+  child.once('exit', (code, signal) => {
+    exitNote = `temporal dev server exited early (code ${code}, signal ${signal})`;
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitForPort(ip, options.port, options.readyTimeoutMs ?? 60_000, () => exitNote);
+  } catch (err) {
+    await stop('SIGKILL');
+    throw err;
+  }
+  const uiUrl = options.headless ? null : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort ?? options.port + 1000}`;
+  return { address: `${ip}:${options.port}`, uiUrl, process: child, stop };
+}

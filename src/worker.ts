@@ -1,0 +1,51 @@
+// The hrhooks worker: runs `delivery` workflows and the send activity on task
+// queue `hrhooks`, from a workflow bundle built once per process.
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import type { SecretBox } from './crypto/secretBox';
+import type { Cidr } from './http/ssrfGuard';
+import type { Logger } from './log';
+import { TASK_QUEUE } from '../workflows/definitions';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
+
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
+};
+
+export interface WorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue?: string;
+  pool: Pool;
+  box: SecretBox;
+  allow: Cidr[];
+  attemptTimeoutMs: number;
+  connectTimeoutMs: number;
+  log: Logger;
+  concurrency?: number;
+}
+
+export async function createDeliveryWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const concurrency = options.concurrency ?? 200;
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(options),
+    maxConcurrentActivityTaskExecutions: concurrency,
+    maxConcurrentWorkflowTaskExecutions: Math.min(concurrency, 100),
+    maxCachedWorkflows: 2_000,
+    shutdownGraceTime: '10 seconds',
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,82 @@
+// Temporal for tests: the shared dev server the test runner starts
+// (TEMPORAL_TEST_ADDRESS) or a private one, a time-skipping environment, and a
+// worker wired to a test database. A missing binary fails loudly, never skips.
+import crypto from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createSecretBox, type SecretBox } from '../../src/crypto/secretBox';
+import { parseAllowlist } from '../../src/http/ssrfGuard';
+import { createLogger } from '../../src/log';
+import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { createDeliveryWorker } from '../../src/worker';
+import { freePort } from './ports';
+
+export const TEST_SECRET_KEY = 'test-secret-key-for-hrhooks-tests';
+export const testBox: SecretBox = createSecretBox(TEST_SECRET_KEY);
+
+let privateServer: Promise<DevServer> | null = null;
+
+export async function sharedTemporalAddress(): Promise<string> {
+  if (process.env.TEMPORAL_TEST_ADDRESS) return process.env.TEMPORAL_TEST_ADDRESS;
+  privateServer ??= (async () => {
+    const server = await startDevServer({ port: await freePort(), headless: true });
+    process.once('exit', () => server.process.kill('SIGKILL'));
+    return server;
+  })();
+  return (await privateServer).address;
+}
+
+export async function testClient(address?: string): Promise<Client> {
+  const connection = await Connection.connect({ address: address ?? (await sharedTemporalAddress()) });
+  return new Client({ connection, namespace: 'default' });
+}
+
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${crypto.randomBytes(5).toString('hex')}`;
+}
+
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** Runs a delivery worker against a test database until stop() is called. */
+export async function runTestWorker(opts: {
+  address?: string;
+  pool: Pool;
+  taskQueue?: string;
+  attemptTimeoutMs?: number;
+}): Promise<RunningWorker> {
+  const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
+  const { worker, connection } = await createDeliveryWorker({
+    address: opts.address ?? (await sharedTemporalAddress()),
+    namespace: 'default',
+    taskQueue,
+    pool: opts.pool,
+    box: testBox,
+    allow: parseAllowlist('127.0.0.1/32'),
+    attemptTimeoutMs: opts.attemptTimeoutMs ?? 5_000,
+    connectTimeoutMs: 2_000,
+    log: createLogger('silent'),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
