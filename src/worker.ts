@@ -21,7 +21,9 @@ const quietBundlerLogger = {
 };
 
 export interface WorkerOptions {
-  address: string;
+  address?: string;
+  /** An existing connection (e.g. a test environment's); the caller closes it. */
+  connection?: NativeConnection;
   namespace: string;
   taskQueue?: string;
   pool: Pool;
@@ -33,8 +35,8 @@ export interface WorkerOptions {
   concurrency?: number;
 }
 
-export async function createDeliveryWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
+export async function createDeliveryWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; ownsConnection: boolean }> {
+  const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
   const concurrency = options.concurrency ?? 200;
   const worker = await Worker.create({
     connection,
@@ -47,5 +49,5 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     maxCachedWorkflows: 2_000,
     shutdownGraceTime: '10 seconds',
   });
-  return { worker, connection };
+  return { worker, connection, ownsConnection: !options.connection };
 }

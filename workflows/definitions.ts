@@ -49,6 +49,11 @@ export interface DeliveryInput {
   subscriptionId: string;
   eventType: string;
   ladderMs: number[];
+  /**
+   * Keep the Hrhooks* search attributes up to date (default true). Only the
+   * time-skipping test server, which cannot register custom attributes, turns it off.
+   */
+  searchAttributes?: boolean;
   /** History length past which the workflow continues as new (tests lower it). */
   historyLimit?: number;
   /** Set when continuing as new. */

@@ -81,6 +81,7 @@ export async function delivery(input: DeliveryInput): Promise<DeliveryState> {
   const publish = (status: DeliveryStatus, nextAttemptAt: string | null) => {
     state.status = status;
     state.nextAttemptAt = nextAttemptAt;
+    if (input.searchAttributes === false) return;
     upsertSearchAttributes([
       { key: statusKey, value: status },
       { key: attemptsKey, value: state.attemptCount },
@@ -96,6 +97,7 @@ export async function delivery(input: DeliveryInput): Promise<DeliveryState> {
   const attempt = async (action?: OperatorAction): Promise<SendAttemptResult> => {
     state.attemptCount += 1;
     publish('delivering', null);
+    const at = new Date().toISOString();
     const result = await sendAttempt({
       deliveryId: state.deliveryId,
       attempt: state.attemptCount,
@@ -104,7 +106,7 @@ export async function delivery(input: DeliveryInput): Promise<DeliveryState> {
     });
     state.attempts = [
       ...state.attempts,
-      { number: state.attemptCount, at: result.at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, outcome: result.outcome },
+      { number: state.attemptCount, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, outcome: result.outcome },
     ].slice(-RECENT_ATTEMPTS);
     state.lastError = result.outcome === 'success' ? null : result.error ?? (result.statusCode ? `HTTP ${result.statusCode}` : null);
     return result;

@@ -2,13 +2,15 @@
 // Pure validation: no I/O, never recurses over input itself (zod walks it, bounded by the schemas).
 import { z } from 'zod';
 import { eventTypeSchema, isLeaveEventType } from './eventTypes';
-import { epochDay } from './halfDays';
+import { dateOfEpochDay, epochDay } from './halfDays';
 
 export const MAX_ABSENCE_DAYS = 366;
 export const MAX_HALF_DAYS = 2 * MAX_ABSENCE_DAYS;
 
 const text = z.string().max(1000);
-const identifier = z.union([z.int(), z.string().min(1).max(100)]);
+const identifier = z.union([z.int(), z.string().min(1).max(100)], {
+  error: 'must be an integer or a string of 1 to 100 characters',
+});
 const calendarDate = z.iso.date({ message: 'must be a calendar date YYYY-MM-DD' });
 const half = z.enum(['AM', 'PM']);
 
@@ -38,6 +40,7 @@ export const absenceSchema = z
     creationDate: text.nullish(),
   })
   .superRefine((a, ctx) => {
+    if (!isCalendarDate(a.start.date) || !isCalendarDate(a.end.date)) return;
     const from = halfIndex(a.start.date, a.start.half === 'AM');
     const to = halfIndex(a.end.date, a.end.half === 'AM');
     if (to < from) {
@@ -57,6 +60,10 @@ export const absenceSchema = z
     }
     checkHalfDays(a.halfDays, from, to, ctx);
   });
+
+function isCalendarDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && dateOfEpochDay(epochDay(date)) === date;
+}
 
 function halfIndex(date: string, isAm: boolean): number {
   return epochDay(date) * 2 + (isAm ? 0 : 1);
@@ -79,6 +86,7 @@ function checkHalfDays(
   }
   const seen = new Set<number>();
   list.forEach((h, i) => {
+    if (!isCalendarDate(h.date)) return;
     const at = halfIndex(h.date, h.isAm);
     if (at < from || at > to) {
       ctx.addIssue({ code: 'custom', path: ['halfDays', i], message: 'half-day lies outside start..end' });

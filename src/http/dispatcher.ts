@@ -53,10 +53,10 @@ function guardedLookup(allow: Cidr[]): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { family: options.family, hints: options.hints, all: true }, (err, addresses) => {
       if (err) return callback(err, '');
-      const refused = addresses.map((a) => isForbiddenAddress(a.address, allow)).filter((d) => d.forbidden);
-      const permitted = addresses.filter((a) => !isForbiddenAddress(a.address, allow).forbidden);
+      const verdicts = addresses.map((a) => ({ ...a, ...isForbiddenAddress(a.address, allow) }));
+      const permitted = verdicts.filter((v) => !v.forbidden).map(({ address, family }) => ({ address, family }));
       if (permitted.length === 0) {
-        const why = refused.map((d) => d.reason).join('; ') || 'no addresses';
+        const why = verdicts.map((v) => v.reason).join('; ') || 'no addresses';
         return callback(new SsrfRefusal(`refused to connect to ${hostname}: ${why}`), '');
       }
       if (options.all) return callback(null, permitted);
@@ -73,7 +73,7 @@ export function guardedConnector(allow: Cidr[], connectTimeoutMs: number): build
   const dial = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(allow) });
   return (options, callback) => {
     dial(options, (err, socket) => {
-      if (err !== null) return callback(err, null);
+      if (err) return callback(err, null);
       const peer = (socket as Socket).remoteAddress;
       const decision = peer === undefined
         ? { forbidden: true, reason: 'peer address unknown' }

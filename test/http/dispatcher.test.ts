@@ -134,6 +134,11 @@ describe('postOnce against a real receiver', () => {
     assert.equal(r.error?.kind, 'refused', r.error?.message);
   });
 
+  it('TLS handshake failure (https to a plain HTTP port): kind tls', async () => {
+    const r = await post(`https://127.0.0.1:${rx.port}/`);
+    assert.equal(r.error?.kind, 'tls', r.error?.message);
+  });
+
   it('50 MB body: keeps 64 KiB, truncated, fast, flat memory', async () => {
     rx.respondWith({ status: 200, bodySize: 50 * 1024 * 1024 });
     global.gc?.();

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createSecretBox, type SecretBox } from '../../src/crypto/secretBox';
 import { parseAllowlist } from '../../src/http/ssrfGuard';
@@ -53,13 +53,15 @@ export interface RunningWorker {
 /** Runs a delivery worker against a test database until stop() is called. */
 export async function runTestWorker(opts: {
   address?: string;
+  connection?: NativeConnection;
   pool: Pool;
   taskQueue?: string;
   attemptTimeoutMs?: number;
 }): Promise<RunningWorker> {
   const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
-  const { worker, connection } = await createDeliveryWorker({
-    address: opts.address ?? (await sharedTemporalAddress()),
+  const { worker, connection, ownsConnection } = await createDeliveryWorker({
+    connection: opts.connection,
+    address: opts.connection ? undefined : opts.address ?? (await sharedTemporalAddress()),
     namespace: 'default',
     taskQueue,
     pool: opts.pool,
@@ -76,7 +78,7 @@ export async function runTestWorker(opts: {
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
-      await connection.close();
+      if (ownsConnection) await connection.close();
     },
   };
 }

@@ -1,0 +1,209 @@
+// Queries over the deliveries mirror: search with keyset pagination, detail with attempts,
+// dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
+import type { Pool } from 'pg';
+import type { FormatName } from '../formats/format';
+import { DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../workflows/definitions';
+
+export interface DeliveryStartRow {
+  id: string;
+  eventId: string;
+  subscriptionId: string;
+  eventType: string;
+  format: FormatName;
+  retrySchedule: string[] | null;
+  status: DeliveryStatus;
+  workflowStarted: boolean;
+}
+
+export interface DeliverySummary {
+  id: string;
+  eventId: string;
+  subscriptionId: string;
+  subscriptionName: string | null;
+  eventType: string;
+  format: FormatName;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  subject: { id: string | null; name: string | null };
+  workflowStarted: boolean;
+  actions: OperatorAction[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttemptView {
+  number: number;
+  startedAt: string;
+  durationMs: number;
+  url: string;
+  request: { headers: Record<string, string>; body: string };
+  response: { status: number | null; headers: Record<string, string> | null; body: string | null; truncated: boolean };
+  error: { kind: string; message: string | null } | null;
+  outcome: string;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  subscriptionId?: string;
+  eventType?: string;
+  since?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export class CursorError extends Error {
+  override readonly name = 'CursorError';
+}
+
+const OPEN_STATUSES: DeliveryStatus[] = ['pending', 'delivering', 'retrying', 'failed'];
+const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
+
+const START_COLUMNS = `d.id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started
+  FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id`;
+
+function toStartRow(r: Record<string, any>): DeliveryStartRow {
+  return {
+    id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, eventType: r.event_type, format: r.format,
+    retrySchedule: r.retry_schedule, status: r.status, workflowStarted: r.workflow_started,
+  };
+}
+
+function toSummary(r: Record<string, any>): DeliverySummary {
+  return {
+    id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, subscriptionName: r.subscription_name ?? null,
+    eventType: r.event_type, format: r.format, status: r.status, attempts: r.attempts,
+    lastStatusCode: r.last_status_code, lastError: r.last_error, nextAttemptAt: iso(r.next_attempt_at),
+    subject: { id: r.subject_id, name: r.subject_name }, workflowStarted: r.workflow_started, actions: r.actions ?? [],
+    createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
+  };
+}
+
+export async function deliveriesOfEvent(pool: Pool, eventId: string): Promise<DeliveryStartRow[]> {
+  const { rows } = await pool.query(`SELECT ${START_COLUMNS} WHERE d.event_id = $1 ORDER BY d.id`, [eventId]);
+  return rows.map(toStartRow);
+}
+
+export async function startRow(pool: Pool, id: string): Promise<DeliveryStartRow | null> {
+  const { rows } = await pool.query(`SELECT ${START_COLUMNS} WHERE d.id = $1`, [id]);
+  return rows[0] ? toStartRow(rows[0]) : null;
+}
+
+export async function unstartedDeliveries(pool: Pool, olderThanMs: number, limit = 200): Promise<DeliveryStartRow[]> {
+  const { rows } = await pool.query(
+    `SELECT ${START_COLUMNS} WHERE NOT d.workflow_started AND d.created_at < now() - ($1::int * interval '1 millisecond')
+      ORDER BY d.created_at LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map(toStartRow);
+}
+
+export async function markStarted(pool: Pool, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query('UPDATE deliveries SET workflow_started = true WHERE id = ANY($1::text[]) AND NOT workflow_started', [ids]);
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && !Number.isNaN(Date.parse(value[0]))) {
+      return value as [string, string];
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new CursorError('cursor is not one this API returned');
+}
+
+export async function listDeliveries(pool: Pool, filter: DeliveryFilter): Promise<{ items: DeliverySummary[]; nextCursor: string | null }> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    values.push(value);
+    where.push(sql(`$${values.length}`));
+  };
+  if (filter.status) add((n) => `d.status = ${n}`, filter.status);
+  if (filter.subscriptionId) add((n) => `d.subscription_id = ${n}`, filter.subscriptionId);
+  if (filter.eventType) add((n) => `d.event_type = ${n}`, filter.eventType);
+  if (filter.since) add((n) => `d.created_at >= ${n}::timestamptz`, filter.since);
+  if (filter.q) add((n) => `(d.subject_name ILIKE '%' || ${n} || '%' OR d.subject_id = ${n} OR d.id = ${n} OR d.event_id = ${n})`, filter.q);
+  if (filter.cursor) {
+    const [createdAt, id] = decodeCursor(filter.cursor);
+    values.push(createdAt, id);
+    where.push(`(d.created_at, d.id) < ($${values.length - 1}::timestamptz, $${values.length})`);
+  }
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  values.push(limit + 1);
+  const { rows } = await pool.query(
+    `SELECT d.*, d.created_at::text AS cursor_at, s.name AS subscription_name
+       FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY d.created_at DESC, d.id DESC LIMIT $${values.length}`,
+    values,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toSummary),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
+  };
+}
+
+export async function getDelivery(pool: Pool, id: string): Promise<{ delivery: DeliverySummary; attempts: AttemptView[] } | null> {
+  const { rows } = await pool.query(
+    `SELECT d.*, s.name AS subscription_name FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id = $1`,
+    [id],
+  );
+  if (!rows[0]) return null;
+  const attempts = await pool.query('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY number', [id]);
+  return {
+    delivery: toSummary(rows[0]),
+    attempts: attempts.rows.map((a) => ({
+      number: a.number,
+      startedAt: iso(a.started_at)!,
+      durationMs: a.duration_ms,
+      url: a.url,
+      request: { headers: a.request_headers, body: a.request_body },
+      response: { status: a.status_code, headers: a.response_headers, body: a.response_body, truncated: a.response_truncated },
+      error: a.error_kind ? { kind: a.error_kind, message: a.error_message } : null,
+      outcome: a.outcome,
+    })),
+  };
+}
+
+export async function dashboard(pool: Pool, todoLimit = 100): Promise<{ counts: Record<DeliveryStatus, number>; todo: DeliverySummary[] }> {
+  const counted = await pool.query('SELECT status, count(*)::int AS n FROM deliveries GROUP BY status');
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
+  for (const r of counted.rows) counts[r.status as DeliveryStatus] = r.n;
+  const todo = await pool.query(
+    `SELECT d.*, s.name AS subscription_name FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+      WHERE d.status = 'failed' ORDER BY d.updated_at DESC, d.id DESC LIMIT $1`,
+    [todoLimit],
+  );
+  return { counts, todo: todo.rows.map(toSummary) };
+}
+
+export async function openDeliveryIds(pool: Pool, subscriptionId: string): Promise<string[]> {
+  const { rows } = await pool.query(
+    'SELECT id FROM deliveries WHERE subscription_id = $1 AND status = ANY($2::text[]) AND workflow_started',
+    [subscriptionId, OPEN_STATUSES],
+  );
+  return rows.map((r) => r.id as string);
+}
+
+export async function failedDeliveryIds(pool: Pool, filter: { subscriptionId?: string; since?: string }): Promise<string[]> {
+  const { rows } = await pool.query(
+    `SELECT id FROM deliveries WHERE status = 'failed'
+        AND ($1::text IS NULL OR subscription_id = $1) AND ($2::timestamptz IS NULL OR created_at >= $2::timestamptz)
+      ORDER BY created_at, id LIMIT 10000`,
+    [filter.subscriptionId ?? null, filter.since ?? null],
+  );
+  return rows.map((r) => r.id as string);
+}

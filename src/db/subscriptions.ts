@@ -1,0 +1,217 @@
+// Subscriptions repository: CRUD, soft delete, secret rotation, the enabled list used for matching.
+// Secrets and authorization values are sealed at rest and never leave this module in a public view.
+import type { Pool } from 'pg';
+import { randomToken, type SecretBox } from '../crypto/secretBox';
+import type { EventType } from '../events/eventTypes';
+import type { FormatName } from '../formats/format';
+import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
+import { rotateSecrets, sealAuthorization, sealSecrets, type StoredSecret } from '../subscriptions/secretStore';
+
+export interface SubscriptionFields {
+  name: string;
+  url: string;
+  format: FormatName;
+  events: EventType[] | '*';
+  mode?: 'all' | 'approved' | null;
+  authorization?: string | null;
+  secret?: string | null;
+  retrySchedule?: string[] | null;
+  headers?: Record<string, string>;
+  properties?: Record<string, unknown>;
+  enabled?: boolean;
+}
+
+export type SubscriptionPatch = Partial<Omit<SubscriptionFields, 'format' | 'secret'>>;
+
+export interface PublicSubscription {
+  id: string;
+  name: string;
+  url: string;
+  format: FormatName;
+  events: EventType[] | '*';
+  mode: 'all' | 'approved' | null;
+  retrySchedule: string[] | null;
+  headers: Record<string, string>;
+  properties: Record<string, unknown>;
+  enabled: boolean;
+  disabledReason: string | null;
+  hasAuthorization: boolean;
+  secretCount: number;
+  secretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a create or rotate returns: the only time a secret or authorization value is shown. */
+export interface RevealedSubscription {
+  subscription: PublicSubscription;
+  secret: string | null;
+  authorization: string | null;
+}
+
+export interface MatchableSubscription {
+  id: string;
+  format: FormatName;
+  events: EventType[] | '*';
+  mode: 'all' | 'approved' | null;
+  retrySchedule: string[] | null;
+}
+
+type Row = Record<string, any>;
+
+const SENSITIVE_HEADER = /authorization|signature|secret|token|api[-_]?key|password|cookie/i;
+
+function redactStaticHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) ? '[redacted]' : v]));
+}
+
+function liveSecrets(box: SecretBox, sealed: string | null, now: Date): StoredSecret[] {
+  if (!sealed) return [];
+  const all = JSON.parse(box.open(sealed)) as StoredSecret[];
+  return all.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime());
+}
+
+function toPublic(box: SecretBox, row: Row): PublicSubscription {
+  const secrets = liveSecrets(box, row.secrets_enc, new Date());
+  const expiring = secrets.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    format: row.format,
+    events: row.events,
+    mode: row.mode,
+    retrySchedule: row.retry_schedule,
+    headers: redactStaticHeaders(row.headers ?? {}),
+    properties: row.properties ?? {},
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    hasAuthorization: row.authorization_enc !== null,
+    secretCount: secrets.length,
+    secretExpiresAt: expiring[0] ?? null,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export function generateSecretFor(format: FormatName): string | null {
+  if (format === 'standard') return generateStandardSecret();
+  if (format === 'aspnet') return generateAspnetSecret();
+  return null;
+}
+
+export async function createSubscription(pool: Pool, box: SecretBox, input: SubscriptionFields): Promise<RevealedSubscription> {
+  const id = randomToken('sub_', 12);
+  const secret = input.format === 'lucca' ? null : input.secret ?? generateSecretFor(input.format);
+  const authorization = input.authorization ?? null;
+  const { rows } = await pool.query(
+    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
+    [
+      id, input.name, input.url, input.format, JSON.stringify(input.events),
+      input.format === 'lucca' ? input.mode ?? 'all' : null,
+      sealAuthorization(box, authorization),
+      secret ? sealSecrets(box, [{ secret, expiresAt: null }]) : null,
+      input.retrySchedule ? JSON.stringify(input.retrySchedule) : null,
+      JSON.stringify(input.headers ?? {}), JSON.stringify(input.properties ?? {}), input.enabled ?? true,
+    ],
+  );
+  return { subscription: toPublic(box, rows[0]), secret, authorization };
+}
+
+export async function listSubscriptions(pool: Pool, box: SecretBox): Promise<PublicSubscription[]> {
+  const { rows } = await pool.query('SELECT * FROM subscriptions WHERE deleted_at IS NULL ORDER BY created_at, id');
+  return rows.map((r) => toPublic(box, r));
+}
+
+export async function getSubscription(pool: Pool, box: SecretBox, id: string): Promise<PublicSubscription | null> {
+  const { rows } = await pool.query('SELECT * FROM subscriptions WHERE id = $1 AND deleted_at IS NULL', [id]);
+  return rows[0] ? toPublic(box, rows[0]) : null;
+}
+
+const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
+  name: 'name',
+  url: 'url',
+  events: 'events',
+  mode: 'mode',
+  authorization: 'authorization_enc',
+  retrySchedule: 'retry_schedule',
+  headers: 'headers',
+  properties: 'properties',
+  enabled: 'enabled',
+};
+
+const JSON_FIELDS = new Set(['events', 'retrySchedule', 'headers', 'properties']);
+
+export async function updateSubscription(pool: Pool, box: SecretBox, id: string, patch: SubscriptionPatch): Promise<PublicSubscription | null> {
+  const sets: string[] = [];
+  const values: unknown[] = [id];
+  for (const [field, value] of Object.entries(patch) as [keyof SubscriptionPatch, unknown][]) {
+    if (value === undefined || !Object.hasOwn(PATCH_COLUMNS, field)) continue;
+    let stored: unknown = value;
+    if (field === 'authorization') stored = sealAuthorization(box, value as string | null);
+    else if (JSON_FIELDS.has(field)) stored = value === null ? null : JSON.stringify(value);
+    values.push(stored);
+    sets.push(`${PATCH_COLUMNS[field]} = $${values.length}`);
+  }
+  if (patch.enabled === true) sets.push('disabled_reason = NULL');
+  const { rows } = await pool.query(
+    `UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+    values,
+  );
+  return rows[0] ? toPublic(box, rows[0]) : null;
+}
+
+export async function softDeleteSubscription(pool: Pool, id: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE subscriptions SET deleted_at = now(), enabled = false, disabled_reason = 'deleted', updated_at = now()
+      WHERE id = $1 AND deleted_at IS NULL`,
+    [id],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Rotates the signing secret; the previous one keeps signing until the grace period ends. Null when unknown. */
+export async function rotateSubscriptionSecret(
+  pool: Pool, box: SecretBox, id: string, graceMs: number, fresh?: string,
+): Promise<RevealedSubscription | null> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query('SELECT * FROM subscriptions WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
+    const row = rows[0];
+    if (!row) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    const secret = fresh ?? generateSecretFor(row.format)!;
+    const sealed = rotateSecrets(box, row.secrets_enc, secret, new Date(), graceMs);
+    const updated = await client.query(
+      'UPDATE subscriptions SET secrets_enc = $2, updated_at = now() WHERE id = $1 RETURNING *',
+      [id, sealed],
+    );
+    await client.query('COMMIT');
+    return { subscription: toPublic(box, updated.rows[0]), secret, authorization: null };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function listActiveForMatching(pool: Pool): Promise<MatchableSubscription[]> {
+  const { rows } = await pool.query(
+    'SELECT id, format, events, mode, retry_schedule FROM subscriptions WHERE enabled AND deleted_at IS NULL ORDER BY id',
+  );
+  return rows.map((r) => ({ id: r.id, format: r.format, events: r.events, mode: r.mode, retrySchedule: r.retry_schedule }));
+}
+
+export async function getMatchable(pool: Pool, id: string): Promise<MatchableSubscription | null> {
+  const { rows } = await pool.query(
+    'SELECT id, format, events, mode, retry_schedule FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
+    [id],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, format: r.format, events: r.events, mode: r.mode, retrySchedule: r.retry_schedule } : null;
+}

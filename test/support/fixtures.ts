@@ -1,0 +1,103 @@
+// Rows for engine tests that run without the gateway: a subscription (secrets
+// sealed the way the gateway seals them), an event and its delivery, and the
+// start of its workflow on a given task queue.
+import crypto from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { HrEvent } from '../../src/events/schema';
+import type { FormatName } from '../../src/formats/format';
+import { deliveryIdFor } from '../../src/formats/identity';
+import { resolveLadder } from '../../src/ladder';
+import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
+import { DELIVERY_WORKFLOW, type DeliveryInput } from '../../workflows/definitions';
+import { eventTypeKey, subscriptionKey, statusKey } from '../../workflows/searchAttributes';
+import { testBox } from './temporal';
+
+export interface FixtureSubscription {
+  id: string;
+  format: FormatName;
+  url: string;
+  secret: string | null;
+  authorization: string | null;
+  retrySchedule: string[] | null;
+}
+
+export async function insertSubscription(
+  pool: Pool,
+  opts: { format: FormatName; url: string; secret?: string; authorization?: string; retrySchedule?: string[]; mode?: 'all' | 'approved' },
+): Promise<FixtureSubscription> {
+  const id = `sub_${crypto.randomBytes(6).toString('hex')}`;
+  const secret = opts.secret ?? (opts.format === 'lucca' ? null : opts.format === 'standard' ? `whsec_${crypto.randomBytes(24).toString('base64')}` : crypto.randomBytes(16).toString('hex'));
+  await pool.query(
+    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule)
+     VALUES ($1, $2, $3, $4, '"*"', $5, $6, $7, $8)`,
+    [
+      id, `fixture ${opts.format}`, opts.url, opts.format, opts.format === 'lucca' ? opts.mode ?? 'all' : null,
+      sealAuthorization(testBox, opts.authorization ?? null),
+      secret ? sealSecrets(testBox, [{ secret, expiresAt: null }]) : null,
+      opts.retrySchedule ? JSON.stringify(opts.retrySchedule) : null,
+    ],
+  );
+  return { id, format: opts.format, url: opts.url, secret, authorization: opts.authorization ?? null, retrySchedule: opts.retrySchedule ?? null };
+}
+
+export function sampleEvent(type: HrEvent['type'] = 'employee.updated', data: unknown = { id: 134, name: 'Luca Pacioli' }): HrEvent {
+  return { id: `evt_${crypto.randomBytes(6).toString('hex')}`, type, occurredAt: new Date().toISOString(), data } as HrEvent;
+}
+
+export function sampleAbsence(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 78287,
+    owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
+    leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
+    start: { date: '2018-04-23', half: 'AM' },
+    end: { date: '2018-04-24', half: 'PM' },
+    halfDays: null,
+    durationInHours: null,
+    isConfirmed: true,
+    confirmationDate: '2018-04-04T22:34:47.797',
+    isCancelled: false,
+    cancellationDate: null,
+    creationDate: '2018-04-01T09:00:00',
+    ...overrides,
+  };
+}
+
+/** Stores the event and its delivery row, then starts the delivery workflow; returns the delivery id. */
+export async function startFixtureDelivery(
+  pool: Pool,
+  client: Client,
+  taskQueue: string,
+  sub: FixtureSubscription,
+  event: HrEvent,
+  extra: Partial<DeliveryInput> = {},
+): Promise<string> {
+  const deliveryId = deliveryIdFor(sub.id, event.id);
+  await pool.query(
+    `INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'fixture') ON CONFLICT DO NOTHING`,
+    [event.id, event.type, event.occurredAt, JSON.stringify(event)],
+  );
+  await pool.query(
+    `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status) VALUES ($1, $2, $3, $4, $5, 'pending')`,
+    [deliveryId, event.id, sub.id, event.type, sub.format],
+  );
+  const input: DeliveryInput = {
+    deliveryId,
+    eventId: event.id,
+    subscriptionId: sub.id,
+    eventType: event.type,
+    ladderMs: resolveLadder(sub.format, sub.retrySchedule),
+    ...extra,
+  };
+  await client.workflow.start(DELIVERY_WORKFLOW, {
+    workflowId: deliveryId,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: input.searchAttributes === false ? [] : [
+      { key: statusKey, value: 'pending' },
+      { key: subscriptionKey, value: sub.id },
+      { key: eventTypeKey, value: event.type },
+    ],
+  });
+  return deliveryId;
+}
