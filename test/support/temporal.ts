@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createSecretBox, type SecretBox } from '../../src/crypto/secretBox';
 import { parseAllowlist } from '../../src/http/ssrfGuard';
@@ -13,6 +13,8 @@ import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { createDeliveryWorker } from '../../src/worker';
 import { freePort } from './ports';
+
+Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
 
 export const TEST_SECRET_KEY = 'test-secret-key-for-hrhooks-tests';
 export const testBox: SecretBox = createSecretBox(TEST_SECRET_KEY);
