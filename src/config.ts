@@ -27,6 +27,7 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
   HRHOOKS_DATA_DIR: z.string().default('./data'),
+  HRHOOKS_PG_PORT: port.default(55432),
   HRHOOKS_ADMIN_KEY: z.string().min(16).optional(),
   HRHOOKS_PRODUCER_KEY: z.string().min(16).optional(),
   HRHOOKS_SECRET_KEY: z.string().optional(),

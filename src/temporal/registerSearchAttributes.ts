@@ -1,6 +1,6 @@
 // Registers hrhooks' custom search attributes on a namespace when missing, so a
 // worker pointed at any Temporal cluster makes deliveries filterable in the Web UI.
-import type { Connection } from '@temporalio/client';
+import type { OperatorService } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from './searchAttributes';
 
@@ -11,7 +11,7 @@ const TYPE_OF = {
   Datetime: INDEXED.INDEXED_VALUE_TYPE_DATETIME,
 } as const;
 
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function ensureSearchAttributes(connection: { operatorService: OperatorService }, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !known.has(name));

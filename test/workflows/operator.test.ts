@@ -59,7 +59,7 @@ describe('delivery workflow: operator actions', () => {
     });
     assert.equal(described.typedSearchAttributes.get(attemptsKey), 1);
     await client.workflow.getHandle(id).signal(resyncSignal, { by: 'ops@example.com', note: 'receiver fixed' });
-    const state = await client.workflow.getHandle(id).result();
+    const state: DeliveryState = await client.workflow.getHandle(id).result();
     assert.equal(state.status, 'delivered');
     assert.equal(state.attemptCount, 2);
     assert.deepEqual(state.actions.map((a) => [a.kind, a.by, a.note]), [['resync', 'ops@example.com', 'receiver fixed']]);
@@ -84,7 +84,7 @@ describe('delivery workflow: operator actions', () => {
     assert.equal(again.ladderPosition, 1);
     assert.equal(hits('/failed').length, 4);
     await client.workflow.getHandle(id).signal(markProcessedSignal, { by: 'payroll-admin', note: 'fixed by hand in the payroll tool' });
-    const closed = await client.workflow.getHandle(id).result();
+    const closed: DeliveryState = await client.workflow.getHandle(id).result();
     assert.equal(closed.status, 'processed');
     assert.deepEqual(closed.actions.at(-1), { ...closed.actions.at(-1)!, kind: 'markProcessed', by: 'payroll-admin', note: 'fixed by hand in the payroll tool' });
     const row = await db.pool.query('SELECT status, actions FROM deliveries WHERE id = $1', [id]);
@@ -102,7 +102,7 @@ describe('delivery workflow: operator actions', () => {
     assert.equal(subRow.rows[0].enabled, false);
     assert.match(subRow.rows[0].disabled_reason, /410/);
     const second = await startFixtureDelivery(db.pool, client, worker.taskQueue, sub, sampleEvent());
-    const cancelled = await client.workflow.getHandle(second).result();
+    const cancelled: DeliveryState = await client.workflow.getHandle(second).result();
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(hits('/gone').length, 1, 'nothing is sent to a disabled subscription');
   });

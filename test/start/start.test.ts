@@ -1,0 +1,122 @@
+// `hrhooks start` as a user runs it: a child process with its own data dir and
+// ports; an event goes through to a real receiver; SIGINT stops everything it
+// started; a second start still lists the earlier delivery.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { portIsOpen } from '../../src/temporal/devServer';
+import { freePort } from '../support/ports';
+import { startReceiver, type Receiver } from '../support/receiver';
+import { waitFor } from '../support/waitFor';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let receiver: Receiver;
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let ports: { gateway: number; temporal: number; ui: number; pg: number };
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  admin: string;
+  producer: string;
+  url: string;
+}
+
+async function start(): Promise<Started> {
+  const child = spawn(path.join(ROOT, 'bin', 'hrhooks'), ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  await waitFor('hrhooks start to print its keys', async () => {
+    if (child.exitCode !== null) throw new Error(`hrhooks start exited ${child.exitCode}: ${out}`);
+    return /producer key\s+\S+/.test(out);
+  }, 120_000, 200);
+  return {
+    child,
+    output: () => out,
+    admin: /admin key\s+(\S+)/.exec(out)![1]!,
+    producer: /producer key\s+(\S+)/.exec(out)![1]!,
+    url: `http://127.0.0.1:${ports.gateway}`,
+  };
+}
+
+async function stop(s: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+  s.child.kill('SIGINT');
+  return exited;
+}
+
+async function api(s: Started, method: string, route: string, key: string, body?: unknown) {
+  const res = await fetch(`${s.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+before(async () => {
+  receiver = await startReceiver();
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-start-'));
+  fs.chmodSync(dataDir, 0o755);
+  ports = { gateway: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+  env = {
+    ...process.env,
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+    HRHOOKS_DATA_DIR: dataDir,
+    PORT: String(ports.gateway),
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    HRHOOKS_PG_PORT: String(ports.pg),
+    HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
+    LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  delete env.TEMPORAL_UI_URL;
+});
+after(async () => {
+  await receiver.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('hrhooks start (all-in-one)', () => {
+  it('runs, delivers, stops cleanly on SIGINT and resumes with its data', async () => {
+    const first = await start();
+    assert.match(first.output(), /follow-up UI\s+http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(first.output(), /Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    const sub = await api(first, 'POST', '/v1/subscriptions', first.admin, {
+      name: 'start test', url: `${receiver.url}/start`, format: 'standard', events: '*',
+    });
+    assert.equal(sub.status, 201, JSON.stringify(sub.body));
+    const accepted = await api(first, 'POST', '/v1/events', first.producer, {
+      id: 'evt-start-1', type: 'employee.created', occurredAt: new Date().toISOString(), data: { id: 1, name: 'Ada' },
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    await receiver.waitForRequests(1, 60_000);
+    const deliveryId = accepted.body.deliveries[0].id;
+    await waitFor('delivered', async () => (await api(first, 'GET', `/v1/deliveries/${deliveryId}`, first.admin)).body.status === 'delivered' || undefined, 30_000);
+    assert.equal(await stop(first), 0);
+    assert.equal(await portIsOpen('127.0.0.1', ports.gateway), false, 'gateway port closed');
+    assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false, 'Temporal dev server stopped');
+    assert.equal(await portIsOpen('127.0.0.1', ports.pg), false, 'embedded Postgres stopped');
+    assert.equal(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), false);
+
+    const second = await start();
+    try {
+      assert.equal(second.admin, first.admin, 'the generated keys are kept in the data dir');
+      const list = await api(second, 'GET', '/v1/deliveries', second.admin);
+      assert.equal(list.status, 200);
+      assert.ok(list.body.items.some((d: { id: string }) => d.id === deliveryId), 'earlier delivery still listed');
+    } finally {
+      assert.equal(await stop(second), 0);
+    }
+    assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false);
+    assert.equal(await portIsOpen('127.0.0.1', ports.pg), false);
+  });
+});
