@@ -52,7 +52,17 @@ function embeddedPostgres(config: Config): LocalCluster {
   return startLocalCluster({ dataDir: dir, port: config.HRHOOKS_PG_PORT, socketDir: path.join(config.dataDir, 'pg-socket') });
 }
 
-export async function runStart(config: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export interface AllInOne {
+  gatewayUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string;
+  keys: BootstrapKeys;
+  /** Resolves if the worker stops on its own (it should not). */
+  workerDone: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startAllInOne(config: Config): Promise<AllInOne> {
   const log = createLogger(config.LOG_LEVEL, 'hrhooks');
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.chmodSync(config.dataDir, 0o755);
@@ -98,29 +108,41 @@ export async function runStart(config: Config, print: (line: string) => void = (
     stops.push(() => worker.stop());
     const gateway = await startGateway(effective, log.child({ role: 'gateway' }));
     stops.push(() => gateway.stop());
-    print('');
-    print('hrhooks is running');
-    print(`  gateway (API)        ${gateway.url}/v1`);
-    print(`  follow-up UI         ${gateway.url}/`);
-    print(`  Temporal Web UI      ${effective.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
-    print(`  Temporal frontend    ${temporalAddress}`);
-    print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
-    print(`  admin key            ${keys.admin}`);
-    print(`  producer key         ${keys.producer}`);
-    print('');
-    print(`  try: curl -H "Authorization: Bearer ${keys.admin}" ${gateway.url}/v1/dashboard`);
-    print('  Ctrl-C stops everything.');
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      worker.done.catch(() => resolve('SIGTERM'));
-    });
-    print(`\nreceived ${signal}, stopping...`);
-    await stopAll();
-    print('stopped.');
-    return 0;
+    return {
+      gatewayUrl: gateway.url,
+      temporalAddress,
+      temporalUiUrl: effective.temporalUiUrl,
+      keys,
+      workerDone: worker.done,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+export async function runStart(config: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const hr = await startAllInOne(config);
+  print('');
+  print('hrhooks is running');
+  print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
+  print(`  follow-up UI         ${hr.gatewayUrl}/`);
+  print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+  print(`  Temporal frontend    ${hr.temporalAddress}`);
+  print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
+  print(`  admin key            ${hr.keys.admin}`);
+  print(`  producer key         ${hr.keys.producer}`);
+  print('');
+  print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
+  print('  Ctrl-C stops everything.');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    hr.workerDone.catch(() => resolve('SIGTERM'));
+  });
+  print(`\nreceived ${signal}, stopping...`);
+  await hr.stop();
+  print('stopped.');
+  return 0;
 }
