@@ -1,0 +1,108 @@
+// Delivery search: by status, subscription, event type, date range (UTC days) and employee/owner name
+// or id; keyset-paginated, newest first. Read-only.
+import { Router, type Request, type RequestHandler } from 'express';
+import { listDeliveries, type DeliveryFilter } from '../../db/deliveries';
+import { listSubscriptions } from '../../db/subscriptions';
+import { EVENT_TYPES, type EventType } from '../../events/eventTypes';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
+import { deliveryTable } from './deliveryTable';
+import { emptyState, html } from './layout';
+import { sendPage, type UiDeps } from './respond';
+
+const PAGE_SIZE = 50;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface SearchForm {
+  status?: DeliveryStatus;
+  subscription?: string;
+  eventType?: EventType;
+  since?: string;
+  until?: string;
+  q?: string;
+  cursor?: string;
+}
+
+function field(req: Request, name: string, max = 200): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined;
+}
+
+function readForm(req: Request): SearchForm {
+  const status = field(req, 'status');
+  const eventType = field(req, 'eventType');
+  const since = field(req, 'since');
+  const until = field(req, 'until');
+  return {
+    status: DELIVERY_STATUSES.includes(status as DeliveryStatus) ? (status as DeliveryStatus) : undefined,
+    subscription: field(req, 'subscription', 100),
+    eventType: (EVENT_TYPES as readonly string[]).includes(eventType ?? '') ? (eventType as EventType) : undefined,
+    since: since && DAY.test(since) && !Number.isNaN(Date.parse(since)) ? since : undefined,
+    until: until && DAY.test(until) && !Number.isNaN(Date.parse(until)) ? until : undefined,
+    q: field(req, 'q'),
+    cursor: field(req, 'cursor', 1000),
+  };
+}
+
+/**
+ * The data layer's keyset cursor is "rows strictly before (createdAt, id)"; an `until` day starts the walk
+ * just after that day ends, so the first page stops at the end of `until` (UTC).
+ */
+function untilCursor(day: string): string {
+  const end = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+  return Buffer.from(JSON.stringify([end, '']), 'utf8').toString('base64url');
+}
+
+export function toFilter(form: SearchForm): DeliveryFilter {
+  return {
+    status: form.status,
+    subscriptionId: form.subscription,
+    eventType: form.eventType,
+    since: form.since ? `${form.since}T00:00:00Z` : undefined,
+    q: form.q,
+    limit: PAGE_SIZE,
+    cursor: form.cursor ?? (form.until ? untilCursor(form.until) : undefined),
+  };
+}
+
+function link(form: SearchForm, cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...form, cursor })) if (v) params.set(k, v);
+  const qs = params.toString();
+  return qs ? `/deliveries?${qs}` : '/deliveries';
+}
+
+export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] }): Router {
+  const router = Router();
+  router.get('/deliveries', ...chains.page, async (req, res) => {
+    const form = readForm(req);
+    const [subs, found] = await Promise.all([
+      listSubscriptions(deps.pool, deps.box),
+      listDeliveries(deps.pool, toFilter(form)).catch(() => null),
+    ]);
+    const option = (value: string, label: string, current: string | undefined) =>
+      html`<option value="${value}"${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
+    const body = html`
+      <h1>Deliveries</h1>
+      <form class="filters card" method="get" action="/deliveries">
+        <label>Status <select name="status">${option('', 'Any', form.status)}${DELIVERY_STATUSES.map((s) => option(s, s, form.status))}</select></label>
+        <label>Subscription <select name="subscription">${option('', 'Any', form.subscription)}${subs.map((s) => option(s.id, s.name, form.subscription))}</select></label>
+        <label>Event type <select name="eventType">${option('', 'Any', form.eventType)}${EVENT_TYPES.map((t) => option(t, t, form.eventType))}</select></label>
+        <label>From (UTC) <input type="date" name="since" value="${form.since ?? ''}"></label>
+        <label>To (UTC) <input type="date" name="until" value="${form.until ?? ''}"></label>
+        <label>Employee / owner <input type="search" name="q" value="${form.q ?? ''}" placeholder="name or id"></label>
+        <button class="btn btn-primary" type="submit">Search</button>
+        <a class="btn" href="/deliveries">Reset</a>
+      </form>
+      ${!found
+        ? emptyState('That page link is no longer valid; start the search again.')
+        : found.items.length === 0
+          ? emptyState('No delivery matches this search.')
+          : deliveryTable(found.items, ['status', 'nextAttempt', 'created'])}
+      <nav class="pager">
+        ${form.cursor ? html`<a href="${link({ ...form, cursor: undefined })}">« First page</a>` : ''}
+        ${found?.nextCursor ? html`<a href="${link({ ...form, cursor: undefined }, found.nextCursor)}">Next page »</a>` : ''}
+      </nav>`;
+    sendPage(req, res, { title: 'Deliveries', active: 'deliveries' }, body);
+  });
+  return router;
+}

@@ -1,0 +1,150 @@
+// One delivery: the exact request sent, every attempt with its response, operator actions, the link to
+// its Temporal workflow, and the "Re-sync now" / "Mark as processed" actions (Temporal signals).
+import { Router, type RequestHandler } from 'express';
+import { getDelivery, startRow, type AttemptView, type DeliverySummary } from '../../db/deliveries';
+import { startAll } from '../../ingest/ingest';
+import { markProcessed, queryState, resync } from '../../temporal/deliveryClient';
+import type { OperatorAction } from '../../../workflows/definitions';
+import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, timeTag, type SafeHtml } from './layout';
+import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
+
+const CLOSED = new Set(['delivered', 'processed', 'cancelled']);
+const ACTION_LABEL: Record<OperatorAction['kind'], string> = { resync: 'Re-sync', markProcessed: 'Marked as processed', cancel: 'Cancelled' };
+
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function headerTable(headers: Record<string, string> | null): SafeHtml {
+  const entries = Object.entries(headers ?? {});
+  if (entries.length === 0) return html`<p class="muted">No headers recorded.</p>`;
+  return html`<div class="table-wrap headers"><table><tbody>${entries.map(([k, v]) => html`<tr><td class="nowrap">${k}</td><td>${v}</td></tr>`)}</tbody></table></div>`;
+}
+
+function messageSent(last: AttemptView | undefined): SafeHtml {
+  if (!last) return emptyState('Nothing has been sent yet.');
+  return html`<section class="card" id="message">
+    <p class="request-line">POST ${last.url}</p>
+    <p class="muted">As sent on attempt ${last.number}, ${timeTag(last.startedAt)}. Secrets in headers are redacted.</p>
+    ${headerTable(last.request.headers)}
+    <pre class="body">${pretty(last.request.body)}</pre>
+    <details><summary>Raw body (exact bytes, ${Buffer.byteLength(last.request.body, 'utf8')} bytes)</summary><pre class="wrap raw">${last.request.body}</pre></details>
+  </section>`;
+}
+
+function attemptRows(attempts: AttemptView[]): SafeHtml {
+  if (attempts.length === 0) return emptyState('No attempt yet.');
+  return html`<div class="table-wrap"><table id="attempts">
+    <thead><tr><th>#</th><th>Time</th><th>Duration</th><th>Code</th><th>Error</th><th>Response body (excerpt)</th></tr></thead>
+    <tbody>${[...attempts].reverse().map((a) => html`<tr>
+      <td>${a.number}</td>
+      <td class="nowrap">${timeTag(a.startedAt)}</td>
+      <td class="nowrap">${a.durationMs} ms</td>
+      <td>${statusCode(a.response.status)}</td>
+      <td>${a.error ? html`<span class="mono">${a.error.kind}</span>${a.error.message ? html`: ${a.error.message}` : ''}` : html`<span class="muted">—</span>`}</td>
+      <td>${a.response.body
+        ? html`<details><summary>${a.response.body.slice(0, 80)}${a.response.body.length > 80 ? '…' : ''}</summary><pre class="wrap">${a.response.body.slice(0, 4096)}${a.response.truncated ? '\n… (truncated)' : ''}</pre></details>`
+        : html`<span class="muted">—</span>`}</td>
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function operatorActions(actions: OperatorAction[]): SafeHtml {
+  if (actions.length === 0) return html`<p class="muted">No operator action yet.</p>`;
+  return html`<div class="table-wrap"><table id="operator-actions">
+    <thead><tr><th>When</th><th>Action</th><th>Who</th><th>Note</th></tr></thead>
+    <tbody>${[...actions].reverse().map((a) => html`<tr>
+      <td class="nowrap">${timeTag(a.at)}</td><td>${ACTION_LABEL[a.kind] ?? a.kind}</td><td>${a.by}</td><td>${a.note ?? ''}</td>
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function actionForms(d: DeliverySummary, csrf: string): SafeHtml {
+  if (CLOSED.has(d.status)) return html``;
+  const base = `/deliveries/${encodeURIComponent(d.id)}`;
+  return html`<div class="action-grid">
+    <section class="card">
+      <h2>Send it again</h2>
+      <p class="muted">Attempts the delivery now${d.status === 'failed' ? ' and, if it fails again, restarts its retry schedule' : ''}.</p>
+      <div>${actionButton({ action: `${base}/resync`, label: 'Re-sync now', csrf, kind: 'primary', confirm: 'Send this delivery again now?' })}</div>
+    </section>
+    <section class="card">
+      <h2>Close it by hand</h2>
+      <form class="mark" method="post" action="${base}/mark-processed" data-confirm="Mark this delivery as processed? It will not be sent again.">
+        ${csrfField(csrf)}
+        <label>Note (why it no longer needs sending) <textarea name="note" required maxlength="2000" placeholder="e.g. entered by hand in the payroll tool"></textarea></label>
+        <p><button class="btn" type="submit">Mark as processed</button></p>
+      </form>
+    </section>
+  </div>`;
+}
+
+export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
+  const router = Router();
+
+  router.get('/deliveries/:id', ...chains.page, async (req, res) => {
+    const found = await getDelivery(deps.pool, req.params.id as string);
+    if (!found) return sendError(req, res, 404, 'Not found', `There is no delivery ${req.params.id}.`);
+    const { delivery: d, attempts } = found;
+    const live = await queryState(deps.client, d.id).catch(() => null);
+    const status = live?.state?.status ?? d.status;
+    const nextAttemptAt = live?.state ? live.state.nextAttemptAt : d.nextAttemptAt;
+    const actions = d.actions.length ? d.actions : live?.state?.actions ?? [];
+    const temporalUrl = `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(d.id)}`;
+    const body = html`
+      <div class="title-row"><h1>${d.eventType} <span class="muted">→ ${d.subscriptionName ?? d.subscriptionId}</span></h1><span id="status">${statusBadge(status)}</span></div>
+      <section class="card"><dl class="facts">
+        <dt>Delivery</dt><dd class="mono">${d.id}</dd>
+        <dt>Event</dt><dd class="mono">${d.eventId}</dd>
+        <dt>Employee / owner</dt><dd>${d.subject.name ?? '—'}${d.subject.id ? ` (#${d.subject.id})` : ''}</dd>
+        <dt>Format</dt><dd>${d.format}</dd>
+        <dt>Attempts</dt><dd>${live?.state?.attemptCount ?? d.attempts}</dd>
+        <dt>Next attempt</dt><dd>${nextAttemptAt ? timeTag(nextAttemptAt) : html`<span class="muted">${status === 'failed' ? 'none: the retry schedule is used up' : 'none scheduled'}</span>`}</dd>
+        <dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
+        <dt>Workflow</dt><dd><a href="${temporalUrl}" target="_blank" rel="noopener noreferrer">Open in Temporal Web UI</a>${live ? html` <span class="muted">(${live.workflowStatus.toLowerCase()})</span>` : ''}</dd>
+      </dl></section>
+      ${actionForms({ ...d, status }, sessionOf(res)!.csrf)}
+      <h2>Message sent</h2>${messageSent(attempts.at(-1))}
+      <h2>Attempts</h2>${attemptRows(attempts)}
+      <h2>Operator actions</h2>${operatorActions(actions)}`;
+    sendPage(req, res, { title: `Delivery ${d.eventType}`, active: 'deliveries' }, body);
+  });
+
+  /** Null when the delivery can take an action (its workflow started if it never was); else why not. */
+  const refusal = async (id: string): Promise<string | null> => {
+    const row = await startRow(deps.pool, id);
+    if (!row) return 'There is no such delivery.';
+    if (CLOSED.has(row.status)) return `This delivery is already ${row.status}; nothing was done.`;
+    if (!row.workflowStarted) await startAll({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, [row]);
+    return null;
+  };
+
+  router.post('/deliveries/:id/resync', ...chains.action, async (req, res) => {
+    const id = req.params.id as string;
+    const back = `/deliveries/${encodeURIComponent(id)}`;
+    const refused = await refusal(id);
+    if (refused) return redirectWithFlash(req, res, back, { kind: 'error', text: refused });
+    const outcome = await resync(deps.client, id, sessionOf(res)!.name, null);
+    redirectWithFlash(req, res, back, outcome === 'signalled'
+      ? { kind: 'ok', text: 'Re-sync requested' }
+      : { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' });
+  });
+
+  router.post('/deliveries/:id/mark-processed', ...chains.action, async (req, res) => {
+    const id = req.params.id as string;
+    const back = `/deliveries/${encodeURIComponent(id)}`;
+    const note = typeof req.body?.note === 'string' ? req.body.note.trim().slice(0, 2000) : '';
+    if (!note) return redirectWithFlash(req, res, back, { kind: 'error', text: 'A note is required to mark a delivery as processed.' });
+    const refused = await refusal(id);
+    if (refused) return redirectWithFlash(req, res, back, { kind: 'error', text: refused });
+    const outcome = await markProcessed(deps.client, id, sessionOf(res)!.name, note);
+    redirectWithFlash(req, res, back, outcome === 'signalled'
+      ? { kind: 'ok', text: 'Marked as processed' }
+      : { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' });
+  });
+  return router;
+}

@@ -1,0 +1,73 @@
+// The "new subscription" form: rendering (keeping what was typed, never a secret) and turning the posted
+// fields into the API's create input, validated by the same zod schema and format rules as /v1.
+import { EVENT_TYPES } from '../../events/eventTypes';
+import type { FieldError } from '../../events/schema';
+import { checkUrl, type Cidr } from '../../http/ssrfGuard';
+import { subscriptionCreateSchema, subscriptionRules, type SubscriptionCreate } from '../schemas';
+import { fieldErrors } from '../../events/schema';
+import { csrfField, html, type SafeHtml } from './layout';
+
+export type PostedForm = Record<string, string | string[] | undefined>;
+
+function text(form: PostedForm, name: string): string {
+  const v = form[name];
+  return (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
+}
+
+function list(form: PostedForm, name: string): string[] {
+  const v = form[name];
+  return (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
+}
+
+export function parseSubscriptionForm(form: PostedForm, allow: Cidr[]): { input: SubscriptionCreate } | { errors: FieldError[] } {
+  const format = text(form, 'format');
+  const schedule = text(form, 'retrySchedule').split(/[\s,]+/).filter(Boolean);
+  const candidate = {
+    name: text(form, 'name'),
+    url: text(form, 'url'),
+    format,
+    events: text(form, 'allEvents') === 'on' ? '*' : list(form, 'events'),
+    ...(format === 'lucca' ? { mode: text(form, 'mode') || 'all' } : {}),
+    ...(text(form, 'authorization') ? { authorization: text(form, 'authorization') } : {}),
+    ...(text(form, 'secret') ? { secret: text(form, 'secret') } : {}),
+    ...(schedule.length ? { retrySchedule: schedule } : {}),
+  };
+  const parsed = subscriptionCreateSchema.safeParse(candidate);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error.issues, []) };
+  const errors = subscriptionRules(parsed.data.format, parsed.data);
+  const url = checkUrl(parsed.data.url, allow);
+  if (!url.ok) errors.push({ field: 'url', message: url.reason });
+  return errors.length ? { errors } : { input: parsed.data };
+}
+
+export function subscriptionForm(csrf: string, form: PostedForm = {}, errors: FieldError[] = []): SafeHtml {
+  const chosen = new Set(list(form, 'events'));
+  const format = text(form, 'format') || 'standard';
+  const opt = (value: string, current: string, label = value) =>
+    html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+  return html`<section class="card" id="new-subscription">
+    <h2>New subscription</h2>
+    ${errors.length ? html`<ul class="errors" role="alert">${errors.map((e) => html`<li><strong>${e.field}</strong>: ${e.message}</li>`)}</ul>` : ''}
+    <form method="post" action="/subscriptions">
+      ${csrfField(csrf)}
+      <div class="form-grid">
+        <label>Name <input name="name" required maxlength="200" value="${text(form, 'name')}"></label>
+        <label>Format <select name="format">
+          ${opt('standard', format, 'standard (Standard Webhooks)')}${opt('aspnet', format, 'aspnet (MS-Signature)')}${opt('lucca', format, 'lucca (leave webhook)')}
+        </select></label>
+        <label class="wide">URL <input name="url" type="url" required maxlength="2000" placeholder="https://receiver.example.com/hooks" value="${text(form, 'url')}"></label>
+        <div class="wide"><label>Events</label>
+          <div class="checks"><label><input type="checkbox" name="allEvents" value="on"${text(form, 'allEvents') === 'on' || !form.name ? html` checked` : ''}> every event type</label></div>
+          <details><summary>or choose event types</summary><div class="checks">
+            ${EVENT_TYPES.map((t) => html`<label><input type="checkbox" name="events" value="${t}"${chosen.has(t) ? html` checked` : ''}> ${t}</label>`)}
+          </div></details>
+        </div>
+        <label>Mode (lucca only) <select name="mode">${opt('all', text(form, 'mode') || 'all', 'all events')}${opt('approved', text(form, 'mode'), 'approved only')}</select></label>
+        <label>Authorization (lucca only) <input name="authorization" autocomplete="off" placeholder="sent verbatim in Authorization"></label>
+        <label>Secret (aspnet / standard) <input name="secret" autocomplete="off" placeholder="leave empty to generate one"></label>
+        <label>Retry schedule <input name="retrySchedule" placeholder="e.g. 1m 10m 2h (empty: default)" value="${text(form, 'retrySchedule')}"></label>
+      </div>
+      <p><button class="btn btn-primary" type="submit">Create subscription</button></p>
+    </form>
+  </section>`;
+}

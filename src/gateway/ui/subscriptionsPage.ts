@@ -1,0 +1,127 @@
+// Subscriptions: list, create (the secret / authorization shown ONCE on the result page), enable/disable,
+// send a test message through the normal delivery path, rotate the signing secret (new one shown once).
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { openDeliveryIds } from '../../db/deliveries';
+import {
+  createSubscription,
+  getMatchable,
+  getSubscription,
+  listSubscriptions,
+  rotateSubscriptionSecret,
+  updateSubscription,
+  type PublicSubscription,
+  type RevealedSubscription,
+} from '../../db/subscriptions';
+import { testEventFor } from '../../formats/testMessage';
+import { parseAllowlist } from '../../http/ssrfGuard';
+import { ingest } from '../../ingest/ingest';
+import { cancel } from '../../temporal/deliveryClient';
+import { actionButton, emptyState, html, timeTag, type SafeHtml } from './layout';
+import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
+import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
+
+function stateBadge(s: PublicSubscription): SafeHtml {
+  return s.enabled
+    ? html`<span class="badge badge-enabled">enabled</span>`
+    : html`<span class="badge badge-disabled">disabled</span>${s.disabledReason ? html`<div class="muted">${s.disabledReason}</div>` : ''}`;
+}
+
+function credential(s: PublicSubscription): SafeHtml {
+  if (s.format === 'lucca') return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}`;
+  return html`${s.secretCount} signing secret${s.secretCount === 1 ? '' : 's'}${s.secretExpiresAt ? html`<div class="muted">previous one expires ${timeTag(s.secretExpiresAt)}</div>` : ''}`;
+}
+
+function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
+  const base = `/subscriptions/${encodeURIComponent(s.id)}`;
+  return html`<div class="actions">
+    ${s.enabled ? actionButton({ action: `${base}/test`, label: 'Send test', csrf, confirm: `Send a test message to ${s.url}?` }) : ''}
+    ${s.enabled
+      ? actionButton({ action: `${base}/disable`, label: 'Disable', csrf, kind: 'danger', confirm: `Disable "${s.name}"? Its open deliveries will be cancelled.` })
+      : actionButton({ action: `${base}/enable`, label: 'Enable', csrf, confirm: `Enable "${s.name}"?` })}
+    ${s.format !== 'lucca' ? actionButton({ action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, confirm: 'Generate a new signing secret? The current one keeps signing during the grace period.' }) : ''}
+  </div>`;
+}
+
+function subscriptionList(subs: PublicSubscription[], csrf: string): SafeHtml {
+  if (subs.length === 0) return emptyState('No subscription yet: create the first one below.');
+  return html`<div class="table-wrap"><table id="subscriptions">
+    <thead><tr><th>Name</th><th>Format</th><th>URL</th><th>Events</th><th>State</th><th>Credential</th><th>Actions</th></tr></thead>
+    <tbody>${subs.map((s) => html`<tr>
+      <td><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
+      <td>${s.format}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
+      <td class="mono">${s.url}</td>
+      <td>${s.events === '*' ? 'all' : s.events.join(', ')}${s.retrySchedule ? html`<div class="muted">retries ${s.retrySchedule.join(', ')}</div>` : ''}</td>
+      <td>${stateBadge(s)}</td>
+      <td>${credential(s)}</td>
+      <td>${rowActions(s, csrf)}</td>
+    </tr>`)}</tbody>
+  </table></div>`;
+}
+
+function revealPage(req: Request, res: Response, title: string, r: RevealedSubscription): void {
+  const shown = r.secret ?? r.authorization;
+  const label = r.secret ? 'Signing secret' : 'Authorization value';
+  sendPage(req, res, { title, active: 'subscriptions', flash: { kind: 'ok', text: title } }, html`
+    <h1>${r.subscription.name}</h1>
+    ${shown
+      ? html`<section class="secret" id="revealed"><p><strong>${label}</strong> — copy it now: it is shown only this once.</p><p><code>${shown}</code></p></section>`
+      : html`<p class="muted">This subscription has no secret or authorization value.</p>`}
+    <p><a class="btn" href="/subscriptions">Back to subscriptions</a></p>`);
+}
+
+export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
+  const router = Router();
+  const allow = parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW);
+  const list = async (req: Request, res: Response, form?: PostedForm, errors: { field: string; message: string }[] = [], status = 200) => {
+    const csrf = sessionOf(res)!.csrf;
+    const subs = await listSubscriptions(deps.pool, deps.box);
+    sendPage(req, res, { title: 'Subscriptions', active: 'subscriptions' }, html`
+      <h1>Subscriptions</h1>${subscriptionList(subs, csrf)}${subscriptionForm(csrf, form, errors)}`, status);
+  };
+
+  router.get('/subscriptions', ...chains.page, (req, res) => list(req, res));
+
+  router.post('/subscriptions', ...chains.action, async (req, res) => {
+    const parsed = parseSubscriptionForm(req.body as PostedForm, allow);
+    if ('errors' in parsed) return list(req, res, req.body as PostedForm, parsed.errors, 400);
+    const created = await createSubscription(deps.pool, deps.box, parsed.input);
+    deps.log.info({ subscriptionId: created.subscription.id, by: sessionOf(res)!.name }, 'subscription created from the web interface');
+    revealPage(req, res, 'Subscription created', created);
+  });
+
+  for (const toggle of ['enable', 'disable'] as const) router.post(`/subscriptions/:id/${toggle}`, ...chains.action, async (req, res) => {
+    const enabled = toggle === 'enable';
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
+    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    await updateSubscription(deps.pool, deps.box, existing.id, { enabled });
+    if (existing.enabled && !enabled) {
+      for (const id of await openDeliveryIds(deps.pool, existing.id)) {
+        await cancel(deps.client, id, sessionOf(res)!.name, 'subscription disabled').catch((err: Error) =>
+          deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
+        );
+      }
+    }
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${existing.name}" ${enabled ? 'enabled' : 'disabled'}` });
+  });
+
+  router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
+    const sub = await getMatchable(deps.pool, req.params.id as string);
+    const current = sub ? await getSubscription(deps.pool, deps.box, sub.id) : null;
+    if (!sub || !current) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    if (!current.enabled) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'Enable the subscription to send a test message.' });
+    const outcome = await ingest({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, testEventFor(sub), { only: sub, isTest: true });
+    const delivery = outcome.kind === 'accepted' ? outcome.accepted.deliveries[0] : undefined;
+    if (!delivery) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'This subscription takes no test message with its current settings.' });
+    redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(delivery.id)}`, { kind: 'ok', text: 'Test message sent' });
+  });
+
+  router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
+    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    if (existing.format === 'lucca') return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'lucca subscriptions have no signing secret.' });
+    const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE);
+    if (!rotated) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    revealPage(req, res, 'Secret rotated', rotated);
+  });
+  return router;
+}

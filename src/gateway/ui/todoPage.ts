@@ -1,0 +1,86 @@
+// Home: the administrator's error to-do list. Counts by status on top, then failed deliveries not yet
+// processed (newest first), grouped by subscription with a "Re-sync all failed" button for each.
+import { Router, type Request, type RequestHandler } from 'express';
+import { dashboard, listDeliveries, type DeliverySummary } from '../../db/deliveries';
+import { listSubscriptions } from '../../db/subscriptions';
+import { resyncFailed } from '../../temporal/deliveryClient';
+import type { DeliveryStatus } from '../../../workflows/definitions';
+import { deliveryTable } from './deliveryTable';
+import { actionButton, emptyState, html, statusBadge, type SafeHtml } from './layout';
+import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
+
+const TODO_LIMIT = 200;
+const COUNTED: DeliveryStatus[] = ['delivered', 'retrying', 'failed', 'processed', 'pending', 'cancelled'];
+
+function countCards(counts: Record<DeliveryStatus, number>): SafeHtml {
+  const value = (s: DeliveryStatus) => (s === 'pending' ? counts.pending + counts.delivering : counts[s]);
+  return html`<section class="counts" aria-label="Deliveries by status">${COUNTED.map(
+    (s) => html`<a class="count" href="/deliveries?status=${s}"><b>${value(s)}</b>${statusBadge(s)}</a>`,
+  )}</section>`;
+}
+
+function groups(items: DeliverySummary[]): Map<string, DeliverySummary[]> {
+  const out = new Map<string, DeliverySummary[]>();
+  for (const d of items) out.set(d.subscriptionId, [...(out.get(d.subscriptionId) ?? []), d]);
+  return out;
+}
+
+function queryString(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' && v !== '' ? v.slice(0, 100) : undefined;
+}
+
+export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
+  const router = Router();
+
+  router.get('/', ...chains.page, async (req, res) => {
+    const csrf = sessionOf(res)!.csrf;
+    const subscriptionId = queryString(req, 'subscription');
+    const [{ counts }, subs, failed] = await Promise.all([
+      dashboard(deps.pool, 1),
+      listSubscriptions(deps.pool, deps.box),
+      listDeliveries(deps.pool, { status: 'failed', subscriptionId, limit: TODO_LIMIT }),
+    ]);
+    const grouped = groups(failed.items);
+    const body = html`
+      <h1>To-do</h1>
+      ${countCards(counts)}
+      <div class="group">
+        <h2>Failed deliveries to look after</h2>
+        <form class="filters" method="get" action="/">
+          <label>Subscription <select name="subscription">
+            <option value="">All subscriptions</option>
+            ${subs.map((s) => html`<option value="${s.id}"${s.id === subscriptionId ? html` selected` : ''}>${s.name}</option>`)}
+          </select></label>
+          <button class="btn" type="submit">Filter</button>
+        </form>
+      </div>
+      ${failed.items.length === 0
+        ? emptyState('Nothing to do: no failed delivery is waiting for you.')
+        : [...grouped].map(([subId, items]) => html`
+          <div class="group">
+            <h3>${items[0]!.subscriptionName ?? subId} <span class="muted">· ${items.length}${failed.nextCursor ? '+' : ''} failed</span></h3>
+            ${actionButton({
+              action: `/subscriptions/${encodeURIComponent(subId)}/resync-failed`,
+              label: 'Re-sync all failed',
+              csrf,
+              confirm: `Re-sync every failed delivery of "${items[0]!.subscriptionName ?? subId}" now?`,
+            })}
+          </div>
+          ${deliveryTable(items, ['lastError', 'failedAt'])}`)}
+      ${failed.nextCursor ? html`<p class="muted">Showing the newest ${TODO_LIMIT}. <a href="/deliveries?status=failed">See them all</a>.</p>` : ''}
+      <p class="muted">A failed delivery leaves this list when it is re-synced successfully or marked as processed.</p>`;
+    sendPage(req, res, { title: 'To-do', active: 'todo' }, body);
+  });
+
+  router.post('/subscriptions/:id/resync-failed', ...chains.action, async (req, res) => {
+    const by = sessionOf(res)!.name;
+    const result = await resyncFailed(deps.client, deps.pool, { subscriptionId: req.params.id as string }, by, 'bulk re-sync from the web interface');
+    const problems = result.notFound.length + result.failed.length;
+    redirectWithFlash(req, res, '/', {
+      kind: problems ? 'error' : 'ok',
+      text: `Re-sync requested for ${result.signalled} of ${result.matched} failed deliveries${problems ? ` (${problems} could not be signalled)` : ''}.`,
+    });
+  });
+  return router;
+}
