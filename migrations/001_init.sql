@@ -1,4 +1,4 @@
--- Subscriptions, accepted events, deliveries (a searchable mirror of the
+-- Subscriptions, accepted events (body kept as json: the exact text, key order included), deliveries (a searchable mirror of the
 -- delivery workflows), attempts (every request sent and its response), API keys.
 CREATE TABLE subscriptions (
   id               text PRIMARY KEY,
@@ -23,7 +23,7 @@ CREATE TABLE events (
   id           text PRIMARY KEY,
   type         text NOT NULL,
   occurred_at  timestamptz NOT NULL,
-  body         jsonb NOT NULL,
+  body         json NOT NULL,
   body_hash    text NOT NULL,
   is_test      boolean NOT NULL DEFAULT false,
   received_at  timestamptz NOT NULL DEFAULT now()
