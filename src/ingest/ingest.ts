@@ -44,6 +44,20 @@ export class DeliveryStartError extends Error {
   override readonly name = 'DeliveryStartError';
 }
 
+const MAX_DEPTH = 32;
+
+/** Iterative, so hostile nesting cannot overflow the stack here (or later, when hashing and storing). */
+function nestedTooDeep(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const clip = (v: unknown): string | null => (v == null || v === '' ? null : String(v).slice(0, 200));
 
 function subjectOf(data: unknown): { subjectId: string | null; subjectName: string | null } {
@@ -86,6 +100,9 @@ export async function ingest(
   body: unknown,
   opts: { only?: MatchableSubscription; isTest?: boolean } = {},
 ): Promise<IngestOutcome> {
+  if (nestedTooDeep(body, MAX_DEPTH)) {
+    return { kind: 'invalid', errors: [{ field: 'data', message: `nested deeper than ${MAX_DEPTH} levels` }] };
+  }
   const parsed = parseEvent(body);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
   const event = parsed.event;

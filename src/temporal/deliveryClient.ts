@@ -16,7 +16,7 @@ import {
 } from '../../workflows/definitions';
 import { attemptsKey, eventTypeKey, statusKey, subscriptionKey } from '../../workflows/searchAttributes';
 
-const CALL_DEADLINE_MS = 10_000;
+const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
 
 export type StartRow = Pick<DeliveryStartRow, 'id' | 'eventId' | 'subscriptionId' | 'eventType' | 'format' | 'retrySchedule'>;

@@ -15,6 +15,8 @@ export interface DevServerOptions {
   ip?: string;
   logFile?: string;
   readyTimeoutMs?: number;
+  /** `PRAGMA=VALUE` pairs for the SQLite file (e.g. `journal_mode=wal`); only with dbFile. */
+  sqlitePragmas?: string[];
 }
 
 export interface DevServer {
@@ -56,6 +58,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
+    for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   args.push(...devServerSearchAttributeFlags());
   if (await portIsOpen(ip, options.port)) {

@@ -1,0 +1,57 @@
+// Scenario "latency": an open loop at a fixed rate (events are sent on schedule whether or not
+// earlier ones were answered). Time from POST /v1/events sent to the receiver getting the
+// request, and the gateway's own response time.
+import type { Posted } from '../gatewayClient';
+import { round, summary } from '../percentiles';
+import { awaitDelivered, budgetMs, employee, now, type Scenario } from './scenario';
+
+export const latency: Scenario = {
+  name: 'latency',
+  async run({ stack, api, sizes }) {
+    const n = Math.round(sizes.latencyRate * sizes.latencySeconds);
+    const sub = await api.createSubscription({
+      name: 'bench latency', url: `${stack.receiverUrl}/lat`, format: 'standard', events: ['employee.updated'],
+    });
+    try {
+      const intervalMs = 1000 / sizes.latencyRate;
+      const start = now() + 50;
+      const inFlight: Promise<Posted>[] = [];
+      let behindMs = 0;
+      for (let i = 0; i < n; i += 1) {
+        const due = start + i * intervalMs;
+        const wait = due - now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        else behindMs = Math.max(behindMs, -wait);
+        inFlight.push(api.postEvent(employee(i, 'employee.updated', `lat-${i}`)));
+      }
+      const posted = await Promise.all(inFlight);
+      const refused = posted.filter((p) => p.status !== 202).length;
+      if (refused) throw new Error(`${refused} of ${n} events were refused`);
+      await awaitDelivered(api, '/lat ', n, budgetMs(n));
+      const arrivals = await api.receiverArrivals('/lat ');
+      const endToEnd: number[] = [];
+      posted.forEach((p, i) => {
+        const first = arrivals[`/lat lat-${i}`]?.[0];
+        if (first) endToEnd.push(first.at - p.sentAt);
+      });
+      const e2e = summary(endToEnd);
+      const gateway = summary(posted.map((p) => p.respondedAt - p.sentAt));
+      return {
+        figures: {
+          events: n,
+          ratePerSecond: sizes.latencyRate,
+          p50Ms: round(e2e.p50),
+          p95Ms: round(e2e.p95),
+          p99Ms: round(e2e.p99),
+          maxMs: round(e2e.max),
+          gatewayP50Ms: round(gateway.p50),
+          gatewayP99Ms: round(gateway.p99),
+          schedulerLagMaxMs: round(behindMs),
+        },
+        notes: [`open loop: ${sizes.latencyRate} events/s for ${sizes.latencySeconds} s`],
+      };
+    } finally {
+      await api.deleteSubscription(sub.id);
+    }
+  },
+};

@@ -1,0 +1,158 @@
+// The shape every benchmark scenario shares, its sizes, and the load generators they drive the
+// gateway with (closed loop for bulk, open loop at a fixed rate for latency). Every loop is
+// bounded in count and in time.
+import crypto from 'node:crypto';
+import { now, type EventBody, type GatewayClient, type Posted } from '../gatewayClient';
+import type { Stack } from '../stack';
+
+export interface Sizes {
+  /** raw: signed POSTs sent straight to the receiver. */
+  rawRequests: number;
+  /** In-flight requests for raw (the worker's activity concurrency). */
+  rawInFlight: number;
+  /** Connections per receiver origin for raw (the dispatcher's pool). */
+  rawConnections: number;
+  throughputEvents: number;
+  /** Concurrent producer requests for throughput, fan-out and backlog. */
+  producers: number;
+  latencyRate: number;
+  latencySeconds: number;
+  fanoutEvents: number;
+  fanoutSubscriptions: number;
+  backlogDeliveries: number;
+  retryDeliveries: number;
+}
+
+export const FULL: Sizes = {
+  rawRequests: 5_000,
+  rawInFlight: 200,
+  rawConnections: 32,
+  throughputEvents: 5_000,
+  producers: 32,
+  latencyRate: 50,
+  latencySeconds: 60,
+  fanoutEvents: 500,
+  fanoutSubscriptions: 20,
+  backlogDeliveries: 10_000,
+  retryDeliveries: 100,
+};
+
+export const QUICK: Sizes = {
+  rawRequests: 300,
+  rawInFlight: 200,
+  rawConnections: 32,
+  throughputEvents: 40,
+  producers: 16,
+  latencyRate: 10,
+  latencySeconds: 3,
+  fanoutEvents: 3,
+  fanoutSubscriptions: 20,
+  backlogDeliveries: 40,
+  retryDeliveries: 4,
+};
+
+export type Figures = Record<string, number>;
+
+export interface ScenarioResult {
+  figures: Figures;
+  notes: string[];
+}
+
+export interface ScenarioContext {
+  stack: Stack;
+  api: GatewayClient;
+  sizes: Sizes;
+  /** Figures of scenarios already run in this process (throughput reads raw's). */
+  earlier: Map<string, Figures>;
+  log: (line: string) => void;
+}
+
+export interface Scenario {
+  name: string;
+  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+}
+
+export const runId = crypto.randomBytes(3).toString('hex');
+
+export function employee(i: number, type: string, benchKey: string): EventBody {
+  return {
+    id: `bench-${runId}-${benchKey}`,
+    type,
+    occurredAt: new Date().toISOString(),
+    data: { id: i, firstName: 'Luca', lastName: `Pacioli ${i}`, email: `luca${i}@example.test`, benchKey },
+  };
+}
+
+export function absence(i: number, benchKey: string): EventBody {
+  return {
+    id: `bench-${runId}-${benchKey}`,
+    type: 'leave.approved',
+    occurredAt: new Date().toISOString(),
+    data: {
+      id: 1_000_000 + i,
+      owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
+      leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
+      start: { date: '2018-04-23', half: 'AM' },
+      end: { date: '2018-04-24', half: 'PM' },
+      halfDays: null,
+      durationInHours: null,
+      isConfirmed: true,
+      confirmationDate: '2018-04-04T22:34:47.797',
+      isCancelled: false,
+      cancellationDate: null,
+      creationDate: '2018-04-01T09:00:00',
+      benchKey,
+    },
+  };
+}
+
+/** Posts `count` events with `concurrency` producers in a closed loop; throws if any is refused. */
+export async function pump(
+  api: GatewayClient,
+  count: number,
+  concurrency: number,
+  make: (i: number) => EventBody,
+  timeoutMs: number,
+): Promise<Posted[]> {
+  const results: Posted[] = new Array(count);
+  const deadline = Date.now() + timeoutMs;
+  let next = 0;
+  const producer = async (): Promise<void> => {
+    while (next < count) {
+      if (Date.now() > deadline) throw new Error(`posting ${count} events took longer than ${timeoutMs} ms`);
+      const i = next++;
+      const posted = await api.postEvent(make(i));
+      if (posted.status !== 202) throw new Error(`event ${i}: gateway answered HTTP ${posted.status}`);
+      results[i] = posted;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, producer));
+  return results;
+}
+
+/** Polls `probe` every `everyMs` until it returns true or `timeoutMs` passes; returns whether it did. */
+export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  return probe();
+}
+
+/** Waits until the receiver has a 2xx for `expected` distinct webhooks under `prefix`; throws on timeout. */
+export async function awaitDelivered(api: GatewayClient, prefix: string, expected: number, timeoutMs: number): Promise<void> {
+  let seen = 0;
+  const done = await waitUntil(async () => {
+    seen = (await api.receiverStats(prefix)).uniqueOk;
+    return seen >= expected;
+  }, timeoutMs, 200);
+  if (!done) throw new Error(`only ${seen} of ${expected} deliveries reached the receiver at ${prefix} within ${timeoutMs} ms`);
+}
+
+/** A generous bound on how long `n` deliveries may take, so a stuck run ends instead of hanging. */
+export function budgetMs(n: number, perSecond = 5, floorMs = 60_000): number {
+  return Math.max(floorMs, (n / perSecond) * 1000);
+}
+
+export { now };

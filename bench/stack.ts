@@ -1,0 +1,285 @@
+// The system under benchmark, started from nothing in a throwaway directory: a private Postgres
+// cluster, a Temporal dev server on a SQLite file, and the receiver, worker and gateway as separate
+// processes (so each one's memory can be read from /proc). stop() tears all of it down, and so does
+// process exit. Everything listens on 127.0.0.1 only.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
+import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
+import { temporalCliPath } from '../src/temporal/binaries';
+import { startDevServer, type DevServer } from '../src/temporal/devServer';
+import { freePort } from '../test/support/ports';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
+export interface StackOptions {
+  /** Postgres fsync (default off, like the test suite: the bench measures the engine, not the disk). */
+  pgFsync: boolean;
+  /** `PRAGMA=VALUE` pairs for the Temporal dev server's SQLite file (empty: its defaults). */
+  sqlitePragmas: string[];
+  /** Extra environment for the worker and gateway (tuning knobs such as HRHOOKS_WORKER_CONCURRENCY). */
+  env: Record<string, string>;
+  log: (line: string) => void;
+}
+
+export interface Role {
+  name: 'worker' | 'gateway' | 'receiver';
+  process: ChildProcess;
+}
+
+export interface Stack {
+  scratch: string;
+  gatewayUrl: string;
+  receiverUrl: string;
+  adminKey: string;
+  producerKey: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  sqliteFile: string;
+  pool: Pool;
+  temporal: Client;
+  roles: Record<Role['name'], Role>;
+  versions: Record<string, string>;
+  /** Resident set size of a role's process in bytes (from /proc/<pid>/status VmRSS). */
+  rss(role: Role['name']): number;
+  /** Bytes of the Temporal SQLite database, WAL included. */
+  sqliteBytes(): number;
+  /** Bytes of the Postgres database (pg_database_size). */
+  postgresBytes(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function rssOf(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function fileBytes(file: string): number {
+  return ['', '-wal', '-shm'].reduce((sum, suffix) => {
+    try {
+      return sum + fs.statSync(file + suffix).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** Spawns a process and resolves once a line of its stdout matches `ready`; rejects if it exits first. */
+function spawnUntil(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  logFile: string,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(command, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', out] });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} not ready after ${timeoutMs} ms (see ${logFile})`));
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      fs.appendFileSync(logFile, chunk);
+      buffered += chunk.toString('utf8');
+      const match = ready.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        buffered = '';
+        ready = /$^/;
+        resolve({ child, match });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}); log: ${logFile}\n${tail(logFile)}`));
+    });
+  });
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
+function commandVersion(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return (result.stdout || result.stderr || '').trim().split('\n')[0] ?? 'unknown';
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-bench-'));
+  fs.chmodSync(scratch, 0o755);
+  const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(scratch, { recursive: true, force: true })];
+  const children: ChildProcess[] = [];
+  const killAll = (): void => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      for (const cleanup of cleanups) {
+        try {
+          await cleanup();
+        } catch (err) {
+          options.log(`teardown: ${(err as Error).message}`);
+        }
+      }
+      process.off('exit', killAll);
+    })();
+    return stopped;
+  };
+
+  try {
+    options.log(`scratch directory ${scratch}`);
+    const cluster: LocalCluster = startLocalCluster({
+      dataDir: path.join(scratch, 'pg'),
+      port: await freePort(),
+      socketDir: path.join(scratch, 'pgsock'),
+      fsync: options.pgFsync,
+    });
+    cleanups.unshift(() => cluster.stop('immediate'));
+    const sqliteFile = path.join(scratch, 'temporal', 'temporal.sqlite');
+    const server: DevServer = await startDevServer({
+      port: await freePort(),
+      headless: true,
+      dbFile: sqliteFile,
+      logFile: path.join(scratch, 'temporal.log'),
+      sqlitePragmas: options.sqlitePragmas,
+    });
+    cleanups.unshift(() => server.stop());
+    options.log(`postgres on ${cluster.port}, temporal dev server on ${server.address}`);
+
+    const receiverSpawn = await spawnUntil(
+      'receiver', process.execPath, ['--import', TSX_LOADER, path.join(__dirname, 'receiver.ts'), '0'],
+      { PATH: process.env.PATH }, /\{"port":(\d+)\}/, path.join(scratch, 'receiver.log'), 30_000,
+    );
+    children.push(receiverSpawn.child);
+    cleanups.unshift(() => stopChild(receiverSpawn.child));
+    const receiverUrl = `http://127.0.0.1:${receiverSpawn.match[1]}`;
+
+    const adminKey = `bench-admin-${crypto.randomBytes(12).toString('hex')}`;
+    const producerKey = `bench-producer-${crypto.randomBytes(12).toString('hex')}`;
+    const gatewayPort = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: cluster.url,
+      TEMPORAL_ADDRESS: server.address,
+      HRHOOKS_DATA_DIR: path.join(scratch, 'data'),
+      HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
+      HRHOOKS_ADMIN_KEY: adminKey,
+      HRHOOKS_PRODUCER_KEY: producerKey,
+      HRHOOKS_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+      HRHOOKS_RATE_LIMIT: '100000000',
+      PORT: String(gatewayPort),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const hrhooks = path.join(ROOT, 'bin', 'hrhooks');
+    // The worker first: it runs the migrations and registers the search attributes the gateway relies on.
+    const worker = await spawnUntil('worker', hrhooks, ['worker'], env, /worker polling/, path.join(scratch, 'worker.log'), 120_000);
+    children.push(worker.child);
+    cleanups.unshift(() => stopChild(worker.child));
+    const gateway = await spawnUntil('gateway', hrhooks, ['gateway'], env, /gateway listening/, path.join(scratch, 'gateway.log'), 60_000);
+    children.push(gateway.child);
+    cleanups.unshift(() => stopChild(gateway.child));
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    await waitReady(`${gatewayUrl}/readyz`, 30_000);
+
+    const pool = new Pool({ connectionString: cluster.url, max: 4 });
+    cleanups.unshift(() => pool.end());
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.unshift(() => connection.close());
+    const temporal = new Client({ connection, namespace: 'default' });
+
+    const pgVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+    const versions = {
+      node: process.version,
+      temporalCli: commandVersion(temporalCliPath(), ['--version']),
+      temporalSdk: packageVersion('@temporalio/worker'),
+      postgres: pgVersion,
+      undici: packageVersion('undici'),
+      os: `${os.type()} ${os.release()}`,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+    };
+    const roles = {
+      worker: { name: 'worker' as const, process: worker.child },
+      gateway: { name: 'gateway' as const, process: gateway.child },
+      receiver: { name: 'receiver' as const, process: receiverSpawn.child },
+    };
+    return {
+      scratch,
+      gatewayUrl,
+      receiverUrl,
+      adminKey,
+      producerKey,
+      databaseUrl: cluster.url,
+      temporalAddress: server.address,
+      sqliteFile,
+      pool,
+      temporal,
+      roles,
+      versions,
+      rss: (role) => rssOf(roles[role].process.pid),
+      sqliteBytes: () => fileBytes(sqliteFile),
+      postgresBytes: async () =>
+        Number((await pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

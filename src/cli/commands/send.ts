@@ -1,0 +1,39 @@
+// `hrhooks send <event.json>`: posts an event file to a running gateway, like a producer would.
+import { parseArgs } from 'node:util';
+import { CliError, UsageError, type CliContext } from '../context';
+
+export const SEND_USAGE = 'usage: hrhooks send <event.json|-> [--url GATEWAY_URL] [--key API_KEY] [--json]\n';
+
+export async function runSend(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected one event file (or - for stdin)', SEND_USAGE);
+  const key = values.key ?? ctx.config.HRHOOKS_PRODUCER_KEY ?? ctx.config.HRHOOKS_ADMIN_KEY;
+  if (!key) throw new UsageError('no API key: pass --key or set HRHOOKS_PRODUCER_KEY', SEND_USAGE);
+  const file = positionals[0]!;
+  const body = file === '-' ? ctx.io.readStdin() : ctx.io.readFile(file);
+  const base = (values.url ?? `http://127.0.0.1:${ctx.config.PORT}`).replace(/\/+$/, '');
+  let res: Response;
+  try {
+    res = await fetch(`${base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (err) {
+    throw new CliError(`cannot reach the gateway at ${base}: ${((err as Error).cause as Error)?.message ?? (err as Error).message}`);
+  }
+  const text = await res.text();
+  if (values.json || !res.ok) {
+    (res.ok ? ctx.io.stdout : ctx.io.stderr)(`${text}\n`);
+    return res.ok ? 0 : 1;
+  }
+  const answer = JSON.parse(text) as { eventId: string; deliveries: { id: string; subscriptionId: string; status: string }[] };
+  ctx.io.stdout(`accepted ${answer.eventId}: ${answer.deliveries.length} deliver${answer.deliveries.length === 1 ? 'y' : 'ies'}\n`);
+  for (const d of answer.deliveries) ctx.io.stdout(`  ${d.id}  ${d.status}  → ${d.subscriptionId}\n`);
+  return 0;
+}

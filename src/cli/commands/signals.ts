@@ -1,0 +1,64 @@
+// `hrhooks resync` and `hrhooks mark-processed`: signal delivery workflows directly through Temporal,
+// so they work while the gateway is down. `resync --failed` reads the failed list from Postgres.
+import { parseArgs } from 'node:util';
+import { markProcessed, resync, resyncFailed } from '../../temporal/deliveryClient';
+import { CliError, printJson, UsageError, type CliContext } from '../context';
+
+export const RESYNC_USAGE =
+  'usage: hrhooks resync <delivery-id> [--note N] [--by NAME] [--json]\n' +
+  '       hrhooks resync --failed [--subscription S] [--since ISO-TIME] [--by NAME] [--json]\n';
+export const MARK_PROCESSED_USAGE = 'usage: hrhooks mark-processed <delivery-id> --note N [--by NAME] [--json]\n';
+
+const notOpen = (id: string) => new CliError(`delivery ${id} has no open workflow (unknown id, or already delivered/processed/cancelled)`);
+
+export async function runResync(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      failed: { type: 'boolean', default: false },
+      subscription: { type: 'string' },
+      since: { type: 'string' },
+      note: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const by = values.by ?? ctx.defaultActor();
+  if (values.failed) {
+    if (positionals.length > 0) throw new UsageError('give either a delivery id or --failed, not both', RESYNC_USAGE);
+    if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError('--since must be an ISO date-time', RESYNC_USAGE);
+    const client = await ctx.temporal();
+    const result = await resyncFailed(client, ctx.pool(), { subscriptionId: values.subscription, since: values.since }, by, values.note);
+    if (values.json) printJson(ctx.io, result);
+    else {
+      ctx.io.stdout(`resync requested for ${result.signalled} of ${result.matched} failed deliveries\n`);
+      for (const id of result.notFound) ctx.io.stdout(`  skipped ${id}: no open workflow\n`);
+      for (const id of result.failed) ctx.io.stdout(`  failed ${id}: Temporal did not accept the signal\n`);
+    }
+    return result.failed.length > 0 ? 1 : 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('expected one delivery id (or --failed)', RESYNC_USAGE);
+  const id = positionals[0]!;
+  const client = await ctx.temporal();
+  if ((await resync(client, id, by, values.note)) === 'not_found') throw notOpen(id);
+  if (values.json) printJson(ctx.io, { id, requested: 'resync', by });
+  else ctx.io.stdout(`resync requested for ${id} (by ${by})\n`);
+  return 0;
+}
+
+export async function runMarkProcessed(argv: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { note: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected one delivery id', MARK_PROCESSED_USAGE);
+  if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering', MARK_PROCESSED_USAGE);
+  const id = positionals[0]!;
+  const by = values.by ?? ctx.defaultActor();
+  if ((await markProcessed(await ctx.temporal(), id, by, values.note.trim())) === 'not_found') throw notOpen(id);
+  if (values.json) printJson(ctx.io, { id, requested: 'markProcessed', by, note: values.note.trim() });
+  else ctx.io.stdout(`marked ${id} as processed (by ${by})\n`);
+  return 0;
+}

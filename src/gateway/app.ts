@@ -1,0 +1,77 @@
+// Builds the gateway's Express app from injected deps (no listening here: server.ts does that).
+// Middleware order: security headers → request log → health → auth → rate limit → JSON body → routes → errors.
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { ApiKey } from '../db/apiKeys';
+import { parseAllowlist } from '../http/ssrfGuard';
+import type { Logger } from '../log';
+import { httpDuration, httpRequests } from '../metrics';
+import { authenticate } from './auth';
+import type { AppDeps, RouteDeps } from './deps';
+import { errorHandler, notFoundHandler, TooManyRequestsError, UnsupportedMediaTypeError } from './errors';
+import { dashboardRouter } from './routes/dashboard';
+import { deliveriesRouter } from './routes/deliveries';
+import { eventsRouter } from './routes/events';
+import { healthRouter } from './routes/health';
+import { subscriptionsRouter } from './routes/subscriptions';
+
+export type { AppDeps } from './deps';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+function requestLog(log: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      httpDuration.observe({ method: req.method, route }, seconds);
+      const key = res.locals.apiKey as ApiKey | undefined;
+      log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000), key: key?.name }, 'request');
+    });
+    next();
+  };
+}
+
+const jsonOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is(JSON_TYPES)) return next(new UnsupportedMediaTypeError());
+  next();
+};
+
+function perKeyRateLimit(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => (res.locals.apiKey as ApiKey).id,
+    handler: (req, _res, next) => {
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+      next(new TooManyRequestsError(seconds));
+    },
+  });
+}
+
+export function createApp(deps: AppDeps): Express {
+  const routeDeps: RouteDeps = { ...deps, allow: parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW) };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(requestLog(deps.log));
+  app.use(healthRouter(routeDeps));
+  app.use('/v1', authenticate(deps.pool), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
+  app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }));
+  app.use(eventsRouter(routeDeps));
+  app.use(subscriptionsRouter(routeDeps));
+  app.use(deliveriesRouter(routeDeps));
+  app.use(dashboardRouter(routeDeps));
+  if (deps.ui) app.use(deps.ui);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

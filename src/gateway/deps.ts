@@ -1,0 +1,23 @@
+// What the gateway app is built from: injected so tests run it with supertest, no listening socket.
+import type { Client } from '@temporalio/client';
+import type { Router } from 'express';
+import type { Pool } from 'pg';
+import type { Config } from '../config';
+import type { SecretBox } from '../crypto/secretBox';
+import type { Cidr } from '../http/ssrfGuard';
+import type { Logger } from '../log';
+
+export interface AppDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  box: SecretBox;
+  config: Config;
+  log: Logger;
+  /** The follow-up web interface, mounted at / when given. */
+  ui?: Router;
+}
+
+export interface RouteDeps extends AppDeps {
+  allow: Cidr[];
+}

@@ -1,0 +1,73 @@
+// /v1/deliveries: search, detail (message sent, attempts, live state), resync, mark processed, bulk resync.
+// Operator actions are Temporal signals; Postgres only answers "does it exist, is it closed".
+import { Router } from 'express';
+import { getDelivery, listDeliveries, startRow } from '../../db/deliveries';
+import { getEventBody } from '../../db/events';
+import { startAll } from '../../ingest/ingest';
+import { markProcessed, queryState, resync, resyncFailed } from '../../temporal/deliveryClient';
+import { callerOf, requireScope } from '../auth';
+import type { RouteDeps } from '../deps';
+import { ConflictError, NotFoundError } from '../errors';
+import { bulkResyncSchema, deliveriesQuerySchema, markProcessedSchema, parseInput, resyncSchema } from '../schemas';
+
+const CLOSED = new Set(['delivered', 'processed', 'cancelled']);
+
+export function deliveriesRouter(deps: RouteDeps): Router {
+  const router = Router();
+  router.use('/v1/deliveries', requireScope('admin'));
+
+  const openRow = async (id: string) => {
+    const row = await startRow(deps.pool, id);
+    if (!row) throw new NotFoundError(`no delivery ${id}`);
+    if (CLOSED.has(row.status)) throw new ConflictError(`delivery ${id} is closed (${row.status})`);
+    return row;
+  };
+
+  router.get('/v1/deliveries', async (req, res) => {
+    const filter = parseInput(deliveriesQuerySchema, { ...req.query });
+    res.json(await listDeliveries(deps.pool, filter));
+  });
+
+  router.post('/v1/deliveries/resync', async (req, res) => {
+    const input = parseInput(bulkResyncSchema, req.body);
+    const result = await resyncFailed(deps.temporal, deps.pool, input, callerOf(res).name, input.note);
+    res.status(202).json(result);
+  });
+
+  router.get('/v1/deliveries/:id', async (req, res) => {
+    const found = await getDelivery(deps.pool, req.params.id);
+    if (!found) throw new NotFoundError(`no delivery ${req.params.id}`);
+    const live = await queryState(deps.temporal, found.delivery.id).catch(() => null);
+    const namespace = deps.temporal.options.namespace;
+    res.json({
+      ...found.delivery,
+      event: await getEventBody(deps.pool, found.delivery.eventId),
+      attempts: found.attempts,
+      live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
+      temporalUrl: `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(found.delivery.id)}`,
+    });
+  });
+
+  router.post('/v1/deliveries/:id/resync', async (req, res) => {
+    const input = parseInput(resyncSchema, req.body);
+    const row = await openRow(req.params.id);
+    if (!row.workflowStarted) {
+      await startAll(deps, [row]);
+      res.status(202).json({ id: row.id, requested: 'start' });
+      return;
+    }
+    const outcome = await resync(deps.temporal, row.id, callerOf(res).name, input.note);
+    if (outcome === 'not_found') throw new ConflictError(`delivery ${row.id} has no open workflow`);
+    res.status(202).json({ id: row.id, requested: 'resync' });
+  });
+
+  router.post('/v1/deliveries/:id/mark-processed', async (req, res) => {
+    const input = parseInput(markProcessedSchema, req.body);
+    const row = await openRow(req.params.id);
+    if (!row.workflowStarted) await startAll(deps, [row]);
+    const outcome = await markProcessed(deps.temporal, row.id, callerOf(res).name, input.note);
+    if (outcome === 'not_found') throw new ConflictError(`delivery ${row.id} has no open workflow`);
+    res.status(202).json({ id: row.id, requested: 'markProcessed' });
+  });
+  return router;
+}

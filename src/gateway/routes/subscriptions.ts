@@ -1,0 +1,124 @@
+// /v1/subscriptions: CRUD, test message, secret rotation. Secrets appear only in create/rotate answers.
+import { Router, type Response } from 'express';
+import { openDeliveryIds } from '../../db/deliveries';
+import {
+  createSubscription,
+  getMatchable,
+  getSubscription,
+  listSubscriptions,
+  rotateSubscriptionSecret,
+  softDeleteSubscription,
+  updateSubscription,
+  type RevealedSubscription,
+} from '../../db/subscriptions';
+import { testEventFor } from '../../formats/testMessage';
+import { checkUrl } from '../../http/ssrfGuard';
+import { ingest } from '../../ingest/ingest';
+import { cancel } from '../../temporal/deliveryClient';
+import { callerOf, requireScope } from '../auth';
+import type { RouteDeps } from '../deps';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import {
+  parseInput,
+  rotateSecretSchema,
+  subscriptionCreateSchema,
+  subscriptionRules,
+  subscriptionUpdateSchema,
+} from '../schemas';
+
+function checkSubscriptionUrl(deps: RouteDeps, url: string): void {
+  const verdict = checkUrl(url, deps.allow);
+  if (!verdict.ok) {
+    const hint = verdict.kind === 'ssrf' ? ' (add its range to HRHOOKS_EGRESS_ALLOW to permit it)' : '';
+    throw new ValidationError([{ field: 'url', message: `${verdict.reason}${hint}` }]);
+  }
+}
+
+function revealed(res: Response, status: number, r: RevealedSubscription): void {
+  res.status(status).set('cache-control', 'no-store').json({
+    ...r.subscription,
+    ...(r.secret ? { secret: r.secret } : {}),
+    ...(r.authorization ? { authorization: r.authorization } : {}),
+  });
+}
+
+/** Cancels the open deliveries of a subscription that was disabled or deleted; failures are logged only. */
+async function cancelOpenDeliveries(deps: RouteDeps, subscriptionId: string, by: string, reason: string): Promise<void> {
+  for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
+    await cancel(deps.temporal, id, by, reason).catch((err: Error) =>
+      deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
+    );
+  }
+}
+
+export function subscriptionsRouter(deps: RouteDeps): Router {
+  const router = Router();
+  router.use('/v1/subscriptions', requireScope('admin'));
+
+  router.post('/v1/subscriptions', async (req, res) => {
+    const input = parseInput(subscriptionCreateSchema, req.body);
+    const problems = subscriptionRules(input.format, input);
+    if (problems.length) throw new ValidationError(problems);
+    checkSubscriptionUrl(deps, input.url);
+    revealed(res, 201, await createSubscription(deps.pool, deps.box, input));
+  });
+
+  router.get('/v1/subscriptions', async (_req, res) => {
+    res.json({ items: await listSubscriptions(deps.pool, deps.box) });
+  });
+
+  router.get('/v1/subscriptions/:id', async (req, res) => {
+    const sub = await getSubscription(deps.pool, deps.box, req.params.id);
+    if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
+    res.json(sub);
+  });
+
+  router.patch('/v1/subscriptions/:id', async (req, res) => {
+    const patch = parseInput(subscriptionUpdateSchema, req.body);
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id);
+    if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
+    const problems = subscriptionRules(existing.format, patch);
+    if (problems.length) throw new ValidationError(problems);
+    if (patch.url !== undefined) checkSubscriptionUrl(deps, patch.url);
+    const updated = await updateSubscription(deps.pool, deps.box, existing.id, patch);
+    if (!updated) throw new NotFoundError(`no subscription ${req.params.id}`);
+    if (existing.enabled && patch.enabled === false) {
+      await cancelOpenDeliveries(deps, existing.id, callerOf(res).name, 'subscription disabled');
+    }
+    res.json(updated);
+  });
+
+  router.delete('/v1/subscriptions/:id', async (req, res) => {
+    if (!(await softDeleteSubscription(deps.pool, req.params.id))) throw new NotFoundError(`no subscription ${req.params.id}`);
+    await cancelOpenDeliveries(deps, req.params.id, callerOf(res).name, 'subscription deleted');
+    res.status(204).end();
+  });
+
+  router.post('/v1/subscriptions/:id/test', async (req, res) => {
+    const sub = await getMatchable(deps.pool, req.params.id);
+    if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
+    const current = await getSubscription(deps.pool, deps.box, sub.id);
+    if (!current?.enabled) throw new ConflictError('the subscription is disabled; enable it to send a test message');
+    const outcome = await ingest(deps, testEventFor(sub), { only: sub, isTest: true });
+    if (outcome.kind !== 'accepted' || outcome.accepted.deliveries.length === 0) {
+      throw new ConflictError('this subscription takes no test message for its current settings');
+    }
+    const delivery = outcome.accepted.deliveries[0]!;
+    res.status(202).json({ eventId: outcome.accepted.eventId, deliveryId: delivery.id, status: delivery.status });
+  });
+
+  router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {
+    const input = parseInput(rotateSecretSchema, req.body);
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id);
+    if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
+    if (existing.format === 'lucca') {
+      throw new ValidationError([{ field: 'format', message: 'lucca subscriptions have no signing secret; PATCH authorization instead' }]);
+    }
+    const problems = subscriptionRules(existing.format, { secret: input.secret });
+    if (problems.length) throw new ValidationError(problems);
+    const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE, input.secret);
+    if (!rotated) throw new NotFoundError(`no subscription ${req.params.id}`);
+    revealed(res, 200, rotated);
+  });
+  return router;
+}

@@ -1,0 +1,112 @@
+// The zod schemas of every API input: they validate requests, give the TypeScript types, and feed
+// /openapi.json (see openapi.ts). Pure: no I/O.
+import { z } from 'zod';
+import { EVENT_TYPES, eventTypeSchema, isLeaveEventType } from '../events/eventTypes';
+import { fieldErrors, type FieldError } from '../events/schema';
+import type { FormatName } from '../formats/format';
+import { retryScheduleSchema } from '../ladder';
+import { SecretError, standardKey } from '../signing/signature';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../../workflows/definitions';
+import { ValidationError } from './errors';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const NO_CONTROL = /^[^\r\n\0]*$/;
+
+export const formatSchema = z.enum(['lucca', 'aspnet', 'standard']);
+export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
+const headersSchema = z
+  .record(z.string().regex(TOKEN, 'must be an HTTP header name').max(100), z.string().max(2000).regex(NO_CONTROL, 'no line breaks'))
+  .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers');
+const propertiesSchema = z
+  .record(z.string().max(200), z.unknown())
+  .refine((p) => JSON.stringify(p).length <= 16_384, 'at most 16 KiB of properties');
+
+const subscriptionBase = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  url: z.string().min(1).max(2000),
+  format: formatSchema,
+  events: eventsSchema,
+  mode: z.enum(['all', 'approved']).optional(),
+  authorization: z.string().min(1).max(4000).regex(NO_CONTROL, 'no line breaks').optional(),
+  secret: z.string().min(16).max(200).optional(),
+  retrySchedule: retryScheduleSchema.nullable().optional(),
+  headers: headersSchema.optional(),
+  properties: propertiesSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const subscriptionCreateSchema = subscriptionBase;
+export type SubscriptionCreate = z.infer<typeof subscriptionCreateSchema>;
+
+export const subscriptionUpdateSchema = subscriptionBase
+  .omit({ format: true, secret: true })
+  .partial()
+  .extend({ authorization: subscriptionBase.shape.authorization.unwrap().nullable().optional() });
+export type SubscriptionUpdate = z.infer<typeof subscriptionUpdateSchema>;
+
+export const rotateSecretSchema = z.strictObject({ secret: z.string().min(16).max(200).optional() });
+export const markProcessedSchema = z.strictObject({ note: z.string().trim().min(1).max(2000) });
+export const resyncSchema = z.strictObject({ note: z.string().max(2000).optional() });
+export const bulkResyncSchema = z.strictObject({
+  subscriptionId: z.string().min(1).max(100).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().max(2000).optional(),
+});
+
+export const deliveriesQuerySchema = z.object({
+  status: z.enum(DELIVERY_STATUSES as unknown as [DeliveryStatus, ...DeliveryStatus[]]).optional(),
+  subscriptionId: z.string().max(100).optional(),
+  eventType: eventTypeSchema.optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(1000).optional(),
+});
+
+/** Cross-field rules that depend on the format (checked on create, and on update against the stored format). */
+export function subscriptionRules(
+  format: FormatName,
+  fields: { events?: SubscriptionCreate['events']; mode?: string | null; authorization?: string | null; secret?: string },
+): FieldError[] {
+  const errors: FieldError[] = [];
+  if (format !== 'lucca') {
+    if (fields.mode != null) errors.push({ field: 'mode', message: 'only lucca subscriptions have a mode' });
+    if (fields.authorization != null) errors.push({ field: 'authorization', message: 'only lucca subscriptions send an Authorization value' });
+  } else {
+    if (fields.secret !== undefined) errors.push({ field: 'secret', message: 'lucca subscriptions are not signed; use authorization' });
+    if (Array.isArray(fields.events) && fields.events.some((t) => !isLeaveEventType(t))) {
+      errors.push({ field: 'events', message: 'lucca subscriptions take only leave.* events' });
+    }
+  }
+  if (format === 'standard' && fields.secret !== undefined) {
+    try {
+      standardKey(fields.secret);
+    } catch (err) {
+      if (!(err instanceof SecretError)) throw err;
+      errors.push({ field: 'secret', message: err.message });
+    }
+  }
+  return errors;
+}
+
+/** A failed union ("*" or a list) reports the branch that got furthest, so the bad item is named. */
+function precise(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    if (depth(best) === 0) return [{ ...issue, message: 'expected "*" or a list of event types' } as z.core.$ZodIssue];
+    return precise(best).map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+  });
+}
+
+export function inputErrors(error: z.ZodError, prefix: PropertyKey[] = []): FieldError[] {
+  return fieldErrors(precise(error.issues), prefix);
+}
+
+/** Parses request input or throws a 400 naming each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix: PropertyKey[] = []): z.infer<S> {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw new ValidationError(inputErrors(parsed.error, prefix));
+  return parsed.data;
+}

@@ -1,0 +1,101 @@
+// Runs the gateway process: connects Postgres and Temporal, migrates, ensures bootstrap keys, listens
+// with slow-client timeouts, runs the pending-delivery starter, and shuts down gracefully on SIGTERM/SIGINT.
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { Config } from '../config';
+import { secretBoxFor } from '../crypto/secretKeyFile';
+import { ensureBootstrapKeys } from '../db/apiKeys';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { startPendingLoop, type PendingLoop } from '../ingest/ingest';
+import { createLogger, type Logger } from '../log';
+import { collectProcessMetrics } from '../metrics';
+import { connectClient } from '../temporal/connect';
+import { createApp } from './app';
+import type { AppDeps } from './deps';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningGateway {
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Listens with an app built from deps; stop() drains in-flight requests, then force-closes. */
+export async function listen(
+  deps: AppDeps,
+  opts: { port: number; host: string; starter?: PendingLoop },
+): Promise<RunningGateway> {
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.setTimeout(60_000);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  let stopping: Promise<void> | null = null;
+  return {
+    server,
+    url: `http://${opts.host}:${port}`,
+    stop() {
+      stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(force);
+        await opts.starter?.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export interface GatewayProcess extends RunningGateway {
+  pool: Pool;
+  temporal: Client;
+  log: Logger;
+}
+
+export async function startGateway(config: Config, log: Logger = createLogger(config.LOG_LEVEL, 'gateway')): Promise<GatewayProcess> {
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
+  collectProcessMetrics();
+  const pool = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
+  await migrate(pool);
+  await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
+  const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const deps: AppDeps = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box: secretBoxFor(config), config, log };
+  const starter = startPendingLoop(deps);
+  const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
+  log.info({ url: running.url }, 'gateway listening');
+  return {
+    ...running,
+    pool,
+    temporal,
+    log,
+    async stop() {
+      await running.stop();
+      await temporal.connection.close().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+      log.info('gateway stopped');
+    },
+  };
+}
+
+/** Stops the gateway on SIGTERM / SIGINT; a second signal exits at once. */
+export function stopOnSignals(gateway: { stop(): Promise<void> }, onDone: (code: number) => void): void {
+  let signalled = false;
+  const handler = () => {
+    if (signalled) return onDone(130);
+    signalled = true;
+    gateway.stop().then(() => onDone(0), () => onDone(1));
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

@@ -1,0 +1,149 @@
+// Fuzzes POST /v1/events and POST /v1/subscriptions (supertest on createApp, real Postgres and Temporal;
+// no worker polls the task queue): any input gets a 4xx problem+json or a valid 202 / 201, never a 5xx.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import type { Express } from 'express';
+import request from 'supertest';
+import { loadConfig } from '../../src/config';
+import { createApiKey } from '../../src/db/apiKeys';
+import { EVENT_TYPES } from '../../src/events/eventTypes';
+import { createApp } from '../../src/gateway/app';
+import { createLogger } from '../../src/log';
+import { sampleAbsence } from '../support/fixtures';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { testBox, testClient, uniqueTaskQueue } from '../support/temporal';
+import type { Client } from '@temporalio/client';
+import { hostile, hostileDate, nested } from './arbitraries';
+
+const RUNS = 300;
+const BUDGET_MS = 60_000;
+let db: TestDatabase;
+let temporal: Client;
+let app: Express;
+let admin: string;
+let producer: string;
+const seen = new Map<number, number>();
+
+before(async () => {
+  db = await createTestDatabase();
+  temporal = await testClient();
+  const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000' });
+  app = createApp({ pool: db.pool, temporal, taskQueue: uniqueTaskQueue('fuzz'), box: testBox, config, log: createLogger('silent') });
+  admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin')).key;
+  producer = (await createApiKey(db.pool, 'producer', 'fuzz-producer')).key;
+});
+after(async () => {
+  await temporal.connection.close();
+  await db.drop();
+  console.log(`# fuzz statuses: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
+});
+
+/** Posts a body (a value is JSON-encoded; a string is sent raw) and checks the answer's shape. */
+async function postChecked(path: string, key: string, body: unknown, accepted: number): Promise<number> {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await request(app).post(path).set('authorization', `Bearer ${key}`).set('content-type', 'application/json').send(raw);
+  seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+  if (res.status === accepted) return res.status;
+  assert.ok(res.status >= 400 && res.status < 500, `${path} answered ${res.status} for ${raw.slice(0, 300)}: ${res.text.slice(0, 300)}`);
+  assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
+  const problem = JSON.parse(res.text);
+  assert.equal(problem.status, res.status);
+  assert.equal(typeof problem.detail, 'string');
+  assert.equal(problem.stack, undefined);
+  return res.status;
+}
+
+const absence = fc.record({
+  start: fc.record({ date: hostileDate, half: fc.constantFrom('AM', 'PM', 'am', '', null) }),
+  end: fc.record({ date: hostileDate, half: fc.constantFrom('AM', 'PM', 'XX') }),
+  halfDays: fc.option(fc.array(fc.record({ date: hostileDate, isAm: fc.oneof(fc.boolean(), hostile) }), { maxLength: 30 })),
+  unit: fc.constantFrom('days', 'hours', 'weeks', 1),
+  durationInHours: fc.option(fc.oneof(fc.double(), fc.integer())),
+  ownerName: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 50 }), fc.string({ minLength: 900, maxLength: 1200 }), hostile),
+}).map((a) => sampleAbsence({
+  start: a.start, end: a.end, halfDays: a.halfDays,
+  leaveAccount: { id: 1, name: 'x', unit: a.unit }, durationInHours: a.durationInHours,
+  owner: { id: 1, name: a.ownerName, email: 'e@example.test' },
+}));
+
+const eventBody = fc.record({
+  id: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }).map((s) => `fz-${s}`), fc.string({ maxLength: 300 }), hostile),
+  type: fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string(), hostile),
+  occurredAt: fc.oneof(fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())), hostileDate, hostile),
+  data: fc.oneof(absence, fc.jsonValue({ maxDepth: 4 }), hostile),
+}, { requiredKeys: [] });
+
+describe('fuzz POST /v1/events', () => {
+  test('structured hostile events: 202 or 4xx problem', { timeout: BUDGET_MS * 2 }, async () => {
+    await fc.assert(fc.asyncProperty(eventBody, async (body) => {
+      await postChecked('/v1/events', producer, body, 202);
+    }), { numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS });
+  });
+
+  test('random JSON and random text: 202 or 4xx problem', { timeout: BUDGET_MS * 2 }, async () => {
+    await fc.assert(fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.string({ unit: 'binary' }), fc.json()), async (body) => {
+      await postChecked('/v1/events', producer, body, 202);
+    }), { numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS });
+  });
+
+  test('named hostile cases', async () => {
+    const valid = { id: `fz-valid-${process.pid}`, type: 'leave.approved', occurredAt: '2018-04-04T22:34:47Z', data: sampleAbsence() };
+    assert.equal(await postChecked('/v1/events', producer, valid, 202), 202);
+    const cases: [string, unknown, number][] = [
+      ['10,000 levels of objects', nested(10_000, 'object'), 400],
+      ['100,000 levels of arrays (raw)', `${'['.repeat(100_000)}${']'.repeat(100_000)}`, 400],
+      ['10,000 levels inside data', `{"id":"deep","type":"employee.updated","occurredAt":"2020-01-01T00:00:00Z","data":${nested(10_000, 'array')}}`, 400],
+      ['900 KB string', { ...valid, id: 'fz-huge', data: { blob: 'x'.repeat(900_000) } }, 202],
+      ['2 MB body', { ...valid, id: 'fz-2mb', data: { blob: 'x'.repeat(2_000_000) } }, 413],
+      ['__proto__ key', `{"__proto__":{"polluted":true},"id":"fz-proto","type":"employee.updated","occurredAt":"2020-01-01T00:00:00Z","data":{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}}`, 202],
+      ['constructor key', { ...valid, id: 'fz-ctor', constructor: { prototype: { polluted: true } } }, 202],
+      ['lone surrogates', `{"id":"fz-\\ud800","type":"employee.updated","occurredAt":"2020-01-01T00:00:00Z","data":"\\udfff"}`, 202],
+      ['end before start', { ...valid, id: 'fz-rev', data: sampleAbsence({ start: { date: '2018-04-24', half: 'PM' }, end: { date: '2018-04-23', half: 'AM' } }) }, 400],
+      ['same day PM→AM', { ...valid, id: 'fz-pmam', data: sampleAbsence({ start: { date: '2018-04-24', half: 'PM' }, end: { date: '2018-04-24', half: 'AM' } }) }, 400],
+      ['10-year absence', { ...valid, id: 'fz-10y', data: sampleAbsence({ start: { date: '2018-01-01', half: 'AM' }, end: { date: '2027-12-31', half: 'PM' } }) }, 400],
+      ['10,000-year absence', { ...valid, id: 'fz-10ky', data: sampleAbsence({ start: { date: '0001-01-01', half: 'AM' }, end: { date: '9999-12-31', half: 'PM' } }) }, 400],
+      ['February 30th', { ...valid, id: 'fz-feb30', data: sampleAbsence({ start: { date: '2018-02-30', half: 'AM' } }) }, 400],
+      ['occurredAt year 275760+', { ...valid, id: 'fz-far', occurredAt: '+275761-01-01T00:00:00Z' }, 400],
+      ['occurredAt not a date', { ...valid, id: 'fz-nodate', occurredAt: '2018-13-45T99:99:99Z' }, 400],
+      ['null body', 'null', 400],
+      ['empty array', '[]', 400],
+      ['number', '1e999', 400],
+    ];
+    for (const [name, body, expected] of cases) {
+      assert.equal(await postChecked('/v1/events', producer, body, 202), expected, name);
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+});
+
+const subscriptionBody = fc.record({
+  name: fc.oneof(fc.string({ maxLength: 250 }), hostile),
+  url: fc.oneof(
+    fc.constantFrom('http://127.0.0.1:9/hook', 'http://169.254.169.254/', 'http://[::ffff:a9fe:a9fe]/', 'http://0x7f000001/', 'file:///etc/passwd', 'http://user:pw@127.0.0.1/', 'gopher://127.0.0.1/'),
+    fc.webUrl(), fc.string(), hostile,
+  ),
+  format: fc.oneof(fc.constantFrom('lucca', 'aspnet', 'standard'), fc.string(), hostile),
+  events: fc.oneof(fc.constant('*'), fc.subarray([...EVENT_TYPES]), fc.array(fc.string(), { maxLength: 5 }), hostile),
+  mode: fc.constantFrom('all', 'approved', 'other', undefined),
+  secret: fc.oneof(fc.string({ maxLength: 300 }), fc.constant('whsec_!!notbase64!!'), fc.base64String().map((s) => `whsec_${s}`), hostile),
+  authorization: fc.oneof(fc.string({ maxLength: 50 }), fc.constant('a\r\nInjected: yes')),
+  retrySchedule: fc.oneof(fc.array(fc.oneof(fc.constantFrom('1s', '5m', '24h', '0s', '-1m', '99999999h', '1y'), fc.string()), { maxLength: 40 }), hostile),
+  headers: fc.oneof(fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 30 })), fc.constant({ 'x-a': 'b\r\nc' }), hostile),
+  properties: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(nested(5_000, 'object')), hostile),
+  enabled: fc.oneof(fc.boolean(), hostile),
+}, { requiredKeys: [] });
+
+describe('fuzz POST /v1/subscriptions', () => {
+  test('hostile subscriptions: 201 or 4xx problem', { timeout: BUDGET_MS * 2 }, async () => {
+    await fc.assert(fc.asyncProperty(subscriptionBody, async (body) => {
+      await postChecked('/v1/subscriptions', admin, body, 201);
+    }), { numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS });
+  });
+
+  test('a subscription to the metadata address is refused at creation', async () => {
+    const body = { name: 'meta', url: 'http://169.254.169.254/latest', format: 'standard', events: '*' };
+    assert.equal(await postChecked('/v1/subscriptions', admin, body, 201), 400);
+  });
+});
