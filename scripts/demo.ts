@@ -122,8 +122,8 @@ async function main(): Promise<void> {
   while (Date.now() < deadline) {
     const states = await Promise.all(deliveryIds.map((id) => api(base, adminKey!, 'GET', `/v1/deliveries/${id}`)));
     for (const d of states) {
-      const line = `${d.status} after ${d.attempts} attempt(s)`;
-      if (last.get(d.id) !== line) say(`  ${d.id} [${d.eventType} → ${d.format ?? ''}] ${line}${d.nextAttemptAt ? `, next at ${d.nextAttemptAt}` : ''}`);
+      const line = `${d.status} after ${d.attempts.length} attempt(s)`;
+      if (last.get(d.id) !== line) say(`  ${d.id} [${d.eventType} → ${d.format}] ${line}${d.nextAttemptAt ? `, next at ${d.nextAttemptAt}` : ''}`);
       last.set(d.id, line);
     }
     if (states.every((d) => d.status === 'delivered')) break;
