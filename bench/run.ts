@@ -65,6 +65,7 @@ async function main(): Promise<number> {
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection (ignored): ${(reason as Error)?.message ?? reason}`));
   stack = await startStack({ pgFsync: opts.pgFsync, sqlitePragmas: opts.sqlitePragmas, env: opts.settings, log });
   const api = new GatewayClient(stack.gatewayUrl, stack.receiverUrl, stack.adminKey, stack.producerKey);
   const results: ScenarioReport[] = [];

@@ -162,8 +162,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   fs.chmodSync(scratch, 0o755);
   const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(scratch, { recursive: true, force: true })];
   const children: ChildProcess[] = [];
+  /** Last resort on process exit (crash included): synchronous, so it runs inside the 'exit' event. */
+  const exitCleanups: Array<() => void> = [];
   const killAll = (): void => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const cleanup of exitCleanups) {
+      try {
+        cleanup();
+      } catch {
+        // best effort
+      }
+    }
   };
   process.once('exit', killAll);
   let stopped: Promise<void> | null = null;
@@ -190,6 +199,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       fsync: options.pgFsync,
     });
     cleanups.unshift(() => cluster.stop('immediate'));
+    exitCleanups.push(() => cluster.stop('immediate'), () => fs.rmSync(scratch, { recursive: true, force: true }));
     const sqliteFile = path.join(scratch, 'temporal', 'temporal.sqlite');
     const server: DevServer = await startDevServer({
       port: await freePort(),
@@ -199,6 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sqlitePragmas: options.sqlitePragmas,
     });
     cleanups.unshift(() => server.stop());
+    children.push(server.process);
     options.log(`postgres on ${cluster.port}, temporal dev server on ${server.address}`);
 
     const receiverSpawn = await spawnUntil(

@@ -39,6 +39,7 @@ const envSchema = z.object({
   HRHOOKS_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
   HRHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
   HRHOOKS_DB_POOL: z.coerce.number().int().positive().default(10),
+  HRHOOKS_WORKFLOW_CACHE: z.coerce.number().int().min(2).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -33,11 +33,14 @@ export interface WorkerOptions {
   connectTimeoutMs: number;
   log: Logger;
   concurrency?: number;
+  /** Workflows kept in the worker's sticky cache (each waiting delivery held there costs ~200 KB). */
+  cacheSize?: number;
 }
 
 export async function createDeliveryWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; ownsConnection: boolean }> {
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
   const concurrency = options.concurrency ?? 200;
+  const cacheSize = options.cacheSize ?? 500;
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
@@ -45,8 +48,8 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     workflowBundle: await workflowBundle(),
     activities: createActivities(options),
     maxConcurrentActivityTaskExecutions: concurrency,
-    maxConcurrentWorkflowTaskExecutions: Math.min(concurrency, 100),
-    maxCachedWorkflows: 2_000,
+    maxConcurrentWorkflowTaskExecutions: Math.min(concurrency, 100, cacheSize),
+    maxCachedWorkflows: cacheSize,
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection, ownsConnection: !options.connection };

@@ -44,6 +44,7 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
     connectTimeoutMs: config.HRHOOKS_CONNECT_TIMEOUT,
     log,
     concurrency: config.HRHOOKS_WORKER_CONCURRENCY,
+    cacheSize: config.HRHOOKS_WORKFLOW_CACHE,
   });
   const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((err: Error) => {
     log.warn({ err: err.message }, 'could not check the search attributes; deliveries may not be filterable in the Web UI');

@@ -38,6 +38,7 @@ export const fanout: Scenario = {
           deliveries: expected,
           deliveriesPerSecond: round(expected / ((stats.lastOkAtPrefix - firstAccepted) / 1000)),
           ingestEventsPerSecond: round(sizes.fanoutEvents / ((lastAccepted - firstSent) / 1000)),
+          producerRetries: posted.retries ?? 0,
           gatewayMeanResponseMs: round(posted.reduce((s, p) => s + p.respondedAt - p.sentAt, 0) / posted.length),
         },
         notes: [`formats in turn: ${FORMATS.join(', ')}`],

@@ -3,7 +3,7 @@
 // request, and the gateway's own response time.
 import type { Posted } from '../gatewayClient';
 import { round, summary } from '../percentiles';
-import { awaitDelivered, budgetMs, employee, now, type Scenario } from './scenario';
+import { awaitDelivered, budgetMs, employee, now, postWithRetry, type Scenario } from './scenario';
 
 export const latency: Scenario = {
   name: 'latency',
@@ -15,14 +15,14 @@ export const latency: Scenario = {
     try {
       const intervalMs = 1000 / sizes.latencyRate;
       const start = now() + 50;
-      const inFlight: Promise<Posted>[] = [];
+      const inFlight: Promise<Posted & { retries: number }>[] = [];
       let behindMs = 0;
       for (let i = 0; i < n; i += 1) {
         const due = start + i * intervalMs;
         const wait = due - now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         else behindMs = Math.max(behindMs, -wait);
-        inFlight.push(api.postEvent(employee(i, 'employee.updated', `lat-${i}`)));
+        inFlight.push(postWithRetry(api, employee(i, 'employee.updated', `lat-${i}`)));
       }
       const posted = await Promise.all(inFlight);
       const refused = posted.filter((p) => p.status !== 202).length;
@@ -47,6 +47,7 @@ export const latency: Scenario = {
           gatewayP50Ms: round(gateway.p50),
           gatewayP99Ms: round(gateway.p99),
           schedulerLagMaxMs: round(behindMs),
+          producerRetries: posted.reduce((sum, p) => sum + p.retries, 0),
         },
         notes: [`open loop: ${sizes.latencyRate} events/s for ${sizes.latencySeconds} s`],
       };

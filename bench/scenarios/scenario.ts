@@ -106,23 +106,44 @@ export function absence(i: number, benchKey: string): EventBody {
   };
 }
 
-/** Posts `count` events with `concurrency` producers in a closed loop; throws if any is refused. */
+const PRODUCER_ATTEMPTS = 8;
+
+/**
+ * Posts one event the way a well-behaved producer does: a 503 (the event is stored but Temporal did
+ * not start every workflow in time) is retried with the same id and body, which is idempotent.
+ * `sentAt` stays the first attempt's; `retries` counts the extra posts.
+ */
+export async function postWithRetry(api: GatewayClient, event: EventBody): Promise<Posted & { retries: number }> {
+  const first = await api.postEvent(event);
+  let posted = first;
+  let retries = 0;
+  while (posted.status === 503 && retries < PRODUCER_ATTEMPTS - 1) {
+    retries += 1;
+    await new Promise((r) => setTimeout(r, 250 * 2 ** Math.min(retries, 4)));
+    posted = await api.postEvent(event);
+  }
+  return { ...posted, sentAt: first.sentAt, retries };
+}
+
+/** Posts `count` events with `concurrency` producers in a closed loop; throws if one is refused for good. */
 export async function pump(
   api: GatewayClient,
   count: number,
   concurrency: number,
   make: (i: number) => EventBody,
   timeoutMs: number,
-): Promise<Posted[]> {
-  const results: Posted[] = new Array(count);
+): Promise<Posted[] & { retries?: number }> {
+  const results: Posted[] & { retries?: number } = new Array(count);
+  results.retries = 0;
   const deadline = Date.now() + timeoutMs;
   let next = 0;
   const producer = async (): Promise<void> => {
     while (next < count) {
       if (Date.now() > deadline) throw new Error(`posting ${count} events took longer than ${timeoutMs} ms`);
       const i = next++;
-      const posted = await api.postEvent(make(i));
-      if (posted.status !== 202) throw new Error(`event ${i}: gateway answered HTTP ${posted.status}`);
+      const posted = await postWithRetry(api, make(i));
+      if (posted.status !== 202) throw new Error(`event ${i}: gateway answered HTTP ${posted.status} after ${posted.retries} retries`);
+      results.retries! += posted.retries;
       results[i] = posted;
     }
   };

@@ -31,6 +31,7 @@ export const throughput: Scenario = {
           endToEndPerSecond: round(endToEnd),
           ratioToRaw: round(endToEnd / rawRate, 3),
           duplicates: stats.requests - n,
+          producerRetries: posted.retries ?? 0,
           historyEventsPerDelivery: round(history.mean),
           workerRssMB: round(stack.rss('worker') / 2 ** 20),
           gatewayRssMB: round(stack.rss('gateway') / 2 ** 20),

@@ -1,7 +1,7 @@
 // The `hrhooks` command line: dispatches to one module per command and turns failures into one-line
 // messages with a non-zero exit code (never a stack trace). Only this file touches process.* directly.
 import fs from 'node:fs';
-import { ConfigError } from '../config';
+import { ConfigError, inheritedEnv, loadConfig, type Config } from '../config';
 import { runDeliveries } from './commands/deliveries';
 import { runKeys } from './commands/keys';
 import { runGateway, runWorker } from './commands/processes';
@@ -29,11 +29,12 @@ export const USAGE = `usage: hrhooks <command> [options]
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
-/** `start` is provided by src/cli/start.ts (exports runStart(argv, io)); loaded lazily so its deps stay optional. */
+/** `start` lives in src/cli/start.ts; loaded lazily so the other commands never load its embedded servers. */
 const runStartLazily = async (argv: string[], io: CliIo): Promise<number> => {
+  if (argv.length > 0) throw new UsageError(`start takes no arguments (configure it with environment variables)`, USAGE);
   const specifier = './start';
-  const mod = require(specifier) as { runStart(argv: string[], io: CliIo): Promise<number> };
-  return mod.runStart(argv, io);
+  const mod = require(specifier) as { runStart(config: Config, print: (line: string) => void): Promise<number> };
+  return mod.runStart(loadConfig(io.env), (line) => io.stdout(`${line}\n`));
 };
 
 const COMMANDS: Record<string, Command> = {
@@ -92,7 +93,7 @@ if (require.main === module) {
     stderr: (s) => process.stderr.write(s),
     readFile: (path) => fs.readFileSync(path),
     readStdin: () => fs.readFileSync(0),
-    env: process.env,
+    env: inheritedEnv(),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

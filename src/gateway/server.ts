@@ -1,6 +1,6 @@
 // Runs the gateway process: connects Postgres and Temporal, migrates, ensures bootstrap keys, listens
 // with slow-client timeouts, runs the pending-delivery starter, and shuts down gracefully on SIGTERM/SIGINT.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
@@ -14,6 +14,7 @@ import { collectProcessMetrics } from '../metrics';
 import { connectClient } from '../temporal/connect';
 import { createApp } from './app';
 import type { AppDeps } from './deps';
+import { createUiRouter } from './ui/router';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -29,8 +30,11 @@ export async function listen(
   opts: { port: number; host: string; starter?: PendingLoop },
 ): Promise<RunningGateway> {
   const app = createApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(opts.port, opts.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  // headersTimeout is only enforced on each connectionsCheckingInterval tick (default 30 s): check every second.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -70,7 +74,8 @@ export async function startGateway(config: Config, log: Logger = createLogger(co
   await migrate(pool);
   await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
   const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const deps: AppDeps = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box: secretBoxFor(config), config, log };
+  const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box: secretBoxFor(config), config, log };
+  const deps: AppDeps = { ...core, ui: createUiRouter({ ...core, client: temporal }) };
   const starter = startPendingLoop(deps);
   const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
   log.info({ url: running.url }, 'gateway listening');

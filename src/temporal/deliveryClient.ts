@@ -18,6 +18,8 @@ import { attemptsKey, eventTypeKey, statusKey, subscriptionKey } from '../../wor
 
 const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
+/** Signals in flight during a bulk resync: 10,000 one after the other outlast any HTTP timeout. */
+const BULK_SIGNAL_CONCURRENCY = 16;
 
 export type StartRow = Pick<DeliveryStartRow, 'id' | 'eventId' | 'subscriptionId' | 'eventType' | 'format' | 'retrySchedule'>;
 
@@ -120,15 +122,20 @@ export async function resyncFailed(
   note?: string | null,
 ): Promise<BulkResyncResult> {
   const ids = await failedDeliveryIds(pool, filter);
-  const result: BulkResyncResult = { matched: ids.length, signalled: 0, notFound: [], failed: [] };
-  for (const id of ids) {
-    try {
-      const outcome = await resync(client, id, by, note ?? 'bulk resync');
-      if (outcome === 'signalled') result.signalled += 1;
-      else result.notFound.push(id);
-    } catch {
-      result.failed.push(id);
+  const outcomes: Array<SignalOutcome | 'failed'> = new Array(ids.length);
+  let next = 0;
+  const signalNext = async (): Promise<void> => {
+    while (next < ids.length) {
+      const i = next++;
+      outcomes[i] = await resync(client, ids[i]!, by, note ?? 'bulk resync').catch(() => 'failed' as const);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(BULK_SIGNAL_CONCURRENCY, ids.length) }, signalNext));
+  const result: BulkResyncResult = { matched: ids.length, signalled: 0, notFound: [], failed: [] };
+  outcomes.forEach((outcome, i) => {
+    if (outcome === 'signalled') result.signalled += 1;
+    else if (outcome === 'not_found') result.notFound.push(ids[i]!);
+    else result.failed.push(ids[i]!);
+  });
   return result;
 }

@@ -156,7 +156,7 @@ describe('follow-up API', () => {
     secrets.push(created.body.secret);
     h.receiver.respondWith((req) => (req.path.startsWith('/fail') ? { status: 500 } : { status: 200 }));
     const posted = await admin.post('/v1/events', { id: `pay-${Date.now()}`, type: 'payrun.finalised', occurredAt: '2024-01-31T00:00:00Z', data: { id: 9 } });
-    const id = posted.body.deliveries[0].id;
+    const id = posted.body.deliveries.find((d: { subscriptionId: string }) => d.subscriptionId === created.body.id).id;
     await waitStatus(id, 'retrying');
     const patched = await record(admin.patch(`/v1/subscriptions/${created.body.id}`, { enabled: false }));
     assert.equal(patched.body.enabled, false);

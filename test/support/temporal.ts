@@ -25,6 +25,7 @@ export async function sharedTemporalAddress(): Promise<string> {
   if (process.env.TEMPORAL_TEST_ADDRESS) return process.env.TEMPORAL_TEST_ADDRESS;
   privateServer ??= (async () => {
     const server = await startDevServer({ port: await freePort(), headless: true });
+    server.process.unref();
     process.once('exit', () => server.process.kill('SIGKILL'));
     return server;
   })();

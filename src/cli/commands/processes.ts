@@ -37,6 +37,7 @@ export async function runWorker(_argv: string[], ctx: CliContext): Promise<numbe
     connectTimeoutMs: config.HRHOOKS_CONNECT_TIMEOUT,
     log,
     concurrency: config.HRHOOKS_WORKER_CONCURRENCY,
+    cacheSize: config.HRHOOKS_WORKFLOW_CACHE,
   });
   const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
   process.once('SIGTERM', stop);
