@@ -20,10 +20,17 @@ async function clusterUrl(): Promise<string> {
     fs.chmodSync(dir, 0o755);
     privateCluster = startLocalCluster({ dataDir: path.join(dir, 'data'), port: await freePort(), fsync: false, socketDir: path.join(dir, 'sock') });
     const cluster = privateCluster;
-    process.once('exit', () => {
+    const cleanup = () => {
       cluster.stop('immediate');
       fs.rmSync(dir, { recursive: true, force: true });
-    });
+    };
+    process.once('exit', cleanup);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        cleanup();
+        process.exit(signal === 'SIGTERM' ? 143 : 130);
+      });
+    }
   }
   return privateCluster.url;
 }
