@@ -1,0 +1,165 @@
+// `npm run soak [-- --duration 10m --rate 5 --fail 0.2 --restart-every 60s]`: a bounded
+// soak on 127.0.0.1. Own Postgres and Temporal dev server, the gateway in this
+// process, a worker child restarted every few seconds (SIGTERM and SIGKILL in
+// turn), a receiver failing a random share of requests. At the end it
+// reconciles what was accepted with what the receiver acknowledged.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/config';
+import { startLocalCluster } from '../../src/db/localCluster';
+import { aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
+import { startGateway } from '../../src/gateway/server';
+import { createLogger } from '../../src/log';
+import { parseDuration } from '../../src/ladder';
+import { startDevServer } from '../../src/temporal/devServer';
+import { freePort } from '../support/ports';
+import { spawnWorker, type WorkerChild } from '../support/processes';
+import { startReceiver, type RecordedRequest } from '../support/receiver';
+import { TEST_SECRET_KEY } from '../support/temporal';
+
+const say = (line: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10m' },
+    rate: { type: 'string', default: '5' },
+    fail: { type: 'string', default: '0.2' },
+    'restart-every': { type: 'string', default: '' },
+    'drain-timeout': { type: 'string', default: '120s' },
+  },
+});
+const durationMs = parseDuration(values.duration!);
+const rate = Number(values.rate);
+const failShare = Number(values.fail);
+const restartEveryMs = values['restart-every'] ? parseDuration(values['restart-every']) : Math.max(15_000, Math.min(180_000, durationMs / 4));
+const drainTimeoutMs = parseDuration(values['drain-timeout']!);
+
+function messageIdOf(req: RecordedRequest): string | null {
+  if (req.headers['webhook-id']) return String(req.headers['webhook-id']);
+  try {
+    return String(JSON.parse(req.body.toString('utf8')).Id);
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-soak-'));
+  fs.chmodSync(scratch, 0o755);
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => fs.rmSync(scratch, { recursive: true, force: true })];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0).reverse()) await Promise.resolve().then(c).catch(() => undefined);
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    const pg = startLocalCluster({ dataDir: path.join(scratch, 'pg'), port: await freePort(), fsync: false, socketDir: path.join(scratch, 'sock') });
+    cleanups.push(() => pg.stop('immediate'));
+    const temporal = await startDevServer({ port: await freePort(), headless: true, dbFile: path.join(scratch, 'temporal.sqlite'), sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'] });
+    cleanups.push(() => temporal.stop());
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const answered = new Map<RecordedRequest, number>();
+    receiver.respondWith((req) => {
+      const status = Math.random() < failShare ? 503 : 200;
+      answered.set(req, status);
+      return { status };
+    });
+    const admin = `soak-admin-${crypto.randomBytes(12).toString('hex')}`;
+    const producer = `soak-producer-${crypto.randomBytes(12).toString('hex')}`;
+    const taskQueue = `soak-${crypto.randomBytes(4).toString('hex')}`;
+    const config = loadConfig({
+      DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(await freePort()),
+      HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_ADMIN_KEY: admin, HRHOOKS_PRODUCER_KEY: producer,
+      HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000', HRHOOKS_DATA_DIR: scratch, LOG_LEVEL: 'error',
+    });
+    const gateway = await startGateway(config, createLogger('error', 'gateway'));
+    cleanups.push(() => gateway.stop());
+    const call = async (key: string, method: string, route: string, body?: unknown) => {
+      const res = await fetch(`${gateway.url}${route}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    };
+    const ladder = ['1s', '1s', '2s', '2s', '4s', '4s', '8s', '8s'];
+    const subs: Array<{ id: string; format: 'standard' | 'aspnet' }> = [];
+    for (const format of ['standard', 'aspnet'] as const) {
+      const created = await call(admin, 'POST', '/v1/subscriptions', { name: `soak ${format}`, url: `${receiver.url}/${format}`, format, events: '*', retrySchedule: ladder });
+      if (created.status !== 201) throw new Error(`could not create a subscription: ${JSON.stringify(created.body)}`);
+      subs.push({ id: created.body.id, format });
+    }
+    let worker: WorkerChild = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
+    cleanups.push(() => worker.kill('SIGKILL'));
+    await worker.ready;
+    say(`stack up; ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s`);
+
+    const expected = new Map<string, string>();
+    let accepted = 0;
+    let producerRetries = 0;
+    let restarts = 0;
+    const started = Date.now();
+    let nextRestart = started + restartEveryMs;
+    const sends: Promise<void>[] = [];
+    for (let n = 0; Date.now() - started < durationMs; n++) {
+      const due = started + (n * 1000) / rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const event = { id: `soak-${n}`, type: n % 3 === 0 ? 'payrun.finalised' : 'employee.updated', occurredAt: new Date().toISOString(), data: { Id: n, name: `Employee ${n}` } };
+      sends.push((async () => {
+        for (let tries = 0; tries < 30; tries++) {
+          const res = await call(producer, 'POST', '/v1/events', event).catch(() => ({ status: 0, body: null }));
+          if (res.status === 202) {
+            accepted++;
+            for (const d of res.body.deliveries) {
+              const sub = subs.find((s) => s.id === d.subscriptionId)!;
+              expected.set(sub.format === 'standard' ? standardMessageId(d.id) : aspnetWorkItemId(d.id), d.id);
+            }
+            return;
+          }
+          producerRetries++;
+          await sleep(500);
+        }
+        throw new Error(`event ${event.id} was never accepted`);
+      })());
+      if (Date.now() >= nextRestart) {
+        const signal: NodeJS.Signals = restarts % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+        await worker.kill(signal);
+        worker = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
+        restarts++;
+        say(`worker restarted (${signal}); ${accepted} events accepted so far`);
+        nextRestart = Date.now() + restartEveryMs;
+      }
+    }
+    await Promise.all(sends);
+    say(`load done: ${accepted} events accepted, ${expected.size} deliveries expected; draining`);
+    const acked = () => {
+      const ok = new Map<string, number>();
+      for (const req of receiver.requests) {
+        const id = messageIdOf(req);
+        if (id && expected.has(id) && answered.get(req) === 200) ok.set(id, (ok.get(id) ?? 0) + 1);
+      }
+      return ok;
+    };
+    const deadline = Date.now() + drainTimeoutMs;
+    while (Date.now() < deadline && [...expected.keys()].some((id) => !acked().has(id))) await sleep(1000);
+    const ok = acked();
+    const delivered = [...expected.keys()].filter((id) => ok.has(id)).length;
+    const lost = expected.size - delivered;
+    const duplicates = [...ok.values()].reduce((sum, n) => sum + (n - 1), 0);
+    const summary = { seconds: Math.round((Date.now() - started) / 1000), accepted, expectedDeliveries: expected.size, delivered, duplicates, lost, producerRetries, workerRestarts: restarts, receiverRequests: receiver.requests.length };
+    say('reconciliation');
+    for (const [k, v] of Object.entries(summary)) process.stdout.write(`  ${k.padEnd(20)} ${v}\n`);
+    process.stdout.write(`SOAK ${JSON.stringify(summary)}\n`);
+    return lost === 0 && accepted > 0 ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`soak failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);

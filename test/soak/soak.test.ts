@@ -1,0 +1,22 @@
+// The 60-second soak inside npm test: steady load, a flaky receiver, worker
+// restarts (SIGKILL and SIGTERM); every accepted event must reach every subscription.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { it } from 'node:test';
+
+it('60-second soak: nothing accepted is lost across worker restarts and receiver failures', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'test/soak/run.ts', '--duration', '60s', '--rate', '4', '--restart-every', '15s'], {
+    cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env },
+  });
+  process.stdout.write(result.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
+  const line = result.stdout.split('\n').find((l) => l.startsWith('SOAK '));
+  assert.ok(line, `the soak printed no reconciliation:\n${result.stdout}\n${result.stderr}`);
+  const summary = JSON.parse(line.slice(5));
+  assert.ok(summary.accepted >= 100, `only ${summary.accepted} events accepted`);
+  assert.ok(summary.workerRestarts >= 2, 'the worker was restarted');
+  assert.equal(summary.lost, 0);
+  assert.equal(summary.delivered, summary.expectedDeliveries);
+  assert.equal(result.status, 0, result.stderr);
+});
