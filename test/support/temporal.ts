@@ -14,7 +14,18 @@ import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { createDeliveryWorker } from '../../src/worker';
 import { freePort } from './ports';
 
-Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
+let runtimeInstalled = false;
+
+/** Quiet SDK logs; installed only by files that run a worker (an installed runtime holds the process open). */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
+  } catch {
+    // a runtime already exists (something started a worker or test server first): keep it
+  }
+}
 
 export const TEST_SECRET_KEY = 'test-secret-key-for-hrhooks-tests';
 export const testBox: SecretBox = createSecretBox(TEST_SECRET_KEY);
@@ -42,6 +53,7 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 }
 
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
@@ -61,6 +73,7 @@ export async function runTestWorker(opts: {
   taskQueue?: string;
   attemptTimeoutMs?: number;
 }): Promise<RunningWorker> {
+  installQuietRuntime();
   const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
   const { worker, connection, ownsConnection } = await createDeliveryWorker({
     connection: opts.connection,
