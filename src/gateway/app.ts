@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import { httpDuration, httpRequests } from '../metrics';
 import { authenticate } from './auth';
 import type { AppDeps, RouteDeps } from './deps';
-import { errorHandler, notFoundHandler, TooManyRequestsError, UnsupportedMediaTypeError } from './errors';
+import { errorHandler, notFoundHandler, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { dashboardRouter } from './routes/dashboard';
 import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
@@ -41,6 +41,23 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
+const MAX_BODY_DEPTH = 64;
+
+/** Iterative, so a hostile nesting depth becomes a 400 here before recursive code (zod, JSON.stringify) sees it. */
+const boundedNesting: RequestHandler = (req, _res, next) => {
+  const stack: [unknown, number][] = [[req.body, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) {
+      const message = `nested deeper than ${MAX_BODY_DEPTH} levels`;
+      return next(new ValidationError([{ field: '(body)', message }], `the body is ${message}`));
+    }
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  next();
+};
+
 function perKeyRateLimit(perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
@@ -65,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
   app.use('/v1', authenticate(deps.pool), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
-  app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }));
+  app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedNesting);
   app.use(eventsRouter(routeDeps));
   app.use(subscriptionsRouter(routeDeps));
   app.use(deliveriesRouter(routeDeps));
