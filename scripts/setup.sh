@@ -15,7 +15,10 @@ say() { echo "[setup] $*" >&2; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing node modules"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # npm ci refuses a lock file that lacks other platforms' optional packages (some
+  # registries leave them out); npm install then installs from the same lock.
+  npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null \
+    || npm install --no-audit --no-fund --loglevel=error >&2
 fi
 
 need_cli=1
