@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { now, type EventBody, type GatewayClient, type Posted } from '../gatewayClient';
 import type { Stack } from '../stack';
+import { specAbsence } from '../../test/support/absence';
 
 export interface Sizes {
   /** raw: signed POSTs sent straight to the receiver. */
@@ -88,21 +89,7 @@ export function absence(i: number, benchKey: string): EventBody {
     id: `bench-${runId}-${benchKey}`,
     type: 'leave.approved',
     occurredAt: new Date().toISOString(),
-    data: {
-      id: 1_000_000 + i,
-      owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
-      leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
-      start: { date: '2018-04-23', half: 'AM' },
-      end: { date: '2018-04-24', half: 'PM' },
-      halfDays: null,
-      durationInHours: null,
-      isConfirmed: true,
-      confirmationDate: '2018-04-04T22:34:47.797',
-      isCancelled: false,
-      cancellationDate: null,
-      creationDate: '2018-04-01T09:00:00',
-      benchKey,
-    },
+    data: { ...specAbsence({ id: 1_000_000 + i }), benchKey },
   };
 }
 

@@ -1,12 +1,13 @@
 // What the delivery activities read and write in Postgres: the context of one
 // attempt (event + subscription, secrets opened), the attempt record and the
 // delivery's mirrored status. Never logs or returns secrets.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
 import type { HrEvent } from '../events/schema';
 import type { FormatName, SubscriptionView } from '../formats/format';
 import { openAuthorization, openSecrets } from '../subscriptions/secretStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
+import { inTransaction } from './transaction';
 
 export interface DeliveryContext {
   deliveryId: string;
@@ -76,21 +77,6 @@ export interface StatusUpdate {
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
   lastError: string | null;
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /** Records an attempt and the status it leads to, atomically; a retried activity overwrites its own row. */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { HrEvent } from '../events/schema';
 import type { FormatName } from '../formats/format';
+import { inTransaction } from './transaction';
 
 export interface NewDeliveryRow {
   id: string;
@@ -34,21 +35,6 @@ export function canonicalJson(value: unknown): string {
 
 export function bodyHashOf(event: HrEvent): string {
   return createHash('sha256').update(canonicalJson(event), 'utf8').digest('hex');
-}
-
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 /**

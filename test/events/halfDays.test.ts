@@ -3,23 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { absenceSchema, type Absence } from '../../src/events/schema';
 import { dateOfEpochDay, epochDay, expandHalfDays, splitHours } from '../../src/events/halfDays';
+import { specAbsence } from '../support/absence';
 
 function absence(overrides: Partial<Absence> = {}): Absence {
-  return absenceSchema.parse({
-    id: 78287,
-    owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
-    leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
-    start: { date: '2018-04-23', half: 'AM' },
-    end: { date: '2018-04-24', half: 'PM' },
-    halfDays: null,
-    durationInHours: null,
-    isConfirmed: true,
-    confirmationDate: '2018-04-04T22:34:47.797',
-    isCancelled: false,
-    cancellationDate: null,
-    creationDate: '2018-04-01T09:00:00',
-    ...overrides,
-  });
+  return absenceSchema.parse(specAbsence(overrides));
 }
 
 const ids = (a: Absence) => expandHalfDays(a).map((l) => l.id);

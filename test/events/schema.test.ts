@@ -2,24 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvent, MAX_ABSENCE_DAYS } from '../../src/events/schema';
 import { EVENT_TYPES, eventTypeSchema } from '../../src/events/eventTypes';
+import { specAbsence } from '../support/absence';
 
-function absence(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 78287,
-    owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
-    leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
-    start: { date: '2018-04-23', half: 'AM' },
-    end: { date: '2018-04-24', half: 'PM' },
-    halfDays: null,
-    durationInHours: null,
-    isConfirmed: true,
-    confirmationDate: '2018-04-04T22:34:47.797',
-    isCancelled: false,
-    cancellationDate: null,
-    creationDate: '2018-04-01T09:00:00',
-    ...overrides,
-  };
-}
+const absence = specAbsence;
 
 function leaveEvent(data: unknown, type = 'leave.approved') {
   return { id: 'evt-2018-0001', type, occurredAt: '2018-04-04T22:34:47.797Z', data };

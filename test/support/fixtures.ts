@@ -12,6 +12,7 @@ import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretSt
 import { DELIVERY_WORKFLOW, type DeliveryInput } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey, statusKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';
+import { specAbsence } from './absence';
 
 export interface FixtureSubscription {
   id: string;
@@ -45,23 +46,7 @@ export function sampleEvent(type: HrEvent['type'] = 'employee.updated', data: un
   return { id: `evt_${crypto.randomBytes(6).toString('hex')}`, type, occurredAt: new Date().toISOString(), data } as HrEvent;
 }
 
-export function sampleAbsence(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 78287,
-    owner: { id: 134, name: 'Luca Pacioli', email: 'luca.paccioli@lucca.fr', employeeNumber: '00001' },
-    leaveAccount: { id: 1718, name: 'Annual leave 2018', categoryId: 1, categoryName: 'Annual leave', unit: 'days' },
-    start: { date: '2018-04-23', half: 'AM' },
-    end: { date: '2018-04-24', half: 'PM' },
-    halfDays: null,
-    durationInHours: null,
-    isConfirmed: true,
-    confirmationDate: '2018-04-04T22:34:47.797',
-    isCancelled: false,
-    cancellationDate: null,
-    creationDate: '2018-04-01T09:00:00',
-    ...overrides,
-  };
-}
+export const sampleAbsence = specAbsence;
 
 /** Stores the event and its delivery row, then starts the delivery workflow; returns the delivery id. */
 export async function startFixtureDelivery(
