@@ -1,11 +1,7 @@
 // The hrhooks worker: runs `delivery` workflows and the send activity on task
 // queue `hrhooks`, from a workflow bundle built once per process.
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Pool } from 'pg';
-import { createActivities } from '../activities';
-import type { SecretBox } from './crypto/secretBox';
-import type { Cidr } from './http/ssrfGuard';
-import type { Logger } from './log';
+import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/definitions';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
@@ -20,18 +16,12 @@ const quietBundlerLogger = {
   warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
 };
 
-export interface WorkerOptions {
+export interface WorkerOptions extends ActivityDeps {
   address?: string;
   /** An existing connection (e.g. a test environment's); the caller closes it. */
   connection?: NativeConnection;
   namespace: string;
   taskQueue?: string;
-  pool: Pool;
-  box: SecretBox;
-  allow: Cidr[];
-  attemptTimeoutMs: number;
-  connectTimeoutMs: number;
-  log: Logger;
   concurrency?: number;
   /** Workflows kept in the worker's sticky cache (each waiting delivery held there costs ~200 KB). */
   cacheSize?: number;
