@@ -6,6 +6,7 @@ import type { EventType } from '../events/eventTypes';
 import type { FormatName } from '../formats/format';
 import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
 import { rotateSecrets, sealAuthorization, sealSecrets, type StoredSecret } from '../subscriptions/secretStore';
+import { inTransaction } from './transaction';
 
 export interface SubscriptionFields {
   name: string;
@@ -175,29 +176,18 @@ export async function softDeleteSubscription(pool: Pool, id: string): Promise<bo
 export async function rotateSubscriptionSecret(
   pool: Pool, box: SecretBox, id: string, graceMs: number, fresh?: string,
 ): Promise<RevealedSubscription | null> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query('SELECT * FROM subscriptions WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
     const row = rows[0];
-    if (!row) {
-      await client.query('ROLLBACK');
-      return null;
-    }
+    if (!row) return null;
     const secret = fresh ?? generateSecretFor(row.format)!;
     const sealed = rotateSecrets(box, row.secrets_enc, secret, new Date(), graceMs);
     const updated = await client.query(
       'UPDATE subscriptions SET secrets_enc = $2, updated_at = now() WHERE id = $1 RETURNING *',
       [id, sealed],
     );
-    await client.query('COMMIT');
     return { subscription: toPublic(box, updated.rows[0]), secret, authorization: null };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function listActiveForMatching(pool: Pool): Promise<MatchableSubscription[]> {

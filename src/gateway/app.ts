@@ -43,17 +43,29 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
 
 const MAX_BODY_DEPTH = 64;
 
-/** Iterative, so a hostile nesting depth becomes a 400 here before recursive code (zod, JSON.stringify) sees it. */
-const boundedNesting: RequestHandler = (req, _res, next) => {
-  const stack: [unknown, number][] = [[req.body, 0]];
+/**
+ * Iterative, so a hostile nesting depth becomes a 400 here before recursive code (zod, JSON.stringify)
+ * sees it. Also refuses U+0000 anywhere in the body: Postgres text cannot hold it.
+ */
+const boundedBody: RequestHandler = (req, _res, next) => {
+  const stack: [unknown, number, string][] = [[req.body, 0, '']];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, field] = stack.pop()!;
+    if (typeof node === 'string' && node.includes('\u0000')) {
+      return next(new ValidationError([{ field: field || '(body)', message: 'must not contain the NUL character (U+0000)' }]));
+    }
     if (node === null || typeof node !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) {
       const message = `nested deeper than ${MAX_BODY_DEPTH} levels`;
       return next(new ValidationError([{ field: '(body)', message }], `the body is ${message}`));
     }
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    for (const [key, child] of Object.entries(node)) {
+      const path = field ? `${field}.${key}` : key;
+      if (key.includes('\u0000')) {
+        return next(new ValidationError([{ field: field || '(body)', message: 'keys must not contain the NUL character (U+0000)' }]));
+      }
+      stack.push([child, depth + 1, path]);
+    }
   }
   next();
 };
@@ -82,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
   app.use('/v1', authenticate(deps.pool), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
-  app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedNesting);
+  app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
   app.use(eventsRouter(routeDeps));
   app.use(subscriptionsRouter(routeDeps));
   app.use(deliveriesRouter(routeDeps));

@@ -43,6 +43,8 @@ describe('gateway edges', () => {
       [{ ...good, data: { ...good.data, start: { date: '2018-04-23', half: 'NOON' } } }, 'data.start.half'],
       [{ ...good, data: { ...good.data, end: { date: '2018-04-01', half: 'PM' } } }, 'data.end'],
       [{ ...good, data: { ...good.data, owner: undefined } }, 'data.owner'],
+      [{ ...good, id: 'evt-\u0000' }, 'id'],
+      [{ ...good, data: { ...good.data, owner: { ...good.data.owner, name: 'nul\u0000name' } } }, 'data.owner.name'],
     ];
     for (const [body, field] of cases) {
       const res = await producer.post('/v1/events', body);
