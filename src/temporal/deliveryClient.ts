@@ -3,7 +3,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { failedDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
+import { failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
+import type { Logger } from '../log';
 import { resolveLadder } from '../ladder';
 import {
   cancelSignal,
@@ -81,6 +82,20 @@ export function markProcessed(client: Client, id: string, by: string, note: stri
 
 export function cancel(client: Client, id: string, by: string, reason: string): Promise<SignalOutcome> {
   return signalled(() => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(id).signal(cancelSignal, { by, reason })));
+}
+
+/** Cancels the open deliveries of a subscription that was disabled or deleted; failures are logged only. */
+export async function cancelOpenDeliveries(
+  deps: { pool: Pool; temporal: Client; log: Logger },
+  subscriptionId: string,
+  by: string,
+  reason: string,
+): Promise<void> {
+  for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
+    await cancel(deps.temporal, id, by, reason).catch((err: Error) =>
+      deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
+    );
+  }
 }
 
 export interface LiveState {

@@ -1,6 +1,5 @@
 // /v1/subscriptions: CRUD, test message, secret rotation. Secrets appear only in create/rotate answers.
 import { Router, type Response } from 'express';
-import { openDeliveryIds } from '../../db/deliveries';
 import {
   createSubscription,
   getMatchable,
@@ -14,7 +13,7 @@ import {
 import { testEventFor } from '../../formats/testMessage';
 import { checkUrl } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
-import { cancel } from '../../temporal/deliveryClient';
+import { cancelOpenDeliveries } from '../../temporal/deliveryClient';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -40,15 +39,6 @@ function revealed(res: Response, status: number, r: RevealedSubscription): void 
     ...(r.secret ? { secret: r.secret } : {}),
     ...(r.authorization ? { authorization: r.authorization } : {}),
   });
-}
-
-/** Cancels the open deliveries of a subscription that was disabled or deleted; failures are logged only. */
-async function cancelOpenDeliveries(deps: RouteDeps, subscriptionId: string, by: string, reason: string): Promise<void> {
-  for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
-    await cancel(deps.temporal, id, by, reason).catch((err: Error) =>
-      deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
-    );
-  }
 }
 
 export function subscriptionsRouter(deps: RouteDeps): Router {

@@ -1,7 +1,6 @@
 // Subscriptions: list, create (the secret / authorization shown ONCE on the result page), enable/disable,
 // send a test message through the normal delivery path, rotate the signing secret (new one shown once).
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { openDeliveryIds } from '../../db/deliveries';
 import {
   createSubscription,
   getMatchable,
@@ -15,7 +14,7 @@ import {
 import { testEventFor } from '../../formats/testMessage';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
-import { cancel } from '../../temporal/deliveryClient';
+import { cancelOpenDeliveries } from '../../temporal/deliveryClient';
 import { actionButton, emptyState, html, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
@@ -95,11 +94,7 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
     if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
     await updateSubscription(deps.pool, deps.box, existing.id, { enabled });
     if (existing.enabled && !enabled) {
-      for (const id of await openDeliveryIds(deps.pool, existing.id)) {
-        await cancel(deps.client, id, sessionOf(res)!.name, 'subscription disabled').catch((err: Error) =>
-          deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
-        );
-      }
+      await cancelOpenDeliveries({ pool: deps.pool, temporal: deps.client, log: deps.log }, existing.id, sessionOf(res)!.name, 'subscription disabled');
     }
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${existing.name}" ${enabled ? 'enabled' : 'disabled'}` });
   });
