@@ -9,11 +9,32 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
+const EVENT_HASH_LENGTH = 22;
+
+function eventHash(eventId: string): string {
+  return sha256(eventId).toString('base64url').slice(0, EVENT_HASH_LENGTH);
+}
+
+/** The `event` workflow's id: one per accepted event. */
+export function eventWorkflowIdFor(eventId: string): string {
+  return `evt_${eventHash(eventId)}`;
+}
+
+/** A delivery's id: `dlv_<subscription id>_<event hash>`, so it names its workflow and subscription by itself. */
 export function deliveryIdFor(subscriptionId: string, eventId: string): string {
   if (!SAFE_SUBSCRIPTION_ID.test(subscriptionId)) {
     throw new FormatError(`subscription id ${JSON.stringify(subscriptionId)} is not a safe token`);
   }
-  return `dlv_${subscriptionId}_${sha256(eventId).toString('base64url').slice(0, 22)}`;
+  return `dlv_${subscriptionId}_${eventHash(eventId)}`;
+}
+
+const DELIVERY_ID = new RegExp(`^dlv_([A-Za-z0-9_-]{1,64})_([A-Za-z0-9_-]{${EVENT_HASH_LENGTH}})$`);
+
+/** The workflow and subscription a delivery id names, without a database lookup; null for anything else. */
+export function parseDeliveryId(deliveryId: string): { workflowId: string; subscriptionId: string } | null {
+  const match = DELIVERY_ID.exec(deliveryId);
+  if (!match) return null;
+  return { subscriptionId: match[1]!, workflowId: `evt_${match[2]!}` };
 }
 
 export function aspnetWorkItemId(deliveryId: string): string {
