@@ -1,5 +1,7 @@
 // The benchmark report: a plain-text table for the terminal and the JSON document written to
-// bench/results/latest.json, both carrying the machine's core count and the versions used.
+// bench/results/latest.json, both carrying the machine's core count and the versions used, each
+// figure's target, and the ratios between scenarios of the same run (hrhooks / engine, fan-out /
+// single). Targets are reported as met/MISSED, never asserted.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,17 +24,86 @@ export interface Report {
   settings: Record<string, string>;
   sizes: Sizes;
   scenarios: ScenarioReport[];
+  ratios: RatioReport[];
 }
 
-/** Goals from the issue: [scenario, figure, comparison, value]. Reported, never asserted. */
-export const TARGETS: [string, string, '>=' | '<=', number][] = [
+/** A figure of one scenario divided by a figure of another from the same run, against a goal. */
+export interface RatioReport {
+  name: string;
+  of: string;
+  /** null when a scenario it needs did not run or failed. */
+  value: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+type Goal = ['>=' | '<=', number];
+
+/** Goals on single figures, from issues 7 and 11: [scenario, figure, comparison, value]. Reported, never asserted. */
+export const TARGETS: [string, string, ...Goal][] = [
+  ['idle', 'workerRssMB', '<=', 200],
   ['throughput', 'endToEndPerSecond', '>=', 300],
   ['latency', 'p99Ms', '<=', 250],
   ['latency', 'gatewayP99Ms', '<=', 50],
+  ['producers', 'apiP99Ms', '<=', 50],
+  ['producers', 'status503', '<=', 0],
+  ['producers', 'lost', '<=', 0],
+  ['producers', 'deliveredTwice', '<=', 0],
   ['backlog', 'workerRssMB', '<=', 300],
   ['backlog', 'drainPerSecond', '>=', 200],
   ['retry accuracy', 'latenessP99Ms', '<=', 1000],
 ];
+
+interface RatioSpec {
+  name: string;
+  numerator: [string, string];
+  denominator: [string, string];
+  goal: Goal;
+}
+
+/** Fan-out to k subscriptions should deliver at ≥ 0.8 × k times the one-subscription rate (5 → 4×, 10 → 8×). */
+const fanoutRatio = (scenario: string, width: number): RatioSpec => ({
+  name: `${scenario} (${width} subscriptions) / single`,
+  numerator: [scenario, 'deliveriesPerSecond'],
+  denominator: ['throughput', 'endToEndPerSecond'],
+  goal: ['>=', round2(0.8 * width)],
+});
+
+/** Goals from issue 11 that compare scenarios of the same run: the engine's ceiling and the one-subscription rate. */
+export function ratioSpecs(sizes: Sizes): RatioSpec[] {
+  return [
+    { name: 'hrhooks / engine', numerator: ['throughput', 'endToEndPerSecond'], denominator: ['engine', 'workflowsPerSecond'], goal: ['>=', 0.9] },
+    fanoutRatio('fan-out', sizes.fanoutSubscriptions),
+    fanoutRatio('fan-out-10', sizes.fanoutWideSubscriptions),
+    { name: 'backlog drain / engine', numerator: ['backlog', 'drainPerSecond'], denominator: ['engine', 'workflowsPerSecond'], goal: ['>=', 0.9] },
+  ];
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function meets([cmp, goal]: Goal, value: number): boolean {
+  return cmp === '>=' ? value >= goal : value <= goal;
+}
+
+export function ratios(scenarios: ScenarioReport[], sizes: Sizes): RatioReport[] {
+  const figures = new Map(scenarios.filter((s) => s.ok).map((s) => [s.scenario, s.figures]));
+  return ratioSpecs(sizes).map((spec) => {
+    const [ns, nf] = spec.numerator;
+    const [ds, df] = spec.denominator;
+    const top = figures.get(ns)?.[nf];
+    const bottom = figures.get(ds)?.[df];
+    const value = top === undefined || bottom === undefined ? null : round2(top / bottom);
+    return {
+      name: spec.name,
+      of: `${ns} ${nf} / ${ds} ${df}`,
+      value,
+      target: `${spec.goal[0]} ${spec.goal[1]}`,
+      met: value === null || !Number.isFinite(value) ? null : meets(spec.goal, value),
+    };
+  });
+}
 
 export function machine(): Report['machine'] {
   return {
@@ -47,8 +118,13 @@ function targetFor(scenario: string, figure: string, value: number): string {
   const target = TARGETS.find(([s, f]) => s === scenario && f === figure);
   if (!target) return '';
   const [, , cmp, goal] = target;
-  const met = cmp === '>=' ? value >= goal : value <= goal;
-  return `${cmp} ${goal} ${met ? 'met' : 'MISSED'}`;
+  return `${cmp} ${goal} ${meets([cmp, goal], value) ? 'met' : 'MISSED'}`;
+}
+
+function grid(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)];
 }
 
 export function table(report: Report): string {
@@ -60,9 +136,11 @@ export function table(report: Report): string {
     }
     for (const [figure, value] of Object.entries(s.figures)) rows.push([s.scenario, figure, String(value), targetFor(s.scenario, figure, value)]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  const header = [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`];
+  const ratioRows: string[][] = [['ratio', 'of', 'value', 'target']];
+  for (const r of report.ratios) {
+    const verdict = r.met === null ? 'n/a' : r.met ? 'met' : 'MISSED';
+    ratioRows.push([r.name, r.of, r.value === null ? 'n/a (not run)' : String(r.value), `${r.target} ${verdict}`]);
+  }
   const m = report.machine;
   const v = report.versions;
   return [
@@ -70,8 +148,9 @@ export function table(report: Report): string {
     `node ${v.node}, ${v.temporalCli}, @temporalio ${v.temporalSdk}, PostgreSQL ${v.postgres}, undici ${v.undici}`,
     `settings: ${Object.entries(report.settings).map(([k, val]) => `${k}=${val}`).join(' ') || 'defaults'}`,
     '',
-    ...header,
-    ...rows.slice(1).map(line),
+    ...grid(rows),
+    '',
+    ...grid(ratioRows),
   ].join('\n');
 }
 

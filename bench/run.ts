@@ -1,23 +1,30 @@
 // `npm run bench`: starts the whole stack from nothing, runs the scenarios in order, prints a table
 // and writes bench/results/latest.json. `--quick` runs every scenario at a tiny size; `--only a,b`
-// picks scenarios; `--size name=value` overrides a size (see Sizes); `--set NAME=value` passes a
+// picks scenarios (`idle` always runs first); `--size name=value` overrides a size (see Sizes); `--set NAME=value` passes a
 // tuning variable to the worker and gateway; `--sqlite p=v,…|none` sets the Temporal SQLite pragmas;
 // `--pg-fsync` turns Postgres fsync on; `--out file` writes the JSON elsewhere.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GatewayClient } from './gatewayClient';
-import { machine, table, writeReport, type Report, type ScenarioReport } from './report';
+import { machine, ratios, table, writeReport, type Report, type ScenarioReport } from './report';
 import { backlog } from './scenarios/backlog';
-import { fanout } from './scenarios/fanout';
+import { engine } from './scenarios/engine';
+import { fanout, fanoutWide } from './scenarios/fanout';
+import { idle } from './scenarios/idle';
 import { latency } from './scenarios/latency';
+import { producers } from './scenarios/producers';
 import { raw } from './scenarios/raw';
 import { retryAccuracy } from './scenarios/retryAccuracy';
 import { FULL, QUICK, type Figures, type Scenario, type Sizes } from './scenarios/scenario';
 import { throughput } from './scenarios/throughput';
 import { startStack, type Stack } from './stack';
 
-const SCENARIOS: Scenario[] = [raw, throughput, latency, fanout, backlog, retryAccuracy];
-const ALIASES: Record<string, string> = { fanout: 'fan-out', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy' };
+/** In order: `idle` always runs first (before any work); `engine` before the scenarios compared with it. */
+const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy];
+const ALWAYS = new Set(['idle']);
+const ALIASES: Record<string, string> = {
+  fanout: 'fan-out', 'fanout-10': 'fan-out-10', fanout10: 'fan-out-10', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy',
+};
 
 const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -52,7 +59,7 @@ function options() {
   const unknown = wanted?.filter((w) => !SCENARIOS.some((s) => s.name === w)) ?? [];
   if (unknown.length) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const mode: Report['mode'] = values.quick ? 'quick' : values.size.length || wanted ? 'custom' : 'full';
-  return { sizes, settings, mode, out: values.out, pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name)) };
+  return { sizes, settings, mode, out: values.out, pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
 }
 
 async function main(): Promise<number> {
@@ -96,6 +103,7 @@ async function main(): Promise<number> {
       settings: { pgFsync: String(opts.pgFsync), sqlite: opts.sqlitePragmas.join(',') || 'defaults', ...opts.settings },
       sizes: opts.sizes,
       scenarios: results,
+      ratios: ratios(results, opts.sizes),
     };
     writeReport(report, opts.out);
     process.stdout.write(`${table(report)}\n\nJSON report: ${opts.out}\n`);

@@ -32,6 +32,16 @@ export interface Role {
   process: ChildProcess;
 }
 
+/** A process a scenario starts next to the stack (e.g. the engine worker); killed with the stack at the latest. */
+export interface Extra {
+  process: ChildProcess;
+  /** The first stdout match of the ready pattern. */
+  match: RegExpMatchArray;
+  logFile: string;
+  /** SIGTERM (SIGKILL after 8 s); resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
 export interface Stack {
   scratch: string;
   gatewayUrl: string;
@@ -51,6 +61,8 @@ export interface Stack {
   sqliteBytes(): number;
   /** Bytes of the Postgres database (pg_database_size). */
   postgresBytes(): Promise<number>;
+  /** Runs a TypeScript file under the tsx loader as its own process, ready once stdout matches `ready`. */
+  spawnScript(name: string, script: string, args: string[], ready: RegExp, timeoutMs: number): Promise<Extra>;
   stop(): Promise<void>;
 }
 
@@ -270,6 +282,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       gateway: { name: 'gateway' as const, process: gateway.child },
       receiver: { name: 'receiver' as const, process: receiverSpawn.child },
     };
+    const spawnScript = async (name: string, script: string, args: string[], ready: RegExp, timeoutMs: number): Promise<Extra> => {
+      const logFile = path.join(scratch, `${name}.log`);
+      const started = await spawnUntil(name, process.execPath, ['--import', TSX_LOADER, script, ...args], { PATH: process.env.PATH, HOME: process.env.HOME }, ready, logFile, timeoutMs);
+      children.push(started.child);
+      const outputClosed = new Promise<void>((resolve) => started.child.stdout!.once('close', () => resolve()));
+      const stopIt = async (): Promise<void> => {
+        await stopChild(started.child);
+        await outputClosed;
+      };
+      cleanups.unshift(stopIt);
+      return { process: started.child, match: started.match, logFile, stop: stopIt };
+    };
     return {
       scratch,
       gatewayUrl,
@@ -287,6 +311,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       sqliteBytes: () => fileBytes(sqliteFile),
       postgresBytes: async () =>
         Number((await pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size),
+      spawnScript,
       stop,
     };
   } catch (err) {

@@ -1,30 +1,63 @@
-// Counts the Temporal history events of delivery workflows: the unit of work the server persists
-// and the worker replays, so the first thing to look at when a delivery costs too much.
+// Counts the Temporal history events of workflows: the unit of work the server persists and the
+// worker replays, so the first thing to look at when a delivery costs too much. A delivery id names
+// its event workflow (`parseDeliveryId`), which holds every delivery of that event, so a
+// delivery's share is its workflow's events divided by the deliveries in it.
 import type { Client } from '@temporalio/client';
+import { parseDeliveryId } from '../../src/formats/identity';
 
-/** Names of the temporal.api.enums.v1.EventType values a delivery produces. */
+/** Names of the temporal.api.enums.v1.EventType values these workflows produce. */
 const EVENT_NAMES: Record<number, string> = {
-  1: 'WorkflowExecutionStarted', 2: 'WorkflowExecutionCompleted', 5: 'WorkflowTaskScheduled', 6: 'WorkflowTaskStarted',
-  7: 'WorkflowTaskCompleted', 8: 'WorkflowTaskTimedOut', 9: 'WorkflowTaskFailed', 10: 'ActivityTaskScheduled',
-  11: 'ActivityTaskStarted', 12: 'ActivityTaskCompleted', 13: 'ActivityTaskFailed', 14: 'ActivityTaskTimedOut',
-  17: 'TimerStarted', 18: 'TimerFired', 19: 'TimerCanceled', 26: 'WorkflowExecutionSignaled',
+  1: 'WorkflowExecutionStarted', 2: 'WorkflowExecutionCompleted', 3: 'WorkflowExecutionFailed', 5: 'WorkflowTaskScheduled',
+  6: 'WorkflowTaskStarted', 7: 'WorkflowTaskCompleted', 8: 'WorkflowTaskTimedOut', 9: 'WorkflowTaskFailed',
+  10: 'ActivityTaskScheduled', 11: 'ActivityTaskStarted', 12: 'ActivityTaskCompleted', 13: 'ActivityTaskFailed',
+  14: 'ActivityTaskTimedOut', 17: 'TimerStarted', 18: 'TimerFired', 19: 'TimerCanceled', 25: 'MarkerRecorded',
+  26: 'WorkflowExecutionSignaled', 27: 'WorkflowExecutionTerminated', 28: 'WorkflowExecutionContinuedAsNew',
   40: 'UpsertWorkflowSearchAttributes',
 };
 
-export async function historyEventsPerDelivery(temporal: Client, ids: readonly string[]): Promise<{ mean: number; byType: Record<string, number> }> {
+export interface HistoryCount {
+  /** Mean history events per unit (per workflow, or per delivery). */
+  mean: number;
+  /** Mean events of each type per unit. */
+  byType: Record<string, number>;
+}
+
+async function countEvents(temporal: Client, workflowId: string, into: Record<string, number>): Promise<number> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  for (const event of events) {
+    const code = Number(event.eventType ?? 0);
+    const name = EVENT_NAMES[code] ?? `type${code}`;
+    into[name] = (into[name] ?? 0) + 1;
+  }
+  return events.length;
+}
+
+function perUnit(total: number, byType: Record<string, number>, units: number): HistoryCount {
+  const n = Math.max(1, units);
+  const rounded: Record<string, number> = {};
+  for (const [key, value] of Object.entries(byType)) rounded[key] = Math.round((value / n) * 10) / 10;
+  return { mean: total / n, byType: rounded };
+}
+
+/** History events per workflow, over the given workflow ids. */
+export async function historyEventsPerWorkflow(temporal: Client, workflowIds: readonly string[]): Promise<HistoryCount> {
   let total = 0;
   const byType: Record<string, number> = {};
-  for (const id of ids) {
-    const history = await temporal.workflow.getHandle(id).fetchHistory();
-    const events = history.events ?? [];
-    total += events.length;
-    for (const event of events) {
-      const code = Number(event.eventType ?? 0);
-      const name = EVENT_NAMES[code] ?? `type${code}`;
-      byType[name] = (byType[name] ?? 0) + 1;
-    }
-  }
-  const n = Math.max(1, ids.length);
-  for (const key of Object.keys(byType)) byType[key] = Math.round((byType[key]! / n) * 10) / 10;
-  return { mean: total / n, byType };
+  for (const id of workflowIds) total += await countEvents(temporal, id, byType);
+  return perUnit(total, byType, workflowIds.length);
+}
+
+/**
+ * History events per delivery: each event workflow named by the given delivery ids is read once, and
+ * its events are shared among its deliveries (total events / total deliveries). Pass every delivery
+ * id of the sampled events. An id that names no event workflow is read as a workflow id of its own.
+ */
+export async function historyEventsPerDelivery(temporal: Client, deliveryIds: readonly string[]): Promise<HistoryCount> {
+  const unique = [...new Set(deliveryIds)];
+  const workflowIds = new Set(unique.map((id) => parseDeliveryId(id)?.workflowId ?? id));
+  let total = 0;
+  const byType: Record<string, number> = {};
+  for (const workflowId of workflowIds) total += await countEvents(temporal, workflowId, byType);
+  return perUnit(total, byType, unique.length);
 }

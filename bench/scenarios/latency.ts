@@ -1,9 +1,8 @@
-// Scenario "latency": an open loop at a fixed rate (events are sent on schedule whether or not
-// earlier ones were answered). Time from POST /v1/events sent to the receiver getting the
-// request, and the gateway's own response time.
-import type { Posted } from '../gatewayClient';
+// Scenario "latency": an open loop at a fixed rate (default 20 events/s, under the engine's
+// ceiling; events are sent on schedule whether or not earlier ones were answered). Time from
+// POST /v1/events sent to the receiver getting the request, and the gateway's own response time.
 import { round, summary } from '../percentiles';
-import { awaitDelivered, budgetMs, employee, now, postWithRetry, type Scenario } from './scenario';
+import { awaitDelivered, budgetMs, employee, openLoop, postWithRetry, type Scenario } from './scenario';
 
 export const latency: Scenario = {
   name: 'latency',
@@ -13,18 +12,8 @@ export const latency: Scenario = {
       name: 'bench latency', url: `${stack.receiverUrl}/lat`, format: 'standard', events: ['employee.updated'],
     });
     try {
-      const intervalMs = 1000 / sizes.latencyRate;
-      const start = now() + 50;
-      const inFlight: Promise<Posted & { retries: number }>[] = [];
-      let behindMs = 0;
-      for (let i = 0; i < n; i += 1) {
-        const due = start + i * intervalMs;
-        const wait = due - now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        else behindMs = Math.max(behindMs, -wait);
-        inFlight.push(postWithRetry(api, employee(i, 'employee.updated', `lat-${i}`)));
-      }
-      const posted = await Promise.all(inFlight);
+      const { results: posted, behindMs } = await openLoop(sizes.latencyRate, sizes.latencySeconds, (i) =>
+        postWithRetry(api, employee(i, 'employee.updated', `lat-${i}`)));
       const refused = posted.filter((p) => p.status !== 202).length;
       if (refused) throw new Error(`${refused} of ${n} events were refused`);
       await awaitDelivered(api, '/lat ', n, budgetMs(n));

@@ -13,13 +13,23 @@ export interface Sizes {
   rawInFlight: number;
   /** Connections per receiver origin for raw (the dispatcher's pool). */
   rawConnections: number;
+  /** engine: bare workflows (one no-op local activity) started, and the concurrent starters. */
+  engineWorkflows: number;
+  engineStarters: number;
   throughputEvents: number;
   /** Concurrent producer requests for throughput, fan-out and backlog. */
   producers: number;
   latencyRate: number;
   latencySeconds: number;
+  /** Events of each fan-out scenario. */
   fanoutEvents: number;
+  /** Subscriptions of `fan-out` (a realistic HR tenant; 20 for the earlier, wider measure). */
   fanoutSubscriptions: number;
+  /** Subscriptions of `fan-out-10`. */
+  fanoutWideSubscriptions: number;
+  /** producers: events/s offered (open loop) and for how long. */
+  producersRate: number;
+  producersSeconds: number;
   backlogDeliveries: number;
   retryDeliveries: number;
 }
@@ -28,12 +38,17 @@ export const FULL: Sizes = {
   rawRequests: 5_000,
   rawInFlight: 200,
   rawConnections: 32,
+  engineWorkflows: 1_000,
+  engineStarters: 64,
   throughputEvents: 5_000,
   producers: 32,
-  latencyRate: 50,
+  latencyRate: 20,
   latencySeconds: 60,
   fanoutEvents: 500,
-  fanoutSubscriptions: 20,
+  fanoutSubscriptions: 5,
+  fanoutWideSubscriptions: 10,
+  producersRate: 100,
+  producersSeconds: 60,
   backlogDeliveries: 10_000,
   retryDeliveries: 100,
 };
@@ -42,12 +57,17 @@ export const QUICK: Sizes = {
   rawRequests: 300,
   rawInFlight: 200,
   rawConnections: 32,
+  engineWorkflows: 30,
+  engineStarters: 64,
   throughputEvents: 40,
   producers: 16,
   latencyRate: 10,
   latencySeconds: 3,
-  fanoutEvents: 3,
-  fanoutSubscriptions: 20,
+  fanoutEvents: 4,
+  fanoutSubscriptions: 5,
+  fanoutWideSubscriptions: 10,
+  producersRate: 20,
+  producersSeconds: 3,
   backlogDeliveries: 40,
   retryDeliveries: 4,
 };
@@ -136,6 +156,25 @@ export async function pump(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, producer));
   return results;
+}
+
+/**
+ * Calls `send(i)` for i in [0, rate × seconds) on a fixed schedule, whether or not earlier calls have
+ * answered (open loop). Returns every call's result and how far behind schedule the loop ever fell.
+ */
+export async function openLoop<T>(rate: number, seconds: number, send: (i: number) => Promise<T>): Promise<{ results: T[]; behindMs: number }> {
+  const n = Math.round(rate * seconds);
+  const intervalMs = 1000 / rate;
+  const start = now() + 50;
+  const inFlight: Promise<T>[] = [];
+  let behindMs = 0;
+  for (let i = 0; i < n; i += 1) {
+    const wait = start + i * intervalMs - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else behindMs = Math.max(behindMs, -wait);
+    inFlight.push(send(i));
+  }
+  return { results: await Promise.all(inFlight), behindMs };
 }
 
 /** Polls `probe` every `everyMs` until it returns true or `timeoutMs` passes; returns whether it did. */

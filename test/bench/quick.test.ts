@@ -9,9 +9,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SCENARIOS = ['raw', 'throughput', 'latency', 'fan-out', 'backlog', 'retry accuracy'];
+const SCENARIOS = ['idle', 'raw', 'engine', 'throughput', 'latency', 'fan-out', 'fan-out-10', 'producers', 'backlog', 'retry accuracy'];
 
-test('npm run bench -- --quick runs every scenario and reports numbers', { timeout: 240_000 }, async () => {
+test('npm run bench -- --quick runs every scenario and reports numbers', { timeout: 420_000 }, async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-bench-test-')), 'quick.json');
   const env = { ...process.env };
   delete env.DATABASE_URL;
@@ -40,6 +40,13 @@ test('npm run bench -- --quick runs every scenario and reports numbers', { timeo
         assert.ok(Number.isFinite(value as number), `${s.scenario}.${figure} is ${value}`);
       }
     }
+    const ratioNames = report.ratios.map((r: { name: string }) => r.name);
+    assert.ok(ratioNames.includes('hrhooks / engine'), `ratios: ${ratioNames.join(', ')}`);
+    for (const r of report.ratios) {
+      assert.ok(Number.isFinite(r.value), `ratio ${r.name} is ${r.value}`);
+      assert.equal(typeof r.met, 'boolean', `ratio ${r.name} has a verdict`);
+    }
+    assert.match(output, /hrhooks \/ engine/);
   } finally {
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   }
