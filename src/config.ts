@@ -31,6 +31,7 @@ const envSchema = z.object({
   HRHOOKS_ADMIN_KEY: z.string().min(16).optional(),
   HRHOOKS_PRODUCER_KEY: z.string().min(16).optional(),
   HRHOOKS_SECRET_KEY: z.string().optional(),
+  HRHOOKS_SECRET_KEY_PREVIOUS: z.string().optional(),
   HRHOOKS_EGRESS_ALLOW: z.string().default(''),
   HRHOOKS_ATTEMPT_TIMEOUT: durationMs.default(15_000),
   HRHOOKS_CONNECT_TIMEOUT: durationMs.default(5_000),

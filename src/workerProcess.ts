@@ -3,7 +3,7 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Config } from './config';
-import { secretBoxFor } from './crypto/secretKeyFile';
+import { checkSecretKey } from './crypto/keyFingerprint';
 import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { closeDispatcher } from './http/dispatcher';
@@ -33,12 +33,13 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
   const ownPool = !pool;
   const db = pool ?? createPool(config.DATABASE_URL!, config.HRHOOKS_DB_POOL);
   await migrate(db);
+  const box = await checkSecretKey(db, config, log);
   const { worker, connection } = await createDeliveryWorker({
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool: db,
-    box: secretBoxFor(config),
+    box,
     allow: parseAllowlist(config.HRHOOKS_EGRESS_ALLOW),
     attemptTimeoutMs: config.HRHOOKS_ATTEMPT_TIMEOUT,
     connectTimeoutMs: config.HRHOOKS_CONNECT_TIMEOUT,

@@ -4,8 +4,9 @@ import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadConfig, type Config } from '../config';
-import { secretBoxFor } from '../crypto/secretKeyFile';
+import { checkSecretKey } from '../crypto/keyFingerprint';
 import type { SecretBox } from '../crypto/secretBox';
+import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { connectClient } from '../temporal/connect';
 
@@ -34,7 +35,8 @@ export interface CliContext {
   config: Config;
   pool(): Pool;
   temporal(): Promise<Client>;
-  box(): SecretBox;
+  /** The installation's SecretBox, once the key is checked against the database's fingerprint. */
+  box(): Promise<SecretBox>;
   temporalAddress(): string;
   defaultActor(): string;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export function createContext(io: CliIo): CliContext {
   const config = loadConfig(io.env);
   let pool: Pool | null = null;
   let temporal: Promise<Client> | null = null;
+  let box: Promise<SecretBox> | null = null;
   const temporalAddress = () => config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   return {
     io,
@@ -59,7 +62,11 @@ export function createContext(io: CliIo): CliContext {
       });
       return temporal;
     },
-    box: () => secretBoxFor(config),
+    box() {
+      const db = this.pool();
+      box ??= migrate(db).then(() => checkSecretKey(db, config));
+      return box;
+    },
     temporalAddress,
     defaultActor: () => `cli:${safeUser()}`,
     async close() {

@@ -22,6 +22,7 @@ export const USAGE = `usage: hrhooks <command> [options]
   mark-processed <id> --note N   close a delivery as processed
   subscriptions list|create      manage subscriptions
   keys create                    create an API key
+  keys rotate-secret-key         re-encrypt stored secrets under HRHOOKS_SECRET_KEY
   send <event.json>              post an event to a running gateway
   preview <event.json>           print the exact HTTP request(s) a format would send
   verify                         check a captured request's signature

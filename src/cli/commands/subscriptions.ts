@@ -13,7 +13,7 @@ export const SUBSCRIPTIONS_USAGE =
 
 async function list(argv: string[], ctx: CliContext): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } });
-  const items = await listSubscriptions(ctx.pool(), ctx.box());
+  const items = await listSubscriptions(ctx.pool(), await ctx.box());
   if (values.json) {
     printJson(ctx.io, { items });
     return 0;
@@ -61,7 +61,7 @@ async function create(argv: string[], ctx: CliContext): Promise<number> {
   if (!parsed.success || problems.length > 0) {
     throw new UsageError(problems.map((p) => `--${p.field === 'retrySchedule' ? 'retry' : p.field}: ${p.message}`).join('; '), SUBSCRIPTIONS_USAGE);
   }
-  const created = await createSubscription(ctx.pool(), ctx.box(), parsed.data);
+  const created = await createSubscription(ctx.pool(), await ctx.box(), parsed.data);
   if (values.json) {
     printJson(ctx.io, { ...created.subscription, secret: created.secret ?? undefined, authorization: created.authorization ?? undefined });
     return 0;

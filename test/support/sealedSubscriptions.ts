@@ -1,0 +1,28 @@
+// Subscriptions rows written straight into a test database with secrets sealed by a given SecretBox,
+// so key checks and rotation can be tested against rows sealed under any key.
+import crypto from 'node:crypto';
+import type { Pool } from 'pg';
+import type { SecretBox } from '../../src/crypto/secretBox';
+
+export interface SealedFixture {
+  id: string;
+  secret: string;
+  authorization: string | null;
+}
+
+export async function insertSealedSubscription(pool: Pool, box: SecretBox, opts: { authorization?: string | null; deleted?: boolean } = {}): Promise<SealedFixture> {
+  const id = `sub_${crypto.randomBytes(6).toString('hex')}`;
+  const secret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
+  const authorization = opts.authorization === undefined ? `Bearer ${crypto.randomBytes(12).toString('hex')}` : opts.authorization;
+  await pool.query(
+    `INSERT INTO subscriptions (id, name, url, format, events, authorization_enc, secrets_enc, deleted_at)
+     VALUES ($1, $1, 'https://receiver.example/hook', 'standard', '"*"', $2, $3, $4)`,
+    [id, authorization ? box.seal(authorization) : null, box.seal(JSON.stringify([{ secret, expiresAt: null }])), opts.deleted ? new Date() : null],
+  );
+  return { id, secret, authorization };
+}
+
+export async function sealedValues(pool: Pool, id: string): Promise<{ authorization: string | null; secrets: string | null }> {
+  const { rows } = await pool.query('SELECT authorization_enc, secrets_enc FROM subscriptions WHERE id = $1', [id]);
+  return { authorization: rows[0].authorization_enc, secrets: rows[0].secrets_enc };
+}
