@@ -60,7 +60,12 @@ export class CursorError extends Error {
 }
 
 const OPEN_STATUSES: DeliveryStatus[] = ['pending', 'delivering', 'retrying', 'failed'];
-const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
+/** A stored time as ISO text; one Postgres can hold but JS cannot ('infinity', year 294276) stays as its raw text. */
+const iso = (v: unknown): string | null => {
+  if (v == null) return null;
+  const d = new Date(v as string);
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
+};
 
 const START_COLUMNS = `d.id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started
   FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id`;

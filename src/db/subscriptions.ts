@@ -1,11 +1,13 @@
 // Subscriptions repository: CRUD, soft delete, secret rotation, the enabled list used for matching.
-// Secrets and authorization values are sealed at rest and never leave this module in a public view.
+// Secrets and authorization values are sealed at rest and never leave this module in a public view; reading
+// rows never throws on one bad row (see publicView.ts), and a rotation replaces a secret that cannot be decrypted.
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../events/eventTypes';
 import type { FormatName } from '../formats/format';
 import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
-import { rotateSecrets, sealAuthorization, sealSecrets, type StoredSecret } from '../subscriptions/secretStore';
+import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
+import { inspectSecrets, rotateSecrets, sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
 import { inTransaction } from './transaction';
 
 export interface SubscriptionFields {
@@ -24,26 +26,9 @@ export interface SubscriptionFields {
 
 export type SubscriptionPatch = Partial<Omit<SubscriptionFields, 'format' | 'secret'>>;
 
-export interface PublicSubscription {
-  id: string;
-  name: string;
-  url: string;
-  format: FormatName;
-  events: EventType[] | '*';
-  mode: 'all' | 'approved' | null;
-  retrySchedule: string[] | null;
-  headers: Record<string, string>;
-  properties: Record<string, unknown>;
-  enabled: boolean;
-  disabledReason: string | null;
-  hasAuthorization: boolean;
-  secretCount: number;
-  secretExpiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** What a create or rotate returns: the only time a secret or authorization value is shown. */
+export type { PublicSubscription } from '../subscriptions/publicView';
+
 export interface RevealedSubscription {
   subscription: PublicSubscription;
   secret: string | null;
@@ -60,40 +45,7 @@ export interface MatchableSubscription {
 
 type Row = Record<string, any>;
 
-const SENSITIVE_HEADER = /authorization|signature|secret|token|api[-_]?key|password|cookie/i;
-
-function redactStaticHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) ? '[redacted]' : v]));
-}
-
-function liveSecrets(box: SecretBox, sealed: string | null, now: Date): StoredSecret[] {
-  if (!sealed) return [];
-  const all = JSON.parse(box.open(sealed)) as StoredSecret[];
-  return all.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime());
-}
-
-function toPublic(box: SecretBox, row: Row): PublicSubscription {
-  const secrets = liveSecrets(box, row.secrets_enc, new Date());
-  const expiring = secrets.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
-  return {
-    id: row.id,
-    name: row.name,
-    url: row.url,
-    format: row.format,
-    events: row.events,
-    mode: row.mode,
-    retrySchedule: row.retry_schedule,
-    headers: redactStaticHeaders(row.headers ?? {}),
-    properties: row.properties ?? {},
-    enabled: row.enabled,
-    disabledReason: row.disabled_reason,
-    hasAuthorization: row.authorization_enc !== null,
-    secretCount: secrets.length,
-    secretExpiresAt: expiring[0] ?? null,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
-}
+const toPublic = (box: SecretBox, row: Row): PublicSubscription => readSubscriptionRow(box, row);
 
 export function generateSecretFor(format: FormatName): string | null {
   if (format === 'standard') return generateStandardSecret();
@@ -172,7 +124,10 @@ export async function softDeleteSubscription(pool: Pool, id: string): Promise<bo
   return (rowCount ?? 0) > 0;
 }
 
-/** Rotates the signing secret; the previous one keeps signing until the grace period ends. Null when unknown. */
+/**
+ * Rotates the signing secret; the previous one keeps signing until the grace period ends. Secrets that cannot be
+ * decrypted (sealed under another key) cannot keep signing: they are replaced outright. Null when unknown.
+ */
 export async function rotateSubscriptionSecret(
   pool: Pool, box: SecretBox, id: string, graceMs: number, fresh?: string,
 ): Promise<RevealedSubscription | null> {
@@ -181,7 +136,9 @@ export async function rotateSubscriptionSecret(
     const row = rows[0];
     if (!row) return null;
     const secret = fresh ?? generateSecretFor(row.format)!;
-    const sealed = rotateSecrets(box, row.secrets_enc, secret, new Date(), graceMs);
+    const now = new Date();
+    const readable = inspectSecrets(box, row.secrets_enc, now).ok;
+    const sealed = readable ? rotateSecrets(box, row.secrets_enc, secret, now, graceMs) : sealSecrets(box, [{ secret, expiresAt: null }]);
     const updated = await client.query(
       'UPDATE subscriptions SET secrets_enc = $2, updated_at = now() WHERE id = $1 RETURNING *',
       [id, sealed],

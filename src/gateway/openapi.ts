@@ -6,6 +6,7 @@ import {
   bulkResyncSchema,
   deliveriesQuerySchema,
   markProcessedSchema,
+  publicSubscriptionSchema,
   resyncSchema,
   rotateSecretSchema,
   subscriptionCreateSchema,
@@ -22,14 +23,19 @@ interface RouteSpec {
   status: number;
   body?: z.ZodType;
   query?: z.ZodObject;
+  /** JSON schema of the success body, when documented. */
+  response?: Record<string, unknown>;
 }
+
+const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
+const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
 
 export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/events', summary: 'Accept an event (idempotent on id)', scope: 'producer', status: 202, body: eventEnvelopeSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
-  { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions', scope: 'admin', status: 200 },
-  { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription', scope: 'admin', status: 200 },
-  { method: 'patch', path: '/v1/subscriptions/{id}', summary: 'Update a subscription', scope: 'admin', status: 200, body: subscriptionUpdateSchema },
+  { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions (a broken one is listed with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION_LIST },
+  { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription (a broken one answers 200 with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION },
+  { method: 'patch', path: '/v1/subscriptions/{id}', summary: 'Update a subscription', scope: 'admin', status: 200, body: subscriptionUpdateSchema, response: SUBSCRIPTION },
   { method: 'delete', path: '/v1/subscriptions/{id}', summary: 'Delete a subscription (cancels open deliveries)', scope: 'admin', status: 204 },
   { method: 'post', path: '/v1/subscriptions/{id}/test', summary: 'Send a test message through the normal path', scope: 'admin', status: 202 },
   { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (grace period)', scope: 'admin', status: 200, body: rotateSecretSchema },
@@ -56,7 +62,8 @@ function operation(route: RouteSpec): Record<string, unknown> {
     const shape = jsonSchema(route.query) as { properties?: Record<string, unknown> };
     for (const [name, schema] of Object.entries(shape.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
   }
-  const responses: Record<string, unknown> = { [route.status]: { description: 'Success' }, '400': problem, '503': problem };
+  const success = route.response ? { description: 'Success', content: { 'application/json': { schema: route.response } } } : { description: 'Success' };
+  const responses: Record<string, unknown> = { [route.status]: success, '400': problem, '503': problem };
   if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
   if (route.path.includes('{id}')) responses['404'] = problem;
   return {
@@ -78,6 +85,7 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
+        Subscription: jsonSchema(publicSubscriptionSchema),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status'],

@@ -1,10 +1,11 @@
-// The zod schemas of every API input: they validate requests, give the TypeScript types, and feed
-// /openapi.json (see openapi.ts). Pure: no I/O.
+// The zod schemas of every API input (and the subscription views answered): they validate requests, give the
+// TypeScript types, and feed /openapi.json (see openapi.ts). Pure: no I/O.
 import { z } from 'zod';
-import { EVENT_TYPES, eventTypeSchema, isLeaveEventType } from '../events/eventTypes';
+import { eventTypeSchema, isLeaveEventType } from '../events/eventTypes';
 import { fieldErrors, type FieldError } from '../events/schema';
 import type { FormatName } from '../formats/format';
 import { retryScheduleSchema } from '../ladder';
+import { eventsSchema, formatSchema } from '../subscriptions/publicView';
 import { SecretError, standardKey } from '../signing/signature';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../workflows/definitions';
 import { ValidationError } from './errors';
@@ -12,8 +13,7 @@ import { ValidationError } from './errors';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const NO_CONTROL = /^[^\r\n\0]*$/;
 
-export const formatSchema = z.enum(['lucca', 'aspnet', 'standard']);
-export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
+export { formatSchema, eventsSchema, publicSubscriptionSchema } from '../subscriptions/publicView';
 const headersSchema = z
   .record(z.string().regex(TOKEN, 'must be an HTTP header name').max(100), z.string().max(2000).regex(NO_CONTROL, 'no line breaks'))
   .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers');

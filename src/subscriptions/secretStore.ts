@@ -34,3 +34,46 @@ export function sealAuthorization(box: SecretBox, value: string | null | undefin
 export function openAuthorization(box: SecretBox, sealed: string | null): string | null {
   return sealed ? box.open(sealed) : null;
 }
+
+/** What can be said about the sealed secrets without revealing them; never throws (lists and pages show broken rows). */
+export type SecretsInspection = { ok: true; live: number; previousExpiresAt: string | null } | { ok: false; problem: string };
+
+const KEY_HINT = 'cannot be decrypted with this HRHOOKS_SECRET_KEY';
+
+/** The box's own decrypt error already names the key ids tried; anything else gets the hint. */
+function failure(err: unknown): string {
+  if (err instanceof Error && err.name === 'SecretDecryptError') return err.message;
+  return `${KEY_HINT} (${err instanceof Error && err.message ? err.message : String(err)})`;
+}
+
+export function inspectSecrets(box: SecretBox, sealed: string | null, now: Date): SecretsInspection {
+  if (!sealed) return { ok: true, live: 0, previousExpiresAt: null };
+  let plain: string;
+  try {
+    plain = box.open(sealed);
+  } catch (err) {
+    return { ok: false, problem: failure(err) };
+  }
+  let all: unknown;
+  try {
+    all = JSON.parse(plain);
+  } catch {
+    return { ok: false, problem: 'decrypted, but not a list of secrets' };
+  }
+  const valid = Array.isArray(all) && all.every((s) => typeof s?.secret === 'string' && (s.expiresAt === null || !Number.isNaN(Date.parse(s.expiresAt))));
+  if (!valid) return { ok: false, problem: 'decrypted, but not a list of secrets' };
+  const live = (all as StoredSecret[]).filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime());
+  const expiring = live.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
+  return { ok: true, live: live.length, previousExpiresAt: expiring[0] ?? null };
+}
+
+/** Null when the authorization value is absent or readable, else what is wrong with it. Never throws. */
+export function authorizationProblem(box: SecretBox, sealed: string | null): string | null {
+  if (!sealed) return null;
+  try {
+    box.open(sealed);
+    return null;
+  } catch (err) {
+    return failure(err);
+  }
+}

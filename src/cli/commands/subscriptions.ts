@@ -20,8 +20,9 @@ async function list(argv: string[], ctx: CliContext): Promise<number> {
   }
   if (items.length === 0) ctx.io.stdout('no subscriptions\n');
   for (const s of items) {
-    const events = s.events === '*' ? '*' : s.events.join(',');
-    ctx.io.stdout(`${s.id}  ${s.enabled ? 'enabled ' : 'disabled'}  ${s.format.padEnd(8)}  ${s.name}  ${s.url}  [${events}]\n`);
+    const events = s.events === '*' ? '*' : s.events?.join(',') ?? '?';
+    ctx.io.stdout(`${s.id}  ${s.enabled ? 'enabled ' : 'disabled'}  ${(s.format ?? '?').padEnd(8)}  ${s.name}  ${s.url}  [${events}]\n`);
+    if (s.error) ctx.io.stdout(`  ! ${s.error}\n`);
   }
   return 0;
 }

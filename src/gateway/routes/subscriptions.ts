@@ -1,4 +1,5 @@
 // /v1/subscriptions: CRUD, test message, secret rotation. Secrets appear only in create/rotate answers.
+// A subscription that cannot be read fully is still listed, shown, patched, disabled, deleted and rotated (with `error`).
 import { Router, type Response } from 'express';
 import {
   createSubscription,
@@ -67,7 +68,7 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     const patch = parseInput(subscriptionUpdateSchema, req.body);
     const existing = await getSubscription(deps.pool, deps.box, req.params.id);
     if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
-    const problems = subscriptionRules(existing.format, patch);
+    const problems = existing.format ? subscriptionRules(existing.format, patch) : [];
     if (problems.length) throw new ValidationError(problems);
     if (patch.url !== undefined) checkSubscriptionUrl(deps, patch.url);
     const updated = await updateSubscription(deps.pool, deps.box, existing.id, patch);
@@ -89,6 +90,7 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
     const current = await getSubscription(deps.pool, deps.box, sub.id);
     if (!current?.enabled) throw new ConflictError('the subscription is disabled; enable it to send a test message');
+    if (current.error) throw new ConflictError(`fix the subscription before testing it: ${current.error}`);
     const outcome = await ingest(deps, testEventFor(sub), { only: sub, isTest: true });
     if (outcome.kind !== 'accepted' || outcome.accepted.deliveries.length === 0) {
       throw new ConflictError('this subscription takes no test message for its current settings');
@@ -101,6 +103,7 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     const input = parseInput(rotateSecretSchema, req.body);
     const existing = await getSubscription(deps.pool, deps.box, req.params.id);
     if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
+    if (existing.format === null) throw new ConflictError(`cannot rotate the secret of a subscription whose format is unreadable: ${existing.error}`);
     if (existing.format === 'lucca') {
       throw new ValidationError([{ field: 'format', message: 'lucca subscriptions have no signing secret; PATCH authorization instead' }]);
     }

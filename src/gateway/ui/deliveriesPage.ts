@@ -1,12 +1,12 @@
 // Delivery search: by status, subscription, event type, date range (UTC days) and employee/owner name
-// or id; keyset-paginated, newest first. Read-only.
+// or id; keyset-paginated, newest first. Read-only. Subscriptions that need attention are named on top.
 import { Router, type Request, type RequestHandler } from 'express';
-import { listDeliveries, type DeliveryFilter } from '../../db/deliveries';
+import { CursorError, listDeliveries, type DeliveryFilter } from '../../db/deliveries';
 import { listSubscriptions } from '../../db/subscriptions';
 import { EVENT_TYPES, type EventType } from '../../events/eventTypes';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
 import { deliveryTable } from './deliveryTable';
-import { emptyState, html } from './layout';
+import { attentionBanner, emptyState, html } from './layout';
 import { sendPage, type UiDeps } from './respond';
 
 const PAGE_SIZE = 50;
@@ -77,15 +77,19 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
     const form = readForm(req);
     const [subs, found] = await Promise.all([
       listSubscriptions(deps.pool, deps.box),
-      listDeliveries(deps.pool, toFilter(form)).catch(() => null),
+      listDeliveries(deps.pool, toFilter(form)).catch((err: unknown) => {
+        if (err instanceof CursorError) return null;
+        throw err;
+      }),
     ]);
     const option = (value: string, label: string, current: string | undefined) =>
       html`<option value="${value}"${value === (current ?? '') ? html` selected` : ''}>${label}</option>`;
     const body = html`
       <h1>Deliveries</h1>
+      ${attentionBanner(subs.filter((s) => s.error))}
       <form class="filters card" method="get" action="/deliveries">
         <label>Status <select name="status">${option('', 'Any', form.status)}${DELIVERY_STATUSES.map((s) => option(s, s, form.status))}</select></label>
-        <label>Subscription <select name="subscription">${option('', 'Any', form.subscription)}${subs.map((s) => option(s.id, s.name, form.subscription))}</select></label>
+        <label>Subscription <select name="subscription">${option('', 'Any', form.subscription)}${subs.map((s) => option(s.id, s.error ? `${s.name} (needs attention)` : s.name, form.subscription))}</select></label>
         <label>Event type <select name="eventType">${option('', 'Any', form.eventType)}${EVENT_TYPES.map((t) => option(t, t, form.eventType))}</select></label>
         <label>From (UTC) <input type="date" name="since" value="${form.since ?? ''}"></label>
         <label>To (UTC) <input type="date" name="until" value="${form.until ?? ''}"></label>

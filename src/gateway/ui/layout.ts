@@ -120,3 +120,18 @@ export function actionButton(opts: { action: string; label: string; csrf: string
 export function emptyState(text: string): SafeHtml {
   return html`<p class="empty">${text}</p>`;
 }
+
+/** The error badge of a row that cannot be shown or used fully; the reason is in its title and beside it. */
+export function problemBadge(reason: string): SafeHtml {
+  return html`<span class="badge badge-error" title="${reason}">needs attention</span>`;
+}
+
+/** A banner naming every subscription that needs attention, linking to each row on the subscriptions page. */
+export function attentionBanner(broken: { id: string; name: string; error: string | null }[]): SafeHtml {
+  if (broken.length === 0) return html``;
+  const count = broken.length === 1 ? 'One subscription needs' : `${broken.length} subscriptions need`;
+  return html`<section class="attention" role="alert" id="attention">
+    <strong>${count} attention:</strong>
+    <ul>${broken.map((s) => html`<li><a href="/subscriptions#sub-${s.id}">${s.name}</a> — ${s.error}</li>`)}</ul>
+  </section>`;
+}

@@ -37,6 +37,16 @@ td.nowrap, .nowrap { white-space:nowrap; }
 .badge-pending, .badge-delivering { color:var(--info); background:var(--info-bg); border-color:#bcd5f2; }
 .badge-processed { color:var(--violet); background:var(--violet-bg); border-color:#d6c9f3; }
 .badge-cancelled { color:var(--grey); background:var(--grey-bg); border-color:#d5dae1; }
+.badge-error { color:#fff; background:var(--bad); border-color:var(--bad); }
+tbody.broken > tr:first-child > td { background:#fff8f7; }
+tbody.broken > tr:first-child > td:first-child { box-shadow:inset 4px 0 0 var(--bad); }
+tr.row-problem td { background:var(--bad-bg); color:var(--bad); border-bottom:1px solid #f5c2bd; padding-top:.45rem; padding-bottom:.45rem; overflow-wrap:anywhere; }
+tr.row-problem td { box-shadow:inset 4px 0 0 var(--bad); }
+.unreadable { color:var(--bad); font-weight:600; }
+#subscriptions tbody:not(:last-child) > tr:last-child > td { border-bottom:1px solid var(--line); }
+.attention { background:var(--bad-bg); color:var(--bad); border:1px solid #f5c2bd; border-radius:10px; padding:.7rem 1rem; margin:0 0 1rem; }
+.attention ul { margin:.3rem 0 0; padding-left:1.2rem; } .attention a { color:var(--bad); text-decoration:underline; }
+.fix-form { display:flex; gap:.4rem; align-items:center; margin-top:.4rem; } .fix-form input { width:12rem; }
 .code { font-family:ui-monospace,Menlo,Consolas,monospace; font-weight:600; } .code-ok { color:var(--ok); } .code-bad { color:var(--bad); }
 .flash { padding:.7rem 1rem; border-radius:8px; margin:0 0 1rem; font-weight:500; }
 .flash-ok { background:var(--ok-bg); color:var(--ok); border:1px solid #b9e2c6; }

@@ -1,5 +1,6 @@
 // Subscriptions: list, create (the secret / authorization shown ONCE on the result page), enable/disable,
-// send a test message through the normal delivery path, rotate the signing secret (new one shown once).
+// send a test message through the normal delivery path, rotate the signing secret (new one shown once), replace a
+// lucca Authorization value, delete. A subscription that cannot be read fully is listed flagged, its actions kept.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   createSubscription,
@@ -7,6 +8,7 @@ import {
   getSubscription,
   listSubscriptions,
   rotateSubscriptionSecret,
+  softDeleteSubscription,
   updateSubscription,
   type PublicSubscription,
   type RevealedSubscription,
@@ -14,8 +16,9 @@ import {
 import { testEventFor } from '../../formats/testMessage';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
+import { subscriptionUpdateSchema } from '../schemas';
 import { cancelOpenDeliveries } from '../../temporal/deliveryClient';
-import { actionButton, emptyState, html, timeTag, type SafeHtml } from './layout';
+import { actionButton, csrfField, emptyState, html, problemBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
 
@@ -26,34 +29,66 @@ function stateBadge(s: PublicSubscription): SafeHtml {
 }
 
 function credential(s: PublicSubscription): SafeHtml {
-  if (s.format === 'lucca') return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}`;
+  if (s.format === null) return html`<span class="muted">—</span>`;
+  if (s.format === 'lucca') {
+    if (s.error?.includes('authorization:')) return html`<span class="unreadable">Authorization unreadable</span>`;
+    return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}`;
+  }
+  if (s.secretCount === null) return html`<span class="unreadable">signing secret unreadable</span>`;
   return html`${s.secretCount} signing secret${s.secretCount === 1 ? '' : 's'}${s.secretExpiresAt ? html`<div class="muted">previous one expires ${timeTag(s.secretExpiresAt)}</div>` : ''}`;
 }
 
+function authorizationForm(action: string, csrf: string): SafeHtml {
+  return html`<details><summary>Replace authorization</summary>
+    <form class="fix-form" method="post" action="${action}" data-confirm="Replace the Authorization value sent to this receiver?">
+      ${csrfField(csrf)}<input name="authorization" autocomplete="off" required maxlength="4000" aria-label="New Authorization value">
+      <button type="submit" class="btn">Replace</button>
+    </form></details>`;
+}
+
+/** Every action stays available on a broken row (except a test message, which it could not send). */
 function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
   const base = `/subscriptions/${encodeURIComponent(s.id)}`;
   return html`<div class="actions">
-    ${s.enabled ? actionButton({ action: `${base}/test`, label: 'Send test', csrf, confirm: `Send a test message to ${s.url}?` }) : ''}
+    ${s.enabled && !s.error ? actionButton({ action: `${base}/test`, label: 'Send test', csrf, confirm: `Send a test message to ${s.url}?` }) : ''}
     ${s.enabled
       ? actionButton({ action: `${base}/disable`, label: 'Disable', csrf, kind: 'danger', confirm: `Disable "${s.name}"? Its open deliveries will be cancelled.` })
       : actionButton({ action: `${base}/enable`, label: 'Enable', csrf, confirm: `Enable "${s.name}"?` })}
-    ${s.format !== 'lucca' ? actionButton({ action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, confirm: 'Generate a new signing secret? The current one keeps signing during the grace period.' }) : ''}
-  </div>`;
+    ${s.format === 'aspnet' || s.format === 'standard'
+      ? actionButton({
+        action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, kind: s.secretCount === null ? 'primary' : 'plain',
+        confirm: s.secretCount === null
+          ? 'Replace the unreadable signing secret with a new one? The receiver must be given the new secret.'
+          : 'Generate a new signing secret? The current one keeps signing during the grace period.',
+      })
+      : ''}
+    ${actionButton({ action: `${base}/delete`, label: 'Delete', csrf, kind: 'danger', confirm: `Delete "${s.name}"? Its open deliveries will be cancelled.` })}
+  </div>${s.format === 'lucca' ? authorizationForm(`${base}/authorization`, csrf) : ''}`;
+}
+
+function events(s: PublicSubscription): SafeHtml {
+  if (s.events === null) return html`<span class="unreadable">unreadable</span>`;
+  return html`${s.events === '*' ? 'all' : s.events.join(', ')}${s.retrySchedule ? html`<div class="muted">retries ${s.retrySchedule.join(', ')}</div>` : ''}`;
+}
+
+/** One tbody per subscription: its row, then (when it cannot be shown or used fully) the reason across the table. */
+function subscriptionRows(s: PublicSubscription, csrf: string): SafeHtml {
+  return html`<tbody id="sub-${s.id}"${s.error ? html` class="broken"` : ''}><tr>
+      <td><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
+      <td>${s.format ?? html`<span class="unreadable">unknown</span>`}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
+      <td class="mono">${s.url}</td>
+      <td>${events(s)}</td>
+      <td>${stateBadge(s)}${s.error ? html`<div>${problemBadge(s.error)}</div>` : ''}</td>
+      <td>${credential(s)}</td>
+      <td>${rowActions(s, csrf)}</td>
+    </tr>${s.error ? html`<tr class="row-problem"><td colspan="7"><strong>Cannot be used as it is:</strong> ${s.error}</td></tr>` : ''}</tbody>`;
 }
 
 function subscriptionList(subs: PublicSubscription[], csrf: string): SafeHtml {
   if (subs.length === 0) return emptyState('No subscription yet: create the first one below.');
   return html`<div class="table-wrap"><table id="subscriptions">
     <thead><tr><th>Name</th><th>Format</th><th>URL</th><th>Events</th><th>State</th><th>Credential</th><th>Actions</th></tr></thead>
-    <tbody>${subs.map((s) => html`<tr>
-      <td><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
-      <td>${s.format}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
-      <td class="mono">${s.url}</td>
-      <td>${s.events === '*' ? 'all' : s.events.join(', ')}${s.retrySchedule ? html`<div class="muted">retries ${s.retrySchedule.join(', ')}</div>` : ''}</td>
-      <td>${stateBadge(s)}</td>
-      <td>${credential(s)}</td>
-      <td>${rowActions(s, csrf)}</td>
-    </tr>`)}</tbody>
+    ${subs.map((s) => subscriptionRows(s, csrf))}
   </table></div>`;
 }
 
@@ -104,6 +139,7 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
     const current = sub ? await getSubscription(deps.pool, deps.box, sub.id) : null;
     if (!sub || !current) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
     if (!current.enabled) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'Enable the subscription to send a test message.' });
+    if (current.error) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `Fix the subscription before testing it: ${current.error}` });
     const outcome = await ingest({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, testEventFor(sub), { only: sub, isTest: true });
     const delivery = outcome.kind === 'accepted' ? outcome.accepted.deliveries[0] : undefined;
     if (!delivery) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'This subscription takes no test message with its current settings.' });
@@ -113,10 +149,31 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
     const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
     if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (existing.format === 'lucca') return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'lucca subscriptions have no signing secret.' });
+    if (existing.format !== 'aspnet' && existing.format !== 'standard') {
+      return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `${existing.format ?? 'This'} subscription has no signing secret to rotate.` });
+    }
     const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE);
     if (!rotated) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
     revealPage(req, res, 'Secret rotated', rotated);
+  });
+
+  router.post('/subscriptions/:id/delete', ...chains.action, async (req, res) => {
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
+    if (!existing || !(await softDeleteSubscription(deps.pool, existing.id))) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    await cancelOpenDeliveries({ pool: deps.pool, temporal: deps.client, log: deps.log }, existing.id, sessionOf(res)!.name, 'subscription deleted');
+    deps.log.info({ subscriptionId: existing.id, by: sessionOf(res)!.name }, 'subscription deleted from the web interface');
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${existing.name}" deleted` });
+  });
+
+  router.post('/subscriptions/:id/authorization', ...chains.action, async (req, res) => {
+    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
+    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    if (existing.format !== 'lucca') return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'Only lucca subscriptions send an Authorization value.' });
+    const value = (req.body as PostedForm).authorization;
+    const parsed = subscriptionUpdateSchema.shape.authorization.safeParse(typeof value === 'string' ? value.trim() : value);
+    if (!parsed.success || !parsed.data) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'The Authorization value must be one line of 1 to 4000 characters.' });
+    await updateSubscription(deps.pool, deps.box, existing.id, { authorization: parsed.data });
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `Authorization of "${existing.name}" replaced` });
   });
   return router;
 }

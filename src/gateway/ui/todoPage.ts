@@ -1,12 +1,13 @@
 // Home: the administrator's error to-do list. Counts by status on top, then failed deliveries not yet
-// processed (newest first), grouped by subscription with a "Re-sync all failed" button for each.
+// processed (newest first), grouped by subscription with a "Re-sync all failed" button for each. Subscriptions that
+// cannot be used as they are (e.g. an unreadable secret) are named on top and flagged on their group.
 import { Router, type Request, type RequestHandler } from 'express';
 import { dashboard, listDeliveries, type DeliverySummary } from '../../db/deliveries';
 import { listSubscriptions } from '../../db/subscriptions';
 import { resyncFailed } from '../../temporal/deliveryClient';
 import type { DeliveryStatus } from '../../../workflows/definitions';
 import { deliveryTable } from './deliveryTable';
-import { actionButton, emptyState, html, statusBadge, type SafeHtml } from './layout';
+import { actionButton, attentionBanner, emptyState, html, problemBadge, statusBadge, type SafeHtml } from './layout';
 import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
 
 const TODO_LIMIT = 200;
@@ -42,15 +43,17 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
       listDeliveries(deps.pool, { status: 'failed', subscriptionId, limit: TODO_LIMIT }),
     ]);
     const grouped = groups(failed.items);
+    const broken = new Map(subs.filter((s) => s.error).map((s) => [s.id, s]));
     const body = html`
       <h1>To-do</h1>
+      ${attentionBanner([...broken.values()])}
       ${countCards(counts)}
       <div class="group">
         <h2>Failed deliveries to look after</h2>
         <form class="filters" method="get" action="/">
           <label>Subscription <select name="subscription">
             <option value="">All subscriptions</option>
-            ${subs.map((s) => html`<option value="${s.id}"${s.id === subscriptionId ? html` selected` : ''}>${s.name}</option>`)}
+            ${subs.map((s) => html`<option value="${s.id}"${s.id === subscriptionId ? html` selected` : ''}>${s.name}${s.error ? ' (needs attention)' : ''}</option>`)}
           </select></label>
           <button class="btn" type="submit">Filter</button>
         </form>
@@ -59,7 +62,8 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
         ? emptyState('Nothing to do: no failed delivery is waiting for you.')
         : [...grouped].map(([subId, items]) => html`
           <div class="group">
-            <h3>${items[0]!.subscriptionName ?? subId} <span class="muted">· ${items.length}${failed.nextCursor ? '+' : ''} failed</span></h3>
+            <h3>${items[0]!.subscriptionName ?? subId} <span class="muted">· ${items.length}${failed.nextCursor ? '+' : ''} failed</span>
+              ${broken.has(subId) ? html`<a href="/subscriptions#sub-${subId}">${problemBadge(broken.get(subId)!.error!)}</a>` : ''}</h3>
             ${actionButton({
               action: `/subscriptions/${encodeURIComponent(subId)}/resync-failed`,
               label: 'Re-sync all failed',

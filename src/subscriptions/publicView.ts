@@ -1,0 +1,109 @@
+// What a subscription looks like outside its table (API, web interface, CLI) and how a stored row becomes one.
+// Reading a row never throws: a column that cannot be shown is emptied and named in `error`, so one bad row
+// never fails a list or a page. Never reveals a secret or an authorization value. No I/O.
+import { z } from 'zod';
+import type { SecretBox } from '../crypto/secretBox';
+import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
+import { FORMAT_NAMES, type FormatName } from '../formats/format';
+import { retryScheduleSchema } from '../ladder';
+import { authorizationProblem, inspectSecrets } from './secretStore';
+
+export const formatSchema = z.enum(FORMAT_NAMES as [FormatName, ...FormatName[]]);
+export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
+export const modeSchema = z.enum(['all', 'approved']);
+const headersSchema = z.record(z.string(), z.string());
+const propertiesSchema = z.record(z.string(), z.unknown());
+
+export const publicSubscriptionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  format: formatSchema.nullable().describe('null when the stored format is not one this version knows (see error)'),
+  events: eventsSchema.nullable().describe('null when the stored list is unreadable (see error)'),
+  mode: modeSchema.nullable(),
+  retrySchedule: z.array(z.string()).nullable(),
+  headers: headersSchema.describe('static headers; sensitive values redacted'),
+  properties: propertiesSchema,
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  hasAuthorization: z.boolean(),
+  secretCount: z.number().int().nullable().describe('live signing secrets; null when they cannot be decrypted (see error)'),
+  secretExpiresAt: z.string().nullable().describe('when the rotated-out secret stops signing'),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  error: z
+    .string()
+    .nullable()
+    .describe('null for a healthy subscription; otherwise why it cannot be shown or used fully, e.g. a secret sealed with another key. '
+      + 'It can still be disabled, deleted and fixed (rotate-secret replaces an unreadable secret; PATCH replaces other fields).'),
+});
+export type PublicSubscription = z.infer<typeof publicSubscriptionSchema>;
+
+
+type Row = Record<string, any>;
+interface Problem {
+  field: string;
+  message: string;
+}
+
+const SENSITIVE_HEADER = /authorization|signature|secret|token|api[-_]?key|password|cookie/i;
+
+function redactStaticHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) ? '[redacted]' : v]));
+}
+
+function column<S extends z.ZodType>(schema: S, value: unknown, field: string, problems: Problem[]): z.infer<S> | null {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  problems.push({ field, message: `unreadable stored value${first ? ` (${first.message})` : ''}` });
+  return null;
+}
+
+function time(value: unknown, field: string, problems: Problem[]): string | null {
+  const d = value instanceof Date ? value : new Date(value as string);
+  if (!Number.isNaN(d.getTime())) return d.toISOString();
+  problems.push({ field, message: `not a representable time (${String(value)})` });
+  return null;
+}
+
+function credentials(box: SecretBox, row: Row, format: FormatName | null, now: Date, problems: Problem[]) {
+  const authorization = authorizationProblem(box, row.authorization_enc ?? null);
+  if (authorization) problems.push({ field: 'authorization', message: authorization });
+  const secrets = inspectSecrets(box, row.secrets_enc ?? null, now);
+  if (!secrets.ok) {
+    problems.push({ field: 'secret', message: `${secrets.problem}; rotate the secret to replace it` });
+    return { secretCount: null, secretExpiresAt: null };
+  }
+  if (secrets.live === 0 && format !== null && format !== 'lucca') {
+    problems.push({ field: 'secret', message: 'no live signing secret; rotate the secret to set one' });
+  }
+  return { secretCount: secrets.live, secretExpiresAt: secrets.previousExpiresAt };
+}
+
+/** The public view of a stored row; whatever cannot be read is null (or empty) and explained in `error`. */
+export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()): PublicSubscription {
+  const problems: Problem[] = [];
+  const format = column(formatSchema, row.format, 'format', problems);
+  const headers = column(headersSchema, row.headers ?? {}, 'headers', problems);
+  const view: PublicSubscription = {
+    id: String(row.id),
+    name: typeof row.name === 'string' ? row.name : String(row.name ?? ''),
+    url: typeof row.url === 'string' ? row.url : String(row.url ?? ''),
+    format,
+    events: column(eventsSchema, row.events, 'events', problems),
+    mode: column(modeSchema.nullable(), row.mode ?? null, 'mode', problems),
+    retrySchedule: column(retryScheduleSchema.nullable(), row.retry_schedule ?? null, 'retrySchedule', problems),
+    headers: headers ? redactStaticHeaders(headers) : {},
+    properties: column(propertiesSchema, row.properties ?? {}, 'properties', problems) ?? {},
+    enabled: row.enabled === true,
+    disabledReason: typeof row.disabled_reason === 'string' ? row.disabled_reason : null,
+    hasAuthorization: row.authorization_enc != null,
+    ...credentials(box, row, format, now, problems),
+    createdAt: time(row.created_at, 'createdAt', problems),
+    updatedAt: time(row.updated_at, 'updatedAt', problems),
+    error: null,
+  };
+  if (problems.length) view.error = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  return view;
+}
