@@ -66,8 +66,8 @@ export const QUICK: Sizes = {
   fanoutEvents: 4,
   fanoutSubscriptions: 5,
   fanoutWideSubscriptions: 10,
-  producersRate: 20,
-  producersSeconds: 3,
+  producersRate: 100,
+  producersSeconds: 2,
   backlogDeliveries: 40,
   retryDeliveries: 4,
 };
