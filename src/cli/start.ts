@@ -1,14 +1,18 @@
 // `hrhooks start`: the all-in-one. Runs (when not given) a Temporal dev server
 // on a SQLite file and an embedded Postgres under the data dir, then the worker
-// and the gateway in this process; prints where everything is. Ctrl-C stops all.
+// and the gateway in this process; prints where everything is. Ctrl-C stops all
+// (src/cli/shutdown.ts); leftovers of a killed earlier start are stopped first.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
-import { startLocalCluster, type LocalCluster } from '../db/localCluster';
+import { runningPostmasters, startLocalClusterDetached, stopPostmaster } from '../db/localCluster';
 import { startGateway } from '../gateway/server';
-import { createLogger } from '../log';
-import { portIsOpen, startDevServer, type DevServer } from '../temporal/devServer';
+import { createLogger, type Logger } from '../log';
+import { signalProcess } from '../os/procfs';
+import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
+import { claimDataDir, releaseDataDir } from './dataDirOwner';
+import { errorFields, Shutdown } from './shutdown';
 import { startWorker } from '../workerProcess';
 
 interface BootstrapKeys {
@@ -35,21 +39,34 @@ async function ensureFree(host: string, port: number, what: string, variable: st
   }
 }
 
-function embeddedPostgres(config: Config): LocalCluster {
-  const dir = path.join(config.dataDir, 'postgres');
-  const pidFile = path.join(dir, 'postmaster.pid');
-  if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-    let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = true;
-    } catch {
-      alive = false;
-    }
-    if (alive) throw new Error(`the embedded Postgres in ${dir} is already running (pid ${pid}): is another hrhooks start running?`);
-  }
-  return startLocalCluster({ dataDir: dir, port: config.HRHOOKS_PG_PORT, socketDir: path.join(config.dataDir, 'pg-socket') });
+const POSTGRES_GRACE_MS = 15_000;
+const TEMPORAL_GRACE_MS = 10_000;
+
+function embeddedPaths(config: Config) {
+  return {
+    postgres: path.join(config.dataDir, 'postgres'),
+    pgSocket: path.join(config.dataDir, 'pg-socket'),
+    temporalDb: path.join(config.dataDir, 'temporal.sqlite'),
+  };
+}
+
+/** Stops the embedded servers a killed earlier start left running on this data dir; a stale postmaster.pid goes too. */
+async function stopLeftovers(config: Config, log: Logger): Promise<void> {
+  const paths = embeddedPaths(config);
+  const postmasters = runningPostmasters(paths.postgres).map((p) => p.pid);
+  if (postmasters.length) log.warn({ pids: postmasters }, 'stopping the embedded Postgres an earlier hrhooks start left running');
+  await stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') });
+  const devServers = runningDevServers(paths.temporalDb).map((p) => p.pid);
+  if (devServers.length) log.warn({ pids: devServers }, 'stopping the Temporal dev server an earlier hrhooks start left running');
+  await stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS });
+}
+
+function killPostgresNow(dataDir: string): void {
+  for (const postmaster of runningPostmasters(dataDir)) signalProcess(postmaster.pid, 'SIGKILL');
+}
+
+function killDevServersNow(dbFile: string): void {
+  for (const server of runningDevServers(dbFile)) signalProcess(server.pid, 'SIGKILL');
 }
 
 export interface AllInOne {
@@ -59,44 +76,72 @@ export interface AllInOne {
   keys: BootstrapKeys;
   /** Resolves if the worker stops on its own (it should not). */
   workerDone: Promise<void>;
-  stop(): Promise<void>;
+  /** Stops everything (src/cli/shutdown.ts); resolves false if a step failed (logged). */
+  stop(): Promise<boolean>;
 }
 
-export async function startAllInOne(config: Config): Promise<AllInOne> {
+/** Starts everything; each part registers its stop step with `shutdown` before it starts. Throws if `shutdown` is requested meanwhile. */
+export async function startAllInOne(config: Config, shutdown?: Shutdown): Promise<AllInOne> {
   const log = createLogger(config.LOG_LEVEL, 'hrhooks');
+  const stopping = shutdown ?? new Shutdown(log, (code) => process.exit(code));
+  if (!shutdown) stopping.killOnExit();
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.chmodSync(config.dataDir, 0o755);
-  await ensureFree(config.HOST, config.PORT, 'gateway', 'PORT');
-  const stops: Array<() => Promise<void> | void> = [];
+  const embedded = !config.DATABASE_URL || !config.TEMPORAL_ADDRESS;
+  if (embedded) {
+    claimDataDir(config.dataDir);
+    await stopLeftovers(config, log);
+  }
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch((err) => log.error({ err: String(err) }, 'stop failed'));
-    stops.length = 0;
+    const ok = await stopping.stopAll();
+    if (embedded) releaseDataDir(config.dataDir);
+    return ok;
   };
+  const notInterrupted = () => {
+    if (stopping.isRequested) throw new Error('start interrupted');
+  };
+  const paths = embeddedPaths(config);
   try {
+    await ensureFree(config.HOST, config.PORT, 'gateway', 'PORT');
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       await ensureFree('127.0.0.1', config.HRHOOKS_PG_PORT, 'embedded Postgres', 'HRHOOKS_PG_PORT');
-      const cluster = embeddedPostgres(config);
-      stops.push(() => cluster.stop('fast'));
+      stopping.add({
+        name: 'embedded Postgres',
+        timeoutMs: POSTGRES_GRACE_MS + 25_000,
+        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') }),
+        kill: () => stopPostmaster(paths.postgres, { graceMs: 0 }),
+        killNow: () => killPostgresNow(paths.postgres),
+      });
+      const cluster = await startLocalClusterDetached({ dataDir: paths.postgres, port: config.HRHOOKS_PG_PORT, socketDir: paths.pgSocket });
       databaseUrl = cluster.url;
+      notInterrupted();
     }
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let uiUrl = config.TEMPORAL_UI_URL ?? null;
     if (!temporalAddress) {
       await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
       await ensureFree('127.0.0.1', config.TEMPORAL_UI_PORT, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
+      stopping.add({
+        name: 'Temporal dev server',
+        timeoutMs: TEMPORAL_GRACE_MS + 10_000,
+        stop: () => stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS }),
+        kill: () => stopDevServersOn(paths.temporalDb, { graceMs: 0 }),
+        killNow: () => killDevServersNow(paths.temporalDb),
+      });
       const server: DevServer = await startDevServer({
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
-        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+        dbFile: paths.temporalDb,
         logFile: path.join(config.dataDir, 'temporal.log'),
         // WAL with synchronous=normal: about 3x the workflow starts per second of the
         // default journal, and still safe when any process is killed (not on power loss).
         sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
+        ownProcessGroup: true,
       });
-      stops.push(() => server.stop());
       temporalAddress = server.address;
       uiUrl ??= server.uiUrl;
+      notInterrupted();
     }
     const keys = bootstrapKeys(config);
     const effective: Config = {
@@ -108,9 +153,11 @@ export async function startAllInOne(config: Config): Promise<AllInOne> {
       temporalUiUrl: uiUrl ?? config.temporalUiUrl,
     };
     const worker = await startWorker(effective, log.child({ role: 'worker' }));
-    stops.push(() => worker.stop());
+    stopping.add({ name: 'worker', timeoutMs: 20_000, stop: () => worker.stop() });
+    notInterrupted();
     const gateway = await startGateway(effective, log.child({ role: 'gateway' }));
-    stops.push(() => gateway.stop());
+    stopping.add({ name: 'gateway', timeoutMs: 15_000, stop: () => gateway.stop() });
+    notInterrupted();
     return {
       gatewayUrl: gateway.url,
       temporalAddress,
@@ -126,7 +173,18 @@ export async function startAllInOne(config: Config): Promise<AllInOne> {
 }
 
 export async function runStart(config: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const hr = await startAllInOne(config);
+  const log = createLogger(config.LOG_LEVEL, 'hrhooks');
+  const exit = (code: number) => process.exit(code);
+  const shutdown = new Shutdown(log, exit);
+  shutdown.listen();
+  let hr: AllInOne;
+  try {
+    hr = await startAllInOne(config, shutdown);
+  } catch (err) {
+    if (!shutdown.isRequested) throw err;
+    print('stopped before start completed.');
+    return 130;
+  }
   print('');
   print('hrhooks is running');
   print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
@@ -138,14 +196,22 @@ export async function runStart(config: Config, print: (line: string) => void = (
   print(`  producer key         ${hr.keys.producer}`);
   print('');
   print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
-  print('  Ctrl-C stops everything.');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    hr.workerDone.catch(() => resolve('SIGTERM'));
-  });
-  print(`\nreceived ${signal}, stopping...`);
-  await hr.stop();
-  print('stopped.');
-  return 0;
+  print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
+  const reason = await Promise.race([
+    shutdown.requested,
+    hr.workerDone.then(
+      () => 'the worker stopping',
+      (err: unknown) => {
+        log.error(errorFields(err), 'worker failed');
+        return 'a worker failure';
+      },
+    ),
+  ]);
+  print(`\nreceived ${reason}, stopping...`);
+  const ok = await hr.stop();
+  print(ok ? 'stopped.' : 'stopped, with errors (logged above).');
+  const code = ok ? 0 : 1;
+  // Everything started is stopped; a part that hung in this process must not keep it alive.
+  setTimeout(() => exit(code), 2_000).unref();
+  return code;
 }

@@ -1,10 +1,13 @@
 // Runs a private PostgreSQL cluster from the machine's PostgreSQL binaries
 // (initdb + pg_ctl) in a directory we own: the "embedded" Postgres of
 // `npm start` and the throwaway cluster of the test suite. Postgres refuses to
-// run as root, so as root the cluster runs as the `postgres` system user.
-import { execFileSync, spawnSync } from 'node:child_process';
+// run as root, so as root the cluster runs as the `postgres` system user. Also
+// finds the postmaster of a data directory (a killed process's leftover
+// included) and stops it for sure: pg_ctl stop, a bounded wait, then SIGKILL.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { findProcesses, hasArg, processInfo, stopProcesses, type ProcessInfo } from '../os/procfs';
 
 const CANDIDATE_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
@@ -30,13 +33,44 @@ function binDir(): string {
 
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
+function asClusterOwner(bin: string, args: string[]): [string, string[]] {
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+}
+
 function run(bin: string, args: string[]): void {
-  const command = asRoot ? 'runuser' : bin;
-  const argv = asRoot ? ['-u', 'postgres', '--', bin, ...args] : args;
+  const [command, argv] = asClusterOwner(bin, args);
   const result = spawnSync(command, argv, { encoding: 'utf8', cwd: '/' });
   if (result.status !== 0) {
     throw new PostgresUnavailable(`${path.basename(bin)} failed: ${(result.stderr || result.stdout || '').trim()}`);
   }
+}
+
+/** Like run, without blocking, in a session of its own (a Ctrl-C meant for us never reaches it), killed after `timeoutMs`. */
+function runDetached(bin: string, args: string[], timeoutMs: number): Promise<void> {
+  const [command, argv] = asClusterOwner(bin, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd: '/', detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new PostgresUnavailable(`${path.basename(bin)} could not run: ${err.message}`, { cause: err }));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve();
+      const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited ${code ?? signal}`;
+      reject(new PostgresUnavailable(`${path.basename(bin)} ${why}: ${out.trim()}`));
+    });
+  });
 }
 
 function handOver(dir: string): void {
@@ -44,8 +78,17 @@ function handOver(dir: string): void {
   execFileSync('chown', ['-R', 'postgres:postgres', dir]);
 }
 
-/** Initialises `dataDir` if empty, starts the cluster on `port` and waits for it. */
-export function startLocalCluster(options: { dataDir: string; port: number; socketDir?: string; fsync?: boolean }): LocalCluster {
+interface ClusterPlan {
+  bin: string;
+  dataDir: string;
+  socketDir: string;
+  initdb: string[] | null;
+  start: string[];
+}
+
+type ClusterOptions = { dataDir: string; port: number; socketDir?: string; fsync?: boolean };
+
+function plan(options: ClusterOptions): ClusterPlan {
   const bin = binDir();
   const dataDir = path.resolve(options.dataDir);
   const socketDir = options.socketDir ?? path.join(path.dirname(dataDir), 'pg-socket');
@@ -53,9 +96,9 @@ export function startLocalCluster(options: { dataDir: string; port: number; sock
   fs.mkdirSync(socketDir, { recursive: true });
   handOver(dataDir);
   handOver(socketDir);
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions']);
-  }
+  const initdb = fs.existsSync(path.join(dataDir, 'PG_VERSION'))
+    ? null
+    : ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];
   const settings = [
     `-p ${options.port}`,
     `-k ${socketDir}`,
@@ -64,18 +107,98 @@ export function startLocalCluster(options: { dataDir: string; port: number; sock
     '-c shared_buffers=128MB',
     options.fsync === false ? '-c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '',
   ].join(' ');
-  const logFile = path.join(dataDir, 'server.log');
-  run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', settings, '-w', '-t', '60', 'start']);
+  const start = ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start'];
+  return { bin, dataDir, socketDir, initdb, start };
+}
+
+function handle(p: ClusterPlan, port: number): LocalCluster {
   return {
-    url: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
-    port: options.port,
-    dataDir,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir: p.dataDir,
     stop(mode = 'fast') {
       try {
-        run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+        run(path.join(p.bin, 'pg_ctl'), ['-D', p.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
       } catch {
         // already stopped
       }
     },
   };
+}
+
+/** Initialises `dataDir` if empty, starts the cluster on `port` and waits for it. */
+export function startLocalCluster(options: ClusterOptions): LocalCluster {
+  const p = plan(options);
+  if (p.initdb) run(path.join(p.bin, 'initdb'), p.initdb);
+  run(path.join(p.bin, 'pg_ctl'), p.start);
+  return handle(p, options.port);
+}
+
+/**
+ * startLocalCluster without blocking the event loop, initdb and pg_ctl in sessions of their own (the
+ * postmaster always is: pg_ctl detaches it), so a Ctrl-C reaches only the process that started it.
+ * Stop it with stopPostmaster.
+ */
+export async function startLocalClusterDetached(options: ClusterOptions): Promise<LocalCluster> {
+  const p = plan(options);
+  if (p.initdb) await runDetached(path.join(p.bin, 'initdb'), p.initdb, 120_000);
+  await runDetached(path.join(p.bin, 'pg_ctl'), p.start, 70_000);
+  return handle(p, options.port);
+}
+
+function isPostmasterOf(info: ProcessInfo, dataDir: string): boolean {
+  return path.basename(info.argv[0] ?? '') === 'postgres' && hasArg(info.argv, '-D', dataDir);
+}
+
+function pidFileOf(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The running postmaster(s) of `dataDir`: the one its postmaster.pid names, and any other started with `-D dataDir`. */
+export function runningPostmasters(dataDir: string): ProcessInfo[] {
+  const dir = path.resolve(dataDir);
+  const found = findProcesses((info) => isPostmasterOf(info, dir));
+  const fromFile = processInfo(pidFileOf(dir) ?? -1);
+  if (fromFile && isPostmasterOf(fromFile, dir) && !found.some((f) => f.pid === fromFile.pid)) found.push(fromFile);
+  return found;
+}
+
+/**
+ * Stops whatever Postgres runs on `dataDir` and verifies it is gone: `pg_ctl stop -m mode` (graceMs 0:
+ * straight to SIGKILL), up to `graceMs` for the postmaster and its children to exit, then SIGKILL.
+ * Then a postmaster.pid naming no running postmaster of this directory (a crash's leftover, which
+ * Postgres would take for a live server if its pid now belongs to another process) is removed.
+ * Throws if a process is still running; the failure of pg_ctl itself goes to `onError`.
+ */
+export async function stopPostmaster(
+  dataDir: string,
+  opts: { mode?: 'fast' | 'immediate'; graceMs: number; onError?: (err: unknown) => void },
+): Promise<'none' | 'stopped' | 'killed'> {
+  const dir = path.resolve(dataDir);
+  const postmasters = runningPostmasters(dir);
+  const pids = postmasters.map((p) => p.pid);
+  const children = findProcesses((info) => pids.includes(info.ppid)).map((c) => c.pid);
+  const outcome = await stopProcesses([...pids, ...children], {
+    what: `embedded Postgres of ${dir}`,
+    graceMs: opts.graceMs,
+    polite: async () => {
+      try {
+        await runDetached(path.join(binDir(), 'pg_ctl'), ['-D', dir, '-m', opts.mode ?? 'fast', '-W', 'stop'], 10_000);
+      } catch (err) {
+        for (const pid of pids) process.kill(pid, opts.mode === 'immediate' ? 'SIGQUIT' : 'SIGINT');
+        throw err;
+      }
+    },
+    onPoliteError: opts.onError,
+  });
+  const stale = pidFileOf(dir);
+  if (stale !== null && !runningPostmasters(dir).some((p) => p.pid === stale)) {
+    fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true });
+  }
+  return outcome;
 }

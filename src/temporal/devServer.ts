@@ -1,11 +1,14 @@
 // Runs `temporal server start-dev` as a child process (SQLite file, Web UI,
 // hrhooks search attributes registered) and waits until its frontend answers.
+// Also finds the dev server(s) running on a SQLite file (a killed process's
+// leftover included) and stops them for sure: SIGTERM, a bounded wait, SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { devServerSearchAttributeFlags } from './searchAttributes';
 import { temporalCliPath } from './binaries';
+import { findProcesses, hasArg, stopProcesses, type ProcessInfo } from '../os/procfs';
 
 export interface DevServerOptions {
   port: number;
@@ -17,6 +20,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** `PRAGMA=VALUE` pairs for the SQLite file (e.g. `journal_mode=wal`); only with dbFile. */
   sqlitePragmas?: string[];
+  /** Run it in a session of its own: a Ctrl-C meant for us never reaches it; stop it with stopDevServersOn. */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -65,7 +70,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw new Error(`port ${options.port} is already in use: cannot start the Temporal dev server there (set TEMPORAL_PORT)`);
   }
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out] });
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', out, out], detached: options.ownProcessGroup === true });
   let exitNote: string | null = null;
   child.once('exit', (code, signal) => {
     exitNote = `temporal dev server exited early (code ${code}, signal ${signal})`;
@@ -73,10 +78,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await stopProcesses([child.pid!], { what: 'Temporal dev server', graceMs: signal === 'SIGKILL' ? 0 : 10_000, polite: () => void child.kill(signal) });
     await exited;
-    clearTimeout(timer);
   };
   try {
     await waitForPort(ip, options.port, options.readyTimeoutMs ?? 60_000, () => exitNote);
@@ -86,4 +89,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   const uiUrl = options.headless ? null : `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${options.uiPort ?? options.port + 1000}`;
   return { address: `${ip}:${options.port}`, uiUrl, process: child, stop };
+}
+
+/** Dev servers running on the SQLite file `dbFile` (`--db-filename dbFile`). */
+export function runningDevServers(dbFile: string): ProcessInfo[] {
+  const file = path.resolve(dbFile);
+  return findProcesses((info) => info.argv.includes('start-dev') && hasArg(info.argv, '--db-filename', file));
+}
+
+/** Stops every dev server on `dbFile` and verifies they are gone: SIGTERM (graceMs 0: straight to SIGKILL), up to `graceMs`, then SIGKILL. Throws if one still runs. */
+export async function stopDevServersOn(dbFile: string, opts: { graceMs: number }): Promise<'none' | 'stopped' | 'killed'> {
+  const pids = runningDevServers(dbFile).map((p) => p.pid);
+  return stopProcesses(pids, {
+    what: `Temporal dev server on ${dbFile}`,
+    graceMs: opts.graceMs,
+    polite: () => pids.forEach((pid) => process.kill(pid, 'SIGTERM')),
+  });
 }
