@@ -23,15 +23,17 @@ export async function rotateSecretKey(pool: Pool, box: SecretBox): Promise<Rotat
     let values = 0;
     const unreadable: string[] = [];
     for (const row of rows) {
+      let failure: SecretDecryptError | null = null;
       for (const [column, sealed] of Object.entries(row.values) as [keyof typeof row.values, string][]) {
         try {
           row.values[column] = box.seal(box.open(sealed));
           values += 1;
         } catch (err) {
           if (!(err instanceof SecretDecryptError)) throw err;
-          unreadable.push(`${row.id} (${err.sealedKeyId ? `key id ${err.sealedKeyId}` : 'unknown key'})`);
+          failure ??= err;
         }
       }
+      if (failure) unreadable.push(`${row.id} (${failure.sealedKeyId ? `key id ${failure.sealedKeyId}` : 'unknown key'})`);
     }
     if (unreadable.length > 0) {
       throw new RotationError(
