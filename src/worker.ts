@@ -1,20 +1,11 @@
-// The hrhooks worker: runs `delivery` workflows and the send activity on task
-// queue `hrhooks`, from a workflow bundle built once per process.
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+// The hrhooks worker: runs `event` workflows and their local-activity attempts on task queue `hrhooks`,
+// from the workflow bundle built at build time (see workflowBundle.ts).
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../workflows/definitions';
+import { workflowBundle } from './workflowBundle';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | null = null;
-
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
-  return bundle;
-}
-
-const quietBundlerLogger = {
-  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
-  warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
-};
+export { workflowBundle };
 
 export interface WorkerOptions extends ActivityDeps {
   address?: string;
@@ -22,8 +13,9 @@ export interface WorkerOptions extends ActivityDeps {
   connection?: NativeConnection;
   namespace: string;
   taskQueue?: string;
+  /** Attempts (local activities) in flight at once. */
   concurrency?: number;
-  /** Workflows kept in the worker's sticky cache (each waiting delivery held there costs ~200 KB). */
+  /** Event workflows kept in the worker's sticky cache. */
   cacheSize?: number;
 }
 
@@ -37,9 +29,11 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: await workflowBundle(),
     activities: createActivities(options),
-    maxConcurrentActivityTaskExecutions: concurrency,
-    maxConcurrentWorkflowTaskExecutions: Math.min(concurrency, 100, cacheSize),
+    maxConcurrentLocalActivityExecutions: concurrency,
+    maxConcurrentActivityTaskExecutions: 1,
+    maxConcurrentWorkflowTaskExecutions: Math.min(100, cacheSize),
     maxCachedWorkflows: cacheSize,
+    reuseV8Context: true,
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection, ownsConnection: !options.connection };

@@ -1,20 +1,23 @@
 // Runs the worker role from configuration: migrates, registers the search
 // attributes when missing, then polls task queue `hrhooks` until stopped.
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Config } from './config';
 import { checkSecretKey } from './crypto/keyFingerprint';
+import { listenForAborts } from './db/abortChannel';
 import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { closeDispatcher } from './http/dispatcher';
 import { parseAllowlist } from './http/ssrfGuard';
 import type { Logger } from './log';
-import { ensureSearchAttributes } from './temporal/registerSearchAttributes';
+import { ensureSearchAttributes, SearchAttributeTypeError } from './temporal/registerSearchAttributes';
 import { createDeliveryWorker } from './worker';
 
 export interface WorkerProcess {
   stop(): Promise<void>;
   done: Promise<void>;
+  /** The worker's own connection: a client built on it starts workflows eagerly on this worker. */
+  connection: NativeConnection;
 }
 
 let runtimeInstalled = false;
@@ -26,6 +29,13 @@ function installRuntime(log: Logger): void {
   Runtime.install({ logger: new DefaultLogger(level, (entry) => log.warn({ sdk: entry.meta }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
 }
 
+/** The connection string of a pool handed in (tests, the all-in-one) for the abort channel's own connection. */
+function poolUrl(pool: Pool): string {
+  const o = (pool as unknown as { options: { connectionString?: string } }).options;
+  if (!o.connectionString) throw new Error('the worker needs DATABASE_URL (or a pool made from a connection string)');
+  return o.connectionString;
+}
+
 export async function startWorker(config: Config, log: Logger, pool?: Pool): Promise<WorkerProcess> {
   if (!config.DATABASE_URL && !pool) throw new Error('DATABASE_URL is not set');
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
@@ -34,7 +44,9 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
   const db = pool ?? createPool(config.DATABASE_URL!, config.HRHOOKS_DB_POOL);
   await migrate(db);
   const box = await checkSecretKey(db, config, log);
+  const aborts = listenForAborts(config.DATABASE_URL ?? poolUrl(db), log);
   const { worker, connection } = await createDeliveryWorker({
+    aborts,
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -47,12 +59,18 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
     concurrency: config.HRHOOKS_WORKER_CONCURRENCY,
     cacheSize: config.HRHOOKS_WORKFLOW_CACHE,
   });
-  const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((err: Error) => {
+  const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch(async (err: Error) => {
+    if (err instanceof SearchAttributeTypeError) {
+      await aborts.stop();
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
     log.warn({ err: err.message }, 'could not check the search attributes; deliveries may not be filterable in the Web UI');
     return [];
   });
   if (registered.length) log.info({ registered }, 'registered search attributes');
   const done = worker.run().finally(async () => {
+    await aborts.stop();
     await connection.close().catch(() => undefined);
     await closeDispatcher();
     if (ownPool) await db.end().catch(() => undefined);
@@ -60,6 +78,7 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   return {
     done,
+    connection,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;

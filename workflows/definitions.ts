@@ -1,16 +1,22 @@
-// The delivery workflow's public surface: its input, state, signals and query.
+// The event workflow's public surface: its input, state, signals and query.
 // Types and pure definitions only, safe to import from workflows and clients alike.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
-export const DELIVERY_WORKFLOW = 'delivery';
+export const EVENT_WORKFLOW = 'event';
 export const TASK_QUEUE = 'hrhooks';
 
 export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'retrying' | 'failed' | 'processed' | 'cancelled';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'pending', 'delivering', 'delivered', 'retrying', 'failed', 'processed', 'cancelled',
 ];
+/** Statuses after which a delivery never sends again. */
+export const CLOSED_STATUSES: readonly DeliveryStatus[] = ['delivered', 'processed', 'cancelled'];
 
-export type AttemptOutcome = 'success' | 'retry' | 'gone' | 'cancelled';
+/**
+ * `failed`: the attempt failed and no retry follows (ladder exhausted, or retrying cannot help).
+ * `cancelled`: not sent, the subscription is disabled or deleted. `aborted`: cut off by an operator action.
+ */
+export type AttemptOutcome = 'success' | 'retry' | 'failed' | 'gone' | 'cancelled' | 'aborted';
 
 export interface AttemptSummary {
   number: number;
@@ -28,8 +34,16 @@ export interface OperatorAction {
   at: string;
 }
 
+/** Operator requests received but not acted on yet (carried across continue-as-new). */
+export interface PendingRequests {
+  resync: boolean;
+  process: MarkProcessedRequest | null;
+  cancel: CancelRequest | null;
+}
+
 export interface DeliveryState {
   deliveryId: string;
+  subscriptionId: string;
   status: DeliveryStatus;
   attemptCount: number;
   /** The most recent attempts (older ones live in Postgres). */
@@ -40,15 +54,20 @@ export interface DeliveryState {
   ladderPosition: number;
   actions: OperatorAction[];
   lastError: string | null;
-  runs: number;
+  pending: PendingRequests;
 }
 
-export interface DeliveryInput {
+/** One delivery the event workflow makes: a subscription and its ladder. */
+export interface DeliverySpec {
   deliveryId: string;
-  eventId: string;
   subscriptionId: string;
-  eventType: string;
   ladderMs: number[];
+}
+
+export interface EventInput {
+  eventId: string;
+  eventType: string;
+  deliveries: DeliverySpec[];
   /**
    * Keep the Hrhooks* search attributes up to date (default true). Only the
    * time-skipping test server, which cannot register custom attributes, turns it off.
@@ -57,17 +76,24 @@ export interface DeliveryInput {
   /** History length past which the workflow continues as new (tests lower it). */
   historyLimit?: number;
   /** Set when continuing as new. */
-  carried?: DeliveryState;
+  carried?: EventState;
 }
 
-export interface ResyncRequest { by: string; note?: string | null }
-export interface MarkProcessedRequest { by: string; note: string }
-export interface CancelRequest { by: string; reason: string }
+export interface EventState {
+  eventId: string;
+  eventType: string;
+  deliveries: DeliveryState[];
+  runs: number;
+}
+
+export interface ResyncRequest { deliveryId: string; by: string; note?: string | null }
+export interface MarkProcessedRequest { deliveryId: string; by: string; note: string }
+export interface CancelRequest { deliveryId: string; by: string; reason: string }
 
 export const resyncSignal = defineSignal<[ResyncRequest]>('resync');
 export const markProcessedSignal = defineSignal<[MarkProcessedRequest]>('markProcessed');
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
-export const stateQuery = defineQuery<DeliveryState>('state');
+export const stateQuery = defineQuery<EventState>('state');
 
 /** What the send activity is asked to do: one attempt, no secrets. */
 export interface SendAttemptInput {
@@ -90,9 +116,12 @@ export interface SendAttemptResult {
   nextDelayMs: number | null;
 }
 
+/** A status the workflow decided on its own (operator close, an attempt that could not run), mirrored in Postgres. */
 export interface StatusChange {
   deliveryId: string;
   status: DeliveryStatus;
   nextAttemptAt: string | null;
   action?: OperatorAction;
+  /** An attempt the activity could not record itself (it never returned). */
+  attempt?: { number: number; at: string; error: string; outcome: AttemptOutcome };
 }

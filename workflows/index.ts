@@ -1,2 +1,2 @@
 // Every workflow the hrhooks worker runs. The bundle entry point.
-export { delivery } from './delivery';
+export { event } from './event';

@@ -35,7 +35,7 @@ function fanoutScenario(name: string, subscriptionsSize: 'fanoutSubscriptions' |
         const firstAccepted = Math.min(...posted.map((p) => p.respondedAt));
         const lastAccepted = Math.max(...posted.map((p) => p.respondedAt));
         const firstSent = Math.min(...posted.map((p) => p.sentAt));
-        const history = await historyEventsPerDelivery(stack.temporal, posted.slice(0, 3).flatMap((p) => p.deliveryIds));
+        const history = await historyEventsPerDelivery(stack.temporal, posted.slice(0, 3).flatMap((p) => p.deliveryIds), { closed: true });
         return {
           figures: {
             events: sizes.fanoutEvents,

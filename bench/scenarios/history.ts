@@ -22,6 +22,18 @@ export interface HistoryCount {
   byType: Record<string, number>;
 }
 
+const SETTLE_MS = 10_000;
+
+/** Waits (bounded) until the workflow has closed, so a delivered event's history is counted whole. */
+async function settled(temporal: Client, workflowId: string): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  while (Date.now() < deadline) {
+    const { status } = await temporal.workflow.getHandle(workflowId).describe();
+    if (status.name !== 'RUNNING') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function countEvents(temporal: Client, workflowId: string, into: Record<string, number>): Promise<number> {
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   const events = history.events ?? [];
@@ -40,11 +52,28 @@ function perUnit(total: number, byType: Record<string, number>, units: number): 
   return { mean: total / n, byType: rounded };
 }
 
-/** History events per workflow, over the given workflow ids. */
-export async function historyEventsPerWorkflow(temporal: Client, workflowIds: readonly string[]): Promise<HistoryCount> {
+/**
+ * `closed`: the sampled workflows are expected to finish (every delivery succeeds), so wait up to
+ * 10 s for each to close first; the receiver sees a request before its workflow records it.
+ */
+export interface HistoryOptions {
+  closed?: boolean;
+}
+
+/** Raw event counts over the given workflows, each read once. */
+async function collect(temporal: Client, workflowIds: Iterable<string>, options: HistoryOptions): Promise<{ total: number; byType: Record<string, number> }> {
   let total = 0;
   const byType: Record<string, number> = {};
-  for (const id of workflowIds) total += await countEvents(temporal, id, byType);
+  for (const id of workflowIds) {
+    if (options.closed) await settled(temporal, id);
+    total += await countEvents(temporal, id, byType);
+  }
+  return { total, byType };
+}
+
+/** History events per workflow, over the given workflow ids. */
+export async function historyEventsPerWorkflow(temporal: Client, workflowIds: readonly string[], options: HistoryOptions = {}): Promise<HistoryCount> {
+  const { total, byType } = await collect(temporal, workflowIds, options);
   return perUnit(total, byType, workflowIds.length);
 }
 
@@ -53,11 +82,8 @@ export async function historyEventsPerWorkflow(temporal: Client, workflowIds: re
  * its events are shared among its deliveries (total events / total deliveries). Pass every delivery
  * id of the sampled events. An id that names no event workflow is read as a workflow id of its own.
  */
-export async function historyEventsPerDelivery(temporal: Client, deliveryIds: readonly string[]): Promise<HistoryCount> {
+export async function historyEventsPerDelivery(temporal: Client, deliveryIds: readonly string[], options: HistoryOptions = {}): Promise<HistoryCount> {
   const unique = [...new Set(deliveryIds)];
-  const workflowIds = new Set(unique.map((id) => parseDeliveryId(id)?.workflowId ?? id));
-  let total = 0;
-  const byType: Record<string, number> = {};
-  for (const workflowId of workflowIds) total += await countEvents(temporal, workflowId, byType);
+  const { total, byType } = await collect(temporal, new Set(unique.map((id) => parseDeliveryId(id)?.workflowId ?? id)), options);
   return perUnit(total, byType, unique.length);
 }

@@ -23,7 +23,7 @@ export const throughput: Scenario = {
       const endToEnd = n / ((stats.lastOkAtPrefix - firstAccepted) / 1000);
       const rawRate = earlier.get('raw')?.deliveriesPerSecond ?? Number.NaN;
       const sample = posted.slice(0, 10).flatMap((p) => p.deliveryIds);
-      const history = await historyEventsPerDelivery(stack.temporal, sample);
+      const history = await historyEventsPerDelivery(stack.temporal, sample, { closed: true });
       return {
         figures: {
           events: n,

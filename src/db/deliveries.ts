@@ -97,18 +97,29 @@ export async function startRow(pool: Pool, id: string): Promise<DeliveryStartRow
   return rows[0] ? toStartRow(rows[0]) : null;
 }
 
-export async function unstartedDeliveries(pool: Pool, olderThanMs: number, limit = 200): Promise<DeliveryStartRow[]> {
+/** The rows of these events whose workflow is not started yet, one event's rows together. */
+export async function unstartedRowsOfEvents(pool: Pool, eventIds: string[]): Promise<DeliveryStartRow[]> {
+  if (eventIds.length === 0) return [];
   const { rows } = await pool.query(
-    `SELECT ${START_COLUMNS} WHERE NOT d.workflow_started AND d.created_at < now() - ($1::int * interval '1 millisecond')
-      ORDER BY d.created_at LIMIT $2`,
-    [olderThanMs, limit],
+    `SELECT ${START_COLUMNS} WHERE d.event_id = ANY($1::text[]) AND NOT d.workflow_started ORDER BY d.event_id, d.id`,
+    [eventIds],
   );
   return rows.map(toStartRow);
 }
 
-export async function markStarted(pool: Pool, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await pool.query('UPDATE deliveries SET workflow_started = true WHERE id = ANY($1::text[]) AND NOT workflow_started', [ids]);
+/** Events stored at least olderThanMs ago whose workflow was never started, oldest first. */
+export async function unstartedEvents(pool: Pool, olderThanMs: number, limit: number): Promise<string[]> {
+  const { rows } = await pool.query(
+    `SELECT event_id FROM deliveries WHERE NOT workflow_started AND created_at < now() - ($1::int * interval '1 millisecond')
+      GROUP BY event_id ORDER BY min(created_at) LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows.map((r) => r.event_id as string);
+}
+
+export async function markEventsStarted(pool: Pool, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await pool.query('UPDATE deliveries SET workflow_started = true WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -5,9 +5,9 @@ import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
 import type { HrEvent } from '../events/schema';
 import type { FormatName, SubscriptionView } from '../formats/format';
+import { SecretDecryptError } from '../crypto/secretBox';
 import { openAuthorization, openSecrets } from '../subscriptions/secretStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
-import { inTransaction } from './transaction';
 
 export interface DeliveryContext {
   deliveryId: string;
@@ -15,6 +15,22 @@ export interface DeliveryContext {
   url: string;
   subscription: SubscriptionView;
   active: boolean;
+  /** Why the subscription's secrets could not be opened (the attempt fails with it); null when they were. */
+  openError: string | null;
+}
+
+/** The delivery, its event or its subscription row is gone: no attempt can ever be built. */
+export class DeliveryNotFound extends Error {
+  override readonly name = 'DeliveryNotFound';
+}
+
+function opened<T>(open: () => T, empty: T): { value: T; error: string | null } {
+  try {
+    return { value: open(), error: null };
+  } catch (err) {
+    if (err instanceof SecretDecryptError) return { value: empty, error: err.message };
+    throw err;
+  }
 }
 
 export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId: string, now: Date): Promise<DeliveryContext> {
@@ -26,34 +42,26 @@ export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId
     [deliveryId],
   );
   const row = rows[0];
-  if (!row) throw new Error(`delivery ${deliveryId} not found in Postgres`);
+  if (!row) throw new DeliveryNotFound(`delivery ${deliveryId}, its event or its subscription is not in Postgres`);
+  const authorization = opened(() => openAuthorization(box, row.authorization_enc), null);
+  const secrets = opened(() => openSecrets(box, row.secrets_enc, now), [] as string[]);
   return {
     deliveryId,
     event: row.event as HrEvent,
     url: row.url,
     active: row.enabled && row.deleted_at === null,
+    openError: authorization.error ?? secrets.error,
     subscription: {
       id: row.id,
       format: row.format as FormatName,
       events: row.events,
       mode: row.mode,
-      authorization: openAuthorization(box, row.authorization_enc),
-      secrets: openSecrets(box, row.secrets_enc, now),
+      authorization: authorization.value,
+      secrets: secrets.value,
       headers: row.headers ?? {},
       properties: row.properties ?? {},
     },
   };
-}
-
-export async function markDelivering(pool: Pool, deliveryId: string, attempt: number, action?: OperatorAction): Promise<void> {
-  await pool.query(
-    `UPDATE deliveries SET status = 'delivering', attempts = GREATEST(attempts, $2), next_attempt_at = NULL,
-            workflow_started = true, updated_at = now(),
-            actions = CASE WHEN $3::jsonb IS NULL OR actions @> jsonb_build_array($3::jsonb) THEN actions
-                           ELSE actions || jsonb_build_array($3::jsonb) END
-      WHERE id = $1 AND status NOT IN ('processed', 'cancelled')`,
-    [deliveryId, attempt, action ? JSON.stringify(action) : null],
-  );
 }
 
 export interface AttemptRecord {
@@ -77,13 +85,21 @@ export interface StatusUpdate {
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
   lastError: string | null;
+  /** The operator action (a resync) that triggered the attempt. */
+  action?: OperatorAction;
 }
 
-/** Records an attempt and the status it leads to, atomically; a retried activity overwrites its own row. */
+const APPEND_ACTION = (param: string) => `CASE WHEN ${param}::jsonb IS NULL OR actions @> jsonb_build_array(${param}::jsonb) THEN actions
+                           ELSE actions || jsonb_build_array(${param}::jsonb) END`;
+
+/**
+ * Records an attempt and the status it leads to in one statement (one write per attempt); a retried
+ * activity overwrites its own attempt row. A delivery an operator already closed keeps its status.
+ */
 export async function recordAttempt(pool: Pool, a: AttemptRecord, update: StatusUpdate): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
+  await pool.query(
+    `WITH attempt AS (
+       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
                              status_code, response_headers, response_body, response_truncated, error_kind, error_message, outcome)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
        ON CONFLICT (delivery_id, number) DO UPDATE SET
@@ -91,20 +107,28 @@ export async function recordAttempt(pool: Pool, a: AttemptRecord, update: Status
          request_headers = EXCLUDED.request_headers, request_body = EXCLUDED.request_body,
          status_code = EXCLUDED.status_code, response_headers = EXCLUDED.response_headers,
          response_body = EXCLUDED.response_body, response_truncated = EXCLUDED.response_truncated,
-         error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome`,
-      [
-        a.deliveryId, a.number, a.startedAt, Math.round(a.durationMs), a.url, JSON.stringify(a.requestHeaders), a.requestBody,
-        a.statusCode, a.responseHeaders ? JSON.stringify(a.responseHeaders) : null, a.responseBody, a.responseTruncated,
-        a.errorKind, a.errorMessage, a.outcome,
-      ],
-    );
-    await client.query(
-      `UPDATE deliveries SET status = $2, attempts = GREATEST(attempts, $3), last_status_code = $4, last_error = $5,
-              next_attempt_at = $6, workflow_started = true, updated_at = now()
-        WHERE id = $1 AND status NOT IN ('processed', 'cancelled')`,
-      [a.deliveryId, update.status, a.number, a.statusCode, update.lastError, update.nextAttemptAt],
-    );
-  });
+         error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome
+     )
+     UPDATE deliveries SET status = CASE WHEN status IN ('processed', 'cancelled') THEN status ELSE $15 END,
+            attempts = GREATEST(attempts, $2), last_status_code = $8, last_error = $16,
+            next_attempt_at = CASE WHEN status IN ('processed', 'cancelled') THEN NULL ELSE $17::timestamptz END,
+            workflow_started = true, updated_at = now(), actions = ${APPEND_ACTION('$18')}
+      WHERE id = $1`,
+    [
+      a.deliveryId, a.number, a.startedAt, Math.round(a.durationMs), a.url, JSON.stringify(a.requestHeaders), a.requestBody,
+      a.statusCode, a.responseHeaders ? JSON.stringify(a.responseHeaders) : null, a.responseBody, a.responseTruncated,
+      a.errorKind, a.errorMessage, a.outcome, update.status, update.lastError, update.nextAttemptAt,
+      update.action ? JSON.stringify(update.action) : null,
+    ],
+  );
+}
+
+/** An attempt the activity could not record itself (it never returned): only what the workflow knows. */
+export interface UnrecordedAttempt {
+  number: number;
+  at: string;
+  error: string;
+  outcome: string;
 }
 
 export async function recordStatus(
@@ -113,13 +137,21 @@ export async function recordStatus(
   status: DeliveryStatus,
   nextAttemptAt: Date | null,
   action?: OperatorAction,
+  attempt?: UnrecordedAttempt,
 ): Promise<void> {
   await pool.query(
-    `UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(),
-            actions = CASE WHEN $4::jsonb IS NULL OR actions @> jsonb_build_array($4::jsonb) THEN actions
-                           ELSE actions || jsonb_build_array($4::jsonb) END
+    `WITH attempt AS (
+       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body, error_kind, error_message, outcome)
+       SELECT $1, $5::int, $6::timestamptz, 0, '', '{}'::jsonb, '', 'worker', $7, $8 WHERE $5::int IS NOT NULL
+       ON CONFLICT (delivery_id, number) DO NOTHING
+     )
+     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), actions = ${APPEND_ACTION('$4')},
+            attempts = GREATEST(attempts, COALESCE($5::int, 0)), last_error = COALESCE($7, last_error)
       WHERE id = $1`,
-    [deliveryId, status, nextAttemptAt, action ? JSON.stringify(action) : null],
+    [
+      deliveryId, status, nextAttemptAt, action ? JSON.stringify(action) : null,
+      attempt?.number ?? null, attempt?.at ?? null, attempt?.error ?? null, attempt?.outcome ?? null,
+    ],
   );
 }
 

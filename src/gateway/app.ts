@@ -8,6 +8,7 @@ import { parseAllowlist } from '../http/ssrfGuard';
 import type { Logger } from '../log';
 import { httpDuration, httpRequests } from '../metrics';
 import { authenticate } from './auth';
+import { startEventStarter } from '../ingest/starter';
 import type { AppDeps, RouteDeps } from './deps';
 import { errorHandler, notFoundHandler, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { dashboardRouter } from './routes/dashboard';
@@ -86,7 +87,8 @@ function perKeyRateLimit(perMinute: number): RequestHandler {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const routeDeps: RouteDeps = { ...deps, allow: parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW) };
+  const starter = deps.starter ?? startEventStarter(deps, { redriveIntervalMs: 0 });
+  const routeDeps: RouteDeps = { ...deps, starter, allow: parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW) };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

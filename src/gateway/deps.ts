@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../config';
 import type { SecretBox } from '../crypto/secretBox';
 import type { Cidr } from '../http/ssrfGuard';
+import type { EventStarter } from '../ingest/starter';
 import type { Logger } from '../log';
 
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   box: SecretBox;
   config: Config;
   log: Logger;
+  /** Starts event workflows after ingest answered; createApp makes one (no re-drive pass) when absent. */
+  starter?: EventStarter;
   /** The follow-up web interface, mounted at / when given. */
   ui?: Router;
 }

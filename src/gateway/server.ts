@@ -1,14 +1,15 @@
 // Runs the gateway process: connects Postgres and Temporal, migrates, ensures bootstrap keys, listens
 // with slow-client timeouts, runs the pending-delivery starter, and shuts down gracefully on SIGTERM/SIGINT.
 import { createServer, type Server } from 'node:http';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Config } from '../config';
 import { checkSecretKey } from '../crypto/keyFingerprint';
 import { ensureBootstrapKeys } from '../db/apiKeys';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { startPendingLoop, type PendingLoop } from '../ingest/ingest';
+import { startEventStarter, type EventStarter } from '../ingest/starter';
 import { createLogger, type Logger } from '../log';
 import { collectProcessMetrics } from '../metrics';
 import { connectClient } from '../temporal/connect';
@@ -27,7 +28,7 @@ export interface RunningGateway {
 /** Listens with an app built from deps; stop() drains in-flight requests, then force-closes. */
 export async function listen(
   deps: AppDeps,
-  opts: { port: number; host: string; starter?: PendingLoop },
+  opts: { port: number; host: string; starter?: EventStarter },
 ): Promise<RunningGateway> {
   const app = createApp(deps);
   // headersTimeout is only enforced on each connectionsCheckingInterval tick (default 30 s): check every second.
@@ -66,7 +67,19 @@ export interface GatewayProcess extends RunningGateway {
   log: Logger;
 }
 
-export async function startGateway(config: Config, log: Logger = createLogger(config.LOG_LEVEL, 'gateway')): Promise<GatewayProcess> {
+export interface GatewayOptions {
+  /**
+   * The connection of a worker in this process (all-in-one): the gateway's client shares it, so new
+   * event workflows start eagerly on that worker, without a matching round trip.
+   */
+  workerConnection?: NativeConnection;
+}
+
+export async function startGateway(
+  config: Config,
+  log: Logger = createLogger(config.LOG_LEVEL, 'gateway'),
+  opts: GatewayOptions = {},
+): Promise<GatewayProcess> {
   if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
   collectProcessMetrics();
@@ -74,10 +87,13 @@ export async function startGateway(config: Config, log: Logger = createLogger(co
   await migrate(pool);
   const box = await checkSecretKey(pool, config, log).catch((err: Error) => pool.end().then(() => Promise.reject(err)));
   await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
-  const temporal = await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const eager = !!opts.workerConnection;
+  const temporal = opts.workerConnection
+    ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE })
+    : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box, config, log };
-  const deps: AppDeps = { ...core, ui: createUiRouter({ ...core, client: temporal }) };
-  const starter = startPendingLoop(deps);
+  const starter = startEventStarter(core, { eager });
+  const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, client: temporal }) };
   const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
   log.info({ url: running.url }, 'gateway listening');
   return {
@@ -87,7 +103,7 @@ export async function startGateway(config: Config, log: Logger = createLogger(co
     log,
     async stop() {
       await running.stop();
-      await temporal.connection.close().catch(() => undefined);
+      if (!eager) await temporal.connection.close().catch(() => undefined);
       await pool.end().catch(() => undefined);
       log.info('gateway stopped');
     },

@@ -6,7 +6,9 @@ import { Agent, buildConnector } from 'undici';
 import { checkUrl, isForbiddenAddress, type Cidr } from './ssrfGuard';
 
 export type ErrorKind =
-  | 'ssrf' | 'invalid_url' | 'dns' | 'refused' | 'reset' | 'timeout' | 'connect_timeout' | 'tls' | 'other';
+  | 'ssrf' | 'invalid_url' | 'dns' | 'refused' | 'reset' | 'timeout' | 'connect_timeout' | 'tls' | 'aborted' | 'other'
+  // set by the delivery activity when no request could be built: secrets unopenable, render error, rows gone
+  | 'secret' | 'render' | 'missing';
 
 export interface AttemptResult {
   statusCode: number | null;
@@ -27,6 +29,8 @@ export interface PostRequest {
   allow: Cidr[];
   /** Default 64 KiB. */
   maxResponseBytes?: number;
+  /** Aborts the request (an operator closed the delivery): the result's error kind is `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface Classification {
@@ -135,6 +139,9 @@ export async function postOnce(req: PostRequest): Promise<AttemptResult> {
     () => controller.abort(new AttemptTimeout(`no complete response within ${req.timeoutMs} ms`)),
     req.timeoutMs,
   );
+  const abortedByCaller = () => controller.abort(new Error('cancelled by operator'));
+  if (req.signal?.aborted) abortedByCaller();
+  req.signal?.addEventListener('abort', abortedByCaller, { once: true });
   const kept: Buffer[] = [];
   let keptBytes = 0;
   try {
@@ -162,11 +169,14 @@ export async function postOnce(req: PostRequest): Promise<AttemptResult> {
       keptBytes += chunk.length;
     }
   } catch (err) {
-    result.error = controller.signal.aborted
-      ? { kind: 'timeout', message: `no complete response within ${req.timeoutMs} ms` }
-      : { kind: errorKind(err), message: errorMessage(err) };
+    result.error = req.signal?.aborted
+      ? { kind: 'aborted', message: 'cancelled by operator' }
+      : controller.signal.aborted
+        ? { kind: 'timeout', message: `no complete response within ${req.timeoutMs} ms` }
+        : { kind: errorKind(err), message: errorMessage(err) };
   } finally {
     clearTimeout(timer);
+    req.signal?.removeEventListener('abort', abortedByCaller);
   }
   if (result.statusCode !== null) result.responseBody = Buffer.concat(kept).toString('utf8');
   return finish();

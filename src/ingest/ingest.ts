@@ -1,16 +1,14 @@
-// The ingest use-case: validate an event, store it with its deliveries, start their workflows.
+// The ingest use-case: validate an event, store it with its deliveries, hand it to the starter.
 // Knows nothing of HTTP; the gateway maps its outcomes and errors to responses.
 //
 // Why this order: validate → ONE Postgres transaction (event + body hash + one `deliveries` row per
-// matching subscription, workflow_started=false) → start each workflow under its deterministic id →
-// mark started → 202. Storing first means an accepted event is never lost: if we crash, or Temporal is
-// down, after the commit, the rows say "not started" and the producer's retry (same id, same body) or the
-// gateway's background starter re-drives them. Starting is idempotent because the workflow id is
-// deterministic (REJECT_DUPLICATE + conflict FAIL, "already started" counts as success), so no path can
-// deliver twice. Postgres down → nothing stored, nothing started; the producer retries from scratch.
+// matching subscription, workflow_started=false) → 202. The rows are the durable outbox: the event's
+// workflow is started right after, off the request path (starter.ts), under a deterministic id, so a
+// crash or a Temporal outage after the commit only delays it (the re-drive pass starts it later) and no
+// path can deliver twice. Postgres down → nothing stored; the producer retries from scratch.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { deliveriesOfEvent, markStarted, unstartedDeliveries, type DeliveryStartRow } from '../db/deliveries';
+import { deliveriesOfEvent, markEventsStarted, unstartedRowsOfEvents, type DeliveryStartRow } from '../db/deliveries';
 import { bodyHashOf, storeEvent, type NewDeliveryRow } from '../db/events';
 import { listActiveForMatching, type MatchableSubscription } from '../db/subscriptions';
 import { parseEvent, type FieldError, type HrEvent } from '../events/schema';
@@ -18,7 +16,8 @@ import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
 import type { Logger } from '../log';
 import { eventsAccepted } from '../metrics';
-import { startDelivery, type StartRow } from '../temporal/deliveryClient';
+import { startEvent } from '../temporal/deliveryClient';
+import type { EventStarter } from './starter';
 import type { DeliveryStatus } from '../../workflows/definitions';
 
 export interface IngestDeps {
@@ -26,6 +25,8 @@ export interface IngestDeps {
   temporal: Client;
   taskQueue: string;
   log: Logger;
+  /** Starts workflows after the answer; without one, ingest starts the workflow before answering. */
+  starter?: EventStarter;
 }
 
 export interface AcceptedEvent {
@@ -75,12 +76,16 @@ function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[
     .map((s) => ({ id: deliveryIdFor(s.id, event.id), subscriptionId: s.id, format: s.format, ...subject }));
 }
 
-/** Starts every not-yet-started row, marks the successes, throws if any could not be started. */
-export async function startAll(deps: IngestDeps, rows: StartRow[]): Promise<void> {
-  const results = await Promise.allSettled(rows.map((r) => startDelivery(deps.temporal, deps.taskQueue, r)));
-  await markStarted(deps.pool, rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw new DeliveryStartError(`could not start delivery workflows: ${(failed.reason as Error)?.message ?? failed.reason}`);
+/** Starts the event's workflow now (no starter: test messages, tools); throws DeliveryStartError if Temporal refuses. */
+export async function startEventNow(deps: IngestDeps, eventId: string): Promise<void> {
+  const rows = await unstartedRowsOfEvents(deps.pool, [eventId]);
+  if (rows.length === 0) return;
+  try {
+    await startEvent(deps.temporal, deps.taskQueue, rows);
+  } catch (err) {
+    throw new DeliveryStartError(`could not start the event workflow: ${(err as Error).message}`);
+  }
+  await markEventsStarted(deps.pool, [eventId]);
 }
 
 function answer(eventId: string, rows: DeliveryStartRow[], replayed: boolean): AcceptedEvent {
@@ -111,46 +116,9 @@ export async function ingest(
   if (!stored.created && stored.existing.bodyHash !== bodyHashOf(event)) return { kind: 'conflict', eventId: event.id };
   if (stored.created) eventsAccepted.inc({ type: event.type });
   const rows = await deliveriesOfEvent(deps.pool, event.id);
-  await startAll(deps, rows.filter((r) => !r.workflowStarted));
+  if (rows.some((r) => !r.workflowStarted)) {
+    if (deps.starter) deps.starter.enqueue(event.id);
+    else await startEventNow(deps, event.id);
+  }
   return { kind: 'accepted', accepted: answer(event.id, rows, !stored.created) };
-}
-
-export interface PendingLoop {
-  stop(): Promise<void>;
-  /** One pass now (tests); resolves with how many deliveries were started. */
-  runOnce(): Promise<number>;
-}
-
-/** Re-drives deliveries stored but never started (a crash or Temporal outage between store and start). */
-export function startPendingLoop(deps: IngestDeps, opts: { intervalMs?: number; olderThanMs?: number } = {}): PendingLoop {
-  const intervalMs = opts.intervalMs ?? 3_000;
-  const olderThanMs = opts.olderThanMs ?? 5_000;
-  let running: Promise<number> | null = null;
-  const runOnce = async (): Promise<number> => {
-    const rows = await unstartedDeliveries(deps.pool, olderThanMs);
-    if (rows.length === 0) return 0;
-    await startAll(deps, rows);
-    deps.log.info({ count: rows.length }, 'started pending deliveries');
-    return rows.length;
-  };
-  const tick = () => {
-    if (running) return;
-    running = runOnce()
-      .catch((err: Error) => {
-        deps.log.warn({ err: err.message }, 'pending delivery starter failed; will retry');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

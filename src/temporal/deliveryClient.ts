@@ -1,19 +1,22 @@
-// The Temporal client side of a delivery: start it under its deterministic id (idempotent),
-// signal it (resync, mark processed, cancel) and query its live state. No secrets ever go in here.
+// The Temporal client side of events and their deliveries: start an event's workflow under its
+// deterministic id (idempotent), signal one delivery in it (resync, mark processed, cancel) and query
+// its live state. A delivery id names its workflow, so none of this needs Postgres. No secrets in here.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { publishAbort } from '../db/abortChannel';
 import { failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
+import { eventWorkflowIdFor, parseDeliveryId } from '../formats/identity';
 import type { Logger } from '../log';
 import { resolveLadder } from '../ladder';
 import {
   cancelSignal,
-  DELIVERY_WORKFLOW,
+  EVENT_WORKFLOW,
   markProcessedSignal,
   resyncSignal,
   stateQuery,
-  type DeliveryInput,
   type DeliveryState,
+  type EventInput,
 } from '../../workflows/definitions';
 import { attemptsKey, eventTypeKey, statusKey, subscriptionKey } from '../../workflows/searchAttributes';
 
@@ -30,27 +33,42 @@ function within<T>(client: Client, ms: number, fn: () => Promise<T>): Promise<T>
   return client.withDeadline(Date.now() + ms, fn);
 }
 
-/** Starts the delivery workflow; an existing workflow with the same id counts as started. */
-export async function startDelivery(client: Client, taskQueue: string, row: StartRow): Promise<'started' | 'already_started'> {
-  const input: DeliveryInput = {
-    deliveryId: row.id,
-    eventId: row.eventId,
-    subscriptionId: row.subscriptionId,
-    eventType: row.eventType,
-    ladderMs: resolveLadder(row.format, row.retrySchedule),
+/** The workflow a delivery lives in; null for an id that is not a delivery id. */
+export function workflowIdOf(deliveryId: string): string | null {
+  return parseDeliveryId(deliveryId)?.workflowId ?? null;
+}
+
+/**
+ * Starts the event workflow with all of its deliveries (the rows of one event); an existing workflow
+ * with the same id counts as started. `eager` asks the server to hand the first workflow task straight
+ * back to a worker sharing this client's connection (the all-in-one), saving a round trip.
+ */
+export async function startEvent(
+  client: Client,
+  taskQueue: string,
+  rows: StartRow[],
+  opts: { eager?: boolean } = {},
+): Promise<'started' | 'already_started'> {
+  const first = rows[0];
+  if (!first) throw new Error('startEvent needs at least one delivery');
+  const input: EventInput = {
+    eventId: first.eventId,
+    eventType: first.eventType,
+    deliveries: rows.map((r) => ({ deliveryId: r.id, subscriptionId: r.subscriptionId, ladderMs: resolveLadder(r.format, r.retrySchedule) })),
   };
   try {
     await within(client, CALL_DEADLINE_MS, () =>
-      client.workflow.start(DELIVERY_WORKFLOW, {
-        workflowId: row.id,
+      client.workflow.start(EVENT_WORKFLOW, {
+        workflowId: eventWorkflowIdFor(first.eventId),
         taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
+        requestEagerStart: opts.eager,
         typedSearchAttributes: [
-          { key: statusKey, value: 'pending' },
-          { key: subscriptionKey, value: row.subscriptionId },
-          { key: eventTypeKey, value: row.eventType },
+          { key: statusKey, value: ['pending'] },
+          { key: subscriptionKey, value: [...new Set(rows.map((r) => r.subscriptionId))].sort() },
+          { key: eventTypeKey, value: first.eventType },
           { key: attemptsKey, value: 0 },
         ],
       }),
@@ -62,9 +80,11 @@ export async function startDelivery(client: Client, taskQueue: string, row: Star
   }
 }
 
-async function signalled(work: () => Promise<void>): Promise<SignalOutcome> {
+async function signalled(deliveryId: string, work: (workflowId: string) => Promise<void>): Promise<SignalOutcome> {
+  const workflowId = workflowIdOf(deliveryId);
+  if (!workflowId) return 'not_found';
   try {
-    await work();
+    await work(workflowId);
     return 'signalled';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 'not_found';
@@ -73,15 +93,25 @@ async function signalled(work: () => Promise<void>): Promise<SignalOutcome> {
 }
 
 export function resync(client: Client, id: string, by: string, note?: string | null): Promise<SignalOutcome> {
-  return signalled(() => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(id).signal(resyncSignal, { by, note: note ?? null })));
+  return signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(resyncSignal, { deliveryId: id, by, note: note ?? null })));
 }
 
-export function markProcessed(client: Client, id: string, by: string, note: string): Promise<SignalOutcome> {
-  return signalled(() => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(id).signal(markProcessedSignal, { by, note })));
+/** Cuts off an in-flight attempt at once through Postgres; the signal already closes it, this only makes it fast. */
+async function abortInFlight(pool: Pool | undefined, id: string, log?: Logger): Promise<void> {
+  if (!pool) return;
+  await publishAbort(pool, id).catch((err: Error) => log?.warn({ deliveryId: id, err: err.message }, 'could not publish the abort; the workflow signal will still close the delivery'));
 }
 
-export function cancel(client: Client, id: string, by: string, reason: string): Promise<SignalOutcome> {
-  return signalled(() => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(id).signal(cancelSignal, { by, reason })));
+export async function markProcessed(client: Client, id: string, by: string, note: string, pool?: Pool): Promise<SignalOutcome> {
+  const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(markProcessedSignal, { deliveryId: id, by, note })));
+  if (outcome === 'signalled') await abortInFlight(pool, id);
+  return outcome;
+}
+
+export async function cancel(client: Client, id: string, by: string, reason: string, pool?: Pool): Promise<SignalOutcome> {
+  const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(cancelSignal, { deliveryId: id, by, reason })));
+  if (outcome === 'signalled') await abortInFlight(pool, id);
+  return outcome;
 }
 
 /** Cancels the open deliveries of a subscription that was disabled or deleted; failures are logged only. */
@@ -92,20 +122,23 @@ export async function cancelOpenDeliveries(
   reason: string,
 ): Promise<void> {
   for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
-    await cancel(deps.temporal, id, by, reason).catch((err: Error) =>
+    await cancel(deps.temporal, id, by, reason, deps.pool).catch((err: Error) =>
       deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
     );
   }
 }
 
 export interface LiveState {
+  workflowId: string;
   workflowStatus: string;
   state: DeliveryState | null;
 }
 
-/** Live state from the workflow; null when Temporal does not know it. Query failures leave state null. */
+/** Live state of one delivery from its event workflow; null when Temporal does not know it. Query failures leave state null. */
 export async function queryState(client: Client, id: string): Promise<LiveState | null> {
-  const handle = client.workflow.getHandle(id);
+  const workflowId = workflowIdOf(id);
+  if (!workflowId) return null;
+  const handle = client.workflow.getHandle(workflowId);
   let workflowStatus: string;
   try {
     workflowStatus = (await within(client, QUERY_DEADLINE_MS, () => handle.describe())).status.name;
@@ -114,10 +147,10 @@ export async function queryState(client: Client, id: string): Promise<LiveState 
     throw err;
   }
   try {
-    const state = await within(client, QUERY_DEADLINE_MS, () => handle.query(stateQuery));
-    return { workflowStatus, state };
+    const event = await within(client, QUERY_DEADLINE_MS, () => handle.query(stateQuery));
+    return { workflowId, workflowStatus, state: event.deliveries.find((d) => d.deliveryId === id) ?? null };
   } catch {
-    return { workflowStatus, state: null };
+    return { workflowId, workflowStatus, state: null };
   }
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { verifyMs } from '../../src/signing/signature';
-import { startPendingLoop } from '../../src/ingest/ingest';
+import { startEventStarter } from '../../src/ingest/starter';
 import { createLogger } from '../../src/log';
 import { createPool } from '../../src/db/pool';
 import { createApp } from '../../src/gateway/app';
@@ -102,16 +102,17 @@ describe('POST /v1/events', () => {
     assert.equal(h.receiver.requests.length, before + 2);
   });
 
-  test('a crash between store and start: the pending starter re-drives it once', async () => {
+  test('Temporal unreachable: 202 with the deliveries pending, then the re-drive pass starts them once', async () => {
     const before = h.receiver.requests.length;
     const event = employeeEvent('employee.created');
     const res = await api(h.appWith({ temporal: unreachableTemporal() }), h.producerKey).post('/v1/events', event);
-    assert.equal(res.status, 503);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.deepEqual(res.body.deliveries.map((d: { status: string }) => d.status), ['pending', 'pending']);
     const { rows } = await h.db.pool.query('SELECT workflow_started FROM deliveries WHERE event_id = $1', [event.id]);
     assert.deepEqual(rows.map((r) => r.workflow_started), [false, false]);
-    const starter = startPendingLoop(
+    const starter = startEventStarter(
       { pool: h.db.pool, temporal: h.temporal, taskQueue: h.taskQueue, log: createLogger('silent') },
-      { intervalMs: 60_000, olderThanMs: 0 },
+      { redriveIntervalMs: 0, redriveOlderThanMs: 0 },
     );
     assert.equal(await starter.runOnce(), 2);
     assert.equal(await starter.runOnce(), 0);

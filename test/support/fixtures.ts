@@ -1,15 +1,16 @@
 // Rows for engine tests that run without the gateway: a subscription (secrets
 // sealed the way the gateway seals them), an event and its delivery, and the
-// start of its workflow on a given task queue.
+// start of its event workflow on a given task queue.
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { HrEvent } from '../../src/events/schema';
 import type { FormatName } from '../../src/formats/format';
-import { deliveryIdFor } from '../../src/formats/identity';
+import { deliveryIdFor, eventWorkflowIdFor } from '../../src/formats/identity';
 import { resolveLadder } from '../../src/ladder';
 import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
-import { DELIVERY_WORKFLOW, type DeliveryInput } from '../../workflows/definitions';
+import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey, statusKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';
 import { specAbsence } from './absence';
@@ -48,41 +49,62 @@ export function sampleEvent(type: HrEvent['type'] = 'employee.updated', data: un
 
 export const sampleAbsence = specAbsence;
 
-/** Stores the event and its delivery row, then starts the delivery workflow; returns the delivery id. */
+/** Stores the event and one delivery row per subscription, then starts the event workflow; returns the delivery ids. */
+export async function startFixtureEvent(
+  pool: Pool,
+  client: Client,
+  taskQueue: string,
+  subs: FixtureSubscription[],
+  event: HrEvent,
+  extra: Partial<EventInput> = {},
+): Promise<string[]> {
+  await pool.query(
+    `INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'fixture') ON CONFLICT DO NOTHING`,
+    [event.id, event.type, event.occurredAt, JSON.stringify(event)],
+  );
+  const ids = subs.map((sub) => deliveryIdFor(sub.id, event.id));
+  for (const [i, sub] of subs.entries()) {
+    await pool.query(
+      `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, workflow_started) VALUES ($1, $2, $3, $4, $5, 'pending', true)`,
+      [ids[i], event.id, sub.id, event.type, sub.format],
+    );
+  }
+  const input: EventInput = {
+    eventId: event.id,
+    eventType: event.type,
+    deliveries: subs.map((sub, i) => ({ deliveryId: ids[i]!, subscriptionId: sub.id, ladderMs: resolveLadder(sub.format, sub.retrySchedule) })),
+    ...extra,
+  };
+  await client.workflow.start(EVENT_WORKFLOW, {
+    workflowId: eventWorkflowIdFor(event.id),
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: input.searchAttributes === false ? [] : [
+      { key: statusKey, value: ['pending'] },
+      { key: subscriptionKey, value: subs.map((s) => s.id) },
+      { key: eventTypeKey, value: event.type },
+    ],
+  });
+  return ids;
+}
+
+/** One subscription's delivery of an event: stores the rows, starts the event workflow; returns the delivery id. */
 export async function startFixtureDelivery(
   pool: Pool,
   client: Client,
   taskQueue: string,
   sub: FixtureSubscription,
   event: HrEvent,
-  extra: Partial<DeliveryInput> = {},
+  extra: Partial<EventInput> = {},
 ): Promise<string> {
-  const deliveryId = deliveryIdFor(sub.id, event.id);
-  await pool.query(
-    `INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'fixture') ON CONFLICT DO NOTHING`,
-    [event.id, event.type, event.occurredAt, JSON.stringify(event)],
-  );
-  await pool.query(
-    `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status) VALUES ($1, $2, $3, $4, $5, 'pending')`,
-    [deliveryId, event.id, sub.id, event.type, sub.format],
-  );
-  const input: DeliveryInput = {
-    deliveryId,
-    eventId: event.id,
-    subscriptionId: sub.id,
-    eventType: event.type,
-    ladderMs: resolveLadder(sub.format, sub.retrySchedule),
-    ...extra,
-  };
-  await client.workflow.start(DELIVERY_WORKFLOW, {
-    workflowId: deliveryId,
-    taskQueue,
-    args: [input],
-    typedSearchAttributes: input.searchAttributes === false ? [] : [
-      { key: statusKey, value: 'pending' },
-      { key: subscriptionKey, value: sub.id },
-      { key: eventTypeKey, value: event.type },
-    ],
-  });
-  return deliveryId;
+  const [id] = await startFixtureEvent(pool, client, taskQueue, [sub], event, extra);
+  return id!;
+}
+
+/** The live state of one delivery, from its event workflow's `state` query. */
+export async function deliveryState(client: Client, deliveryId: string): Promise<DeliveryState> {
+  const event = await client.workflow.getHandle(workflowIdOf(deliveryId)!).query(stateQuery);
+  const found = event.deliveries.find((d) => d.deliveryId === deliveryId);
+  if (!found) throw new Error(`event workflow of ${deliveryId} has no such delivery`);
+  return found;
 }

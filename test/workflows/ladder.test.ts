@@ -7,8 +7,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, startTimeSkipping, type RunningWorker } from '../support/temporal';
-import { insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
-import { stateQuery, type DeliveryState } from '../../workflows/definitions';
+import { deliveryState, insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import type { DeliveryState } from '../../workflows/definitions';
 
 const MIN = 60_000;
 let db: TestDatabase;
@@ -50,13 +51,16 @@ describe('retry ladders (time-skipping)', () => {
     const sub = await insertSubscription(db.pool, { format: 'lucca', url: `${receiver.url}/lucca`, authorization: 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' });
     const id = await startFixtureDelivery(db.pool, env.client, worker.taskQueue, sub, sampleEvent('leave.approved', sampleAbsence()), { searchAttributes: false });
     await env.sleep('26 hours');
-    const state = await env.client.workflow.getHandle(id).query(stateQuery);
+    const state = await deliveryState(env.client, id);
     assert.equal(state.status, 'failed');
     assert.equal(state.attemptCount, 5);
     assertGaps(gaps(state), [5 * MIN, 15 * MIN, 60 * MIN, 24 * 60 * MIN]);
     assert.equal(await requestsTo('/lucca'), 5);
+    assert.deepEqual(state.attempts.map((a) => a.outcome), ['retry', 'retry', 'retry', 'retry', 'failed'], 'the last attempt says failed');
     const row = await db.pool.query('SELECT status, attempts FROM deliveries WHERE id = $1', [id]);
     assert.deepEqual(row.rows[0], { status: 'failed', attempts: 5 });
+    const outcomes = await db.pool.query('SELECT outcome FROM attempts WHERE delivery_id = $1 ORDER BY number', [id]);
+    assert.deepEqual(outcomes.rows.map((r) => r.outcome), ['retry', 'retry', 'retry', 'retry', 'failed']);
   });
 
   it('aspnet: retries after 1, 2, 4, 8, 15, 30, 60 min and fails after exactly 8 attempts', async () => {
@@ -64,7 +68,7 @@ describe('retry ladders (time-skipping)', () => {
     const sub = await insertSubscription(db.pool, { format: 'aspnet', url: `${receiver.url}/aspnet` });
     const id = await startFixtureDelivery(db.pool, env.client, worker.taskQueue, sub, sampleEvent('payrun.finalised', { PayRunId: 99 }), { searchAttributes: false });
     await env.sleep('3 hours');
-    const state = await env.client.workflow.getHandle(id).query(stateQuery);
+    const state = await deliveryState(env.client, id);
     assert.equal(state.status, 'failed');
     assert.equal(state.attemptCount, 8);
     assertGaps(gaps(state), [1, 2, 4, 8, 15, 30, 60].map((m) => m * MIN));
@@ -80,7 +84,7 @@ describe('retry ladders (time-skipping)', () => {
     receiver.respondWith((req) => (req.path === '/recover' ? { status: ++calls <= 2 ? 500 : 200 } : { status: 200 }));
     const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/recover` });
     const id = await startFixtureDelivery(db.pool, env.client, worker.taskQueue, sub, sampleEvent(), { searchAttributes: false });
-    const state = await env.client.workflow.getHandle(id).result();
+    const state = (await env.client.workflow.getHandle(workflowIdOf(id)!).result()).deliveries[0]!;
     assert.equal(state.status, 'delivered');
     assert.equal(state.attemptCount, 3);
     assertGaps(gaps(state), [5_000, 5 * MIN]);
@@ -95,7 +99,7 @@ describe('retry ladders (time-skipping)', () => {
     const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/custom`, retrySchedule: ['1m', '10m', '2h'] });
     const id = await startFixtureDelivery(db.pool, env.client, worker.taskQueue, sub, sampleEvent(), { searchAttributes: false });
     await env.sleep('3 hours');
-    const state = await env.client.workflow.getHandle(id).query(stateQuery);
+    const state = await deliveryState(env.client, id);
     assert.equal(state.status, 'failed');
     assertGaps(gaps(state), [MIN, 10 * MIN, 120 * MIN]);
   });

@@ -8,10 +8,11 @@ import type { Client } from '@temporalio/client';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, testClient, type RunningWorker } from '../support/temporal';
-import { insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { deliveryState, insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { workflowIdOf } from '../../src/temporal/deliveryClient';
 import { waitFor } from '../support/waitFor';
 import { historyText } from '../support/history';
-import { markProcessedSignal, resyncSignal, stateQuery, type DeliveryState } from '../../workflows/definitions';
+import { markProcessedSignal, resyncSignal, stateQuery, type DeliveryState, type EventState } from '../../workflows/definitions';
 import { attemptsKey, statusKey } from '../../workflows/searchAttributes';
 
 let db: TestDatabase;
@@ -34,8 +35,16 @@ after(async () => {
 
 const hits = (path: string) => receiver.requests.filter((r) => r.path === path);
 
+const handleOf = (id: string) => client.workflow.getHandle(workflowIdOf(id)!);
+
 async function stateOf(id: string): Promise<DeliveryState> {
-  return client.workflow.getHandle(id).query(stateQuery);
+  return deliveryState(client, id);
+}
+
+/** The delivery's final state, from its event workflow's result. */
+async function resultOf(id: string): Promise<DeliveryState> {
+  const event: EventState = await handleOf(id).result();
+  return event.deliveries.find((d) => d.deliveryId === id)!;
 }
 
 async function until(id: string, what: string, ok: (s: DeliveryState) => boolean): Promise<DeliveryState> {
@@ -54,17 +63,17 @@ describe('delivery workflow: operator actions', () => {
     assert.equal(waiting.attemptCount, 1);
     assert.ok(Date.parse(waiting.nextAttemptAt!) - Date.now() > 50 * 60_000, 'next attempt is about an hour away');
     const described = await waitFor('search attributes', async () => {
-      const d = await client.workflow.getHandle(id).describe();
-      return d.typedSearchAttributes.get(statusKey) === 'retrying' ? d : undefined;
+      const d = await handleOf(id).describe();
+      return d.typedSearchAttributes.get(statusKey)?.includes('retrying') ? d : undefined;
     });
     assert.equal(described.typedSearchAttributes.get(attemptsKey), 1);
-    await client.workflow.getHandle(id).signal(resyncSignal, { by: 'ops@example.com', note: 'receiver fixed' });
-    const state: DeliveryState = await client.workflow.getHandle(id).result();
+    await handleOf(id).signal(resyncSignal, { deliveryId: id, by: 'ops@example.com', note: 'receiver fixed' });
+    const state: DeliveryState = await resultOf(id);
     assert.equal(state.status, 'delivered');
     assert.equal(state.attemptCount, 2);
     assert.deepEqual(state.actions.map((a) => [a.kind, a.by, a.note]), [['resync', 'ops@example.com', 'receiver fixed']]);
-    const final = await client.workflow.getHandle(id).describe();
-    assert.equal(final.typedSearchAttributes.get(statusKey), 'delivered');
+    const final = await handleOf(id).describe();
+    assert.deepEqual(final.typedSearchAttributes.get(statusKey), ['delivered']);
     assert.equal(final.typedSearchAttributes.get(attemptsKey), 2);
     const row = await db.pool.query('SELECT status, attempts, actions FROM deliveries WHERE id = $1', [id]);
     assert.equal(row.rows[0].status, 'delivered');
@@ -79,12 +88,12 @@ describe('delivery workflow: operator actions', () => {
     assert.equal(failed.attemptCount, 2);
     assert.equal(failed.nextAttemptAt, null);
     assert.equal(failed.ladderPosition, 1);
-    await client.workflow.getHandle(id).signal(resyncSignal, { by: 'ops' });
+    await handleOf(id).signal(resyncSignal, { deliveryId: id, by: 'ops' });
     const again = await until(id, 'failed again after a fresh ladder', (s) => s.status === 'failed' && s.attemptCount === 4);
     assert.equal(again.ladderPosition, 1);
     assert.equal(hits('/failed').length, 4);
-    await client.workflow.getHandle(id).signal(markProcessedSignal, { by: 'payroll-admin', note: 'fixed by hand in the payroll tool' });
-    const closed: DeliveryState = await client.workflow.getHandle(id).result();
+    await handleOf(id).signal(markProcessedSignal, { deliveryId: id, by: 'payroll-admin', note: 'fixed by hand in the payroll tool' });
+    const closed: DeliveryState = await resultOf(id);
     assert.equal(closed.status, 'processed');
     assert.deepEqual(closed.actions.at(-1), { ...closed.actions.at(-1)!, kind: 'markProcessed', by: 'payroll-admin', note: 'fixed by hand in the payroll tool' });
     const row = await db.pool.query('SELECT status, actions FROM deliveries WHERE id = $1', [id]);
@@ -102,7 +111,7 @@ describe('delivery workflow: operator actions', () => {
     assert.equal(subRow.rows[0].enabled, false);
     assert.match(subRow.rows[0].disabled_reason, /410/);
     const second = await startFixtureDelivery(db.pool, client, worker.taskQueue, sub, sampleEvent());
-    const cancelled: DeliveryState = await client.workflow.getHandle(second).result();
+    const cancelled: DeliveryState = await resultOf(second);
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(hits('/gone').length, 1, 'nothing is sent to a disabled subscription');
   });
@@ -114,8 +123,8 @@ describe('delivery workflow: operator actions', () => {
     const state = await until(id, 'retrying', (s) => s.status === 'retrying');
     const wait = Date.parse(state.nextAttemptAt!) - Date.parse(state.attempts[0]!.at);
     assert.ok(wait >= 119_000 && wait < 130_000, `waits ${wait} ms`);
-    await client.workflow.getHandle(id).signal(markProcessedSignal, { by: 'test', note: 'cleanup' });
-    assert.equal((await client.workflow.getHandle(id).result()).status, 'processed');
+    await handleOf(id).signal(markProcessedSignal, { deliveryId: id, by: 'test', note: 'cleanup' });
+    assert.equal((await resultOf(id)).status, 'processed');
   });
 
   it('continues as new when history grows, keeping its state', async () => {
@@ -124,10 +133,11 @@ describe('delivery workflow: operator actions', () => {
     const id = await startFixtureDelivery(db.pool, client, worker.taskQueue, sub, sampleEvent(), { historyLimit: 20 });
     const state = await until(id, 'failed across runs', (s) => s.status === 'failed');
     assert.equal(state.attemptCount, 7);
-    assert.ok(state.runs > 1, `ran ${state.runs} runs`);
-    const history = await client.workflow.getHandle(id).fetchHistory();
+    const { runs } = await handleOf(id).query(stateQuery);
+    assert.ok(runs > 1, `ran ${runs} runs`);
+    const history = await handleOf(id).fetchHistory();
     assert.ok((history.events?.length ?? 0) < 60, 'the current run history stays short');
-    await client.workflow.getHandle(id).signal(markProcessedSignal, { by: 'test', note: 'cleanup' });
+    await handleOf(id).signal(markProcessedSignal, { deliveryId: id, by: 'test', note: 'cleanup' });
   });
 
   it('workflow history never contains the secret or the authorization value', async () => {
@@ -139,8 +149,8 @@ describe('delivery workflow: operator actions', () => {
     const a = await startFixtureDelivery(db.pool, client, worker.taskQueue, std, sampleEvent());
     const b = await startFixtureDelivery(db.pool, client, worker.taskQueue, luc, sampleEvent('leave.approved', sampleAbsence()));
     for (const id of [a, b]) {
-      assert.equal((await client.workflow.getHandle(id).result()).status, 'delivered');
-      const text = await historyText(client, id);
+      assert.equal((await resultOf(id)).status, 'delivered');
+      const text = await historyText(client, workflowIdOf(id)!);
       assert.ok(text.includes(id) && text.includes('ladderMs'), 'history payloads were decoded');
       for (const needle of [secret, secret.slice(6), authorization, 'c2VjcmV0LWF1dGgtdmFsdWUtbmV2ZXItaW4taGlzdG9yeQ']) {
         assert.ok(!text.includes(needle), `history of ${id} contains a secret`);

@@ -8,9 +8,17 @@ import { CliError, type CliContext } from '../context';
 
 export async function runGateway(_argv: string[], ctx: CliContext): Promise<number> {
   if (!ctx.config.DATABASE_URL) throw new CliError('DATABASE_URL is not set (use `hrhooks start` for the all-in-one set-up)');
-  const gateway = await startGateway({ ...ctx.config, TEMPORAL_ADDRESS: ctx.temporalAddress() });
-  ctx.io.stdout(`gateway listening on ${gateway.url}\n`);
-  return new Promise((resolve) => stopOnSignals(gateway, resolve));
+  const config = { ...ctx.config, TEMPORAL_ADDRESS: ctx.temporalAddress() };
+  const log = createLogger(config.LOG_LEVEL, 'gateway');
+  // HRHOOKS_EMBEDDED_WORKER: a worker in this process, so new events start eagerly on it.
+  const worker = config.HRHOOKS_EMBEDDED_WORKER ? await startWorker(config, log.child({ role: 'worker' })) : null;
+  const gateway = await startGateway(config, log, { workerConnection: worker?.connection }).catch(async (err) => {
+    await worker?.stop();
+    throw err;
+  });
+  ctx.io.stdout(`gateway listening on ${gateway.url}${worker ? ' (with an embedded worker)' : ''}\n`);
+  const both = { stop: async () => { await gateway.stop(); await worker?.stop(); } };
+  return new Promise((resolve) => stopOnSignals(both, resolve));
 }
 
 export async function runWorker(_argv: string[], ctx: CliContext): Promise<number> {

@@ -57,7 +57,8 @@ export async function runMarkProcessed(argv: string[], ctx: CliContext): Promise
   if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering', MARK_PROCESSED_USAGE);
   const id = positionals[0]!;
   const by = values.by ?? ctx.defaultActor();
-  if ((await markProcessed(await ctx.temporal(), id, by, values.note.trim())) === 'not_found') throw notOpen(id);
+  const pool = ctx.config.DATABASE_URL ? ctx.pool() : undefined;
+  if ((await markProcessed(await ctx.temporal(), id, by, values.note.trim(), pool)) === 'not_found') throw notOpen(id);
   if (values.json) printJson(ctx.io, { id, requested: 'markProcessed', by, note: values.note.trim() });
   else ctx.io.stdout(`marked ${id} as processed (by ${by})\n`);
   return 0;

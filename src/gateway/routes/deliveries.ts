@@ -3,8 +3,8 @@
 import { Router } from 'express';
 import { getDelivery, listDeliveries, startRow } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
-import { startAll } from '../../ingest/ingest';
-import { markProcessed, queryState, resync, resyncFailed } from '../../temporal/deliveryClient';
+import { startEventNow } from '../../ingest/ingest';
+import { markProcessed, queryState, resync, resyncFailed, workflowIdOf } from '../../temporal/deliveryClient';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError } from '../errors';
@@ -44,7 +44,8 @@ export function deliveriesRouter(deps: RouteDeps): Router {
       event: await getEventBody(deps.pool, found.delivery.eventId),
       attempts: found.attempts,
       live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
-      temporalUrl: `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(found.delivery.id)}`,
+      workflowId: workflowIdOf(found.delivery.id),
+      temporalUrl: `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowIdOf(found.delivery.id) ?? found.delivery.id)}`,
     });
   });
 
@@ -52,7 +53,7 @@ export function deliveriesRouter(deps: RouteDeps): Router {
     const input = parseInput(resyncSchema, req.body);
     const row = await openRow(req.params.id);
     if (!row.workflowStarted) {
-      await startAll(deps, [row]);
+      await startEventNow(deps, row.eventId);
       res.status(202).json({ id: row.id, requested: 'start' });
       return;
     }
@@ -64,8 +65,8 @@ export function deliveriesRouter(deps: RouteDeps): Router {
   router.post('/v1/deliveries/:id/mark-processed', async (req, res) => {
     const input = parseInput(markProcessedSchema, req.body);
     const row = await openRow(req.params.id);
-    if (!row.workflowStarted) await startAll(deps, [row]);
-    const outcome = await markProcessed(deps.temporal, row.id, callerOf(res).name, input.note);
+    if (!row.workflowStarted) await startEventNow(deps, row.eventId);
+    const outcome = await markProcessed(deps.temporal, row.id, callerOf(res).name, input.note, deps.pool);
     if (outcome === 'not_found') throw new ConflictError(`delivery ${row.id} has no open workflow`);
     res.status(202).json({ id: row.id, requested: 'markProcessed' });
   });

@@ -2,8 +2,8 @@
 // its Temporal workflow, and the "Re-sync now" / "Mark as processed" actions (Temporal signals).
 import { Router, type RequestHandler } from 'express';
 import { getDelivery, startRow, type AttemptView, type DeliverySummary } from '../../db/deliveries';
-import { startAll } from '../../ingest/ingest';
-import { markProcessed, queryState, resync } from '../../temporal/deliveryClient';
+import { startEventNow } from '../../ingest/ingest';
+import { markProcessed, queryState, resync, workflowIdOf } from '../../temporal/deliveryClient';
 import type { OperatorAction } from '../../../workflows/definitions';
 import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
@@ -94,7 +94,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const status = live?.state?.status ?? d.status;
     const nextAttemptAt = live?.state ? live.state.nextAttemptAt : d.nextAttemptAt;
     const actions = d.actions.length ? d.actions : live?.state?.actions ?? [];
-    const temporalUrl = `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(d.id)}`;
+    const temporalUrl = `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}`;
     const body = html`
       <div class="title-row"><h1>${d.eventType} <span class="muted">→ ${d.subscriptionName ?? d.subscriptionId}</span></h1><span id="status">${statusBadge(status)}</span></div>
       <section class="card"><dl class="facts">
@@ -119,7 +119,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const row = await startRow(deps.pool, id);
     if (!row) return 'There is no such delivery.';
     if (CLOSED.has(row.status)) return `This delivery is already ${row.status}; nothing was done.`;
-    if (!row.workflowStarted) await startAll({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, [row]);
+    if (!row.workflowStarted) await startEventNow({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, row.eventId);
     return null;
   };
 
@@ -141,7 +141,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     if (!note) return redirectWithFlash(req, res, back, { kind: 'error', text: 'A note is required to mark a delivery as processed.' });
     const refused = await refusal(id);
     if (refused) return redirectWithFlash(req, res, back, { kind: 'error', text: refused });
-    const outcome = await markProcessed(deps.client, id, sessionOf(res)!.name, note);
+    const outcome = await markProcessed(deps.client, id, sessionOf(res)!.name, note, deps.pool);
     redirectWithFlash(req, res, back, outcome === 'signalled'
       ? { kind: 'ok', text: 'Marked as processed' }
       : { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' });

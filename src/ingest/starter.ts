@@ -1,0 +1,162 @@
+// Starts event workflows off the producer's request path. The `deliveries` rows are the durable outbox:
+// ingest commits them (workflow_started = false), answers 202 and enqueues the event id here; lanes start
+// the workflows in batches (one SELECT and one UPDATE per batch) and a re-drive pass picks up whatever a
+// crash, a full queue or a Temporal outage left unstarted. The in-memory queue is bounded: Postgres is the truth.
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { markEventsStarted, unstartedEvents, unstartedRowsOfEvents } from '../db/deliveries';
+import type { Logger } from '../log';
+import { startEvent, type StartRow } from '../temporal/deliveryClient';
+
+export interface StarterDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+}
+
+export interface StarterOptions {
+  /** Workflow starts in flight at once. */
+  lanes?: number;
+  /** Events one lane takes per batch. */
+  batch?: number;
+  /** Event ids held in memory; past it they wait for the re-drive pass. */
+  maxQueued?: number;
+  /** Re-drive period; 0 turns the periodic pass off (runOnce still works). */
+  redriveIntervalMs?: number;
+  /** A row must be this old before the re-drive pass takes it (leaves fresh ones to the queue). */
+  redriveOlderThanMs?: number;
+  /** Eager workflow start: the client shares its connection with a worker of this task queue. */
+  eager?: boolean;
+}
+
+export interface EventStarter {
+  /** Queues an accepted event for its workflow start; never throws, never waits. */
+  enqueue(eventId: string): void;
+  /** Starts one event's workflow now (operator action on a not-yet-started delivery); throws if Temporal refuses. */
+  startNow(eventId: string): Promise<void>;
+  /** One re-drive pass now; resolves with how many deliveries it started. */
+  runOnce(): Promise<number>;
+  /** Resolves when the queue is empty and no lane is busy. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
+  const groups = new Map<string, StartRow[]>();
+  for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
+  return groups;
+}
+
+export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}): EventStarter {
+  const lanes = opts.lanes ?? 32;
+  const batch = opts.batch ?? 16;
+  const maxQueued = opts.maxQueued ?? 10_000;
+  const queue = new Set<string>();
+  let busyLanes = 0;
+  let stopped = false;
+  let lastWarning = 0;
+  const idleWaiters: Array<() => void> = [];
+
+  const warn = (err: Error, what: string) => {
+    if (Date.now() - lastWarning < 5_000) return;
+    lastWarning = Date.now();
+    deps.log.warn({ err: err.message, cause: String((err as { cause?: unknown }).cause ?? '') }, what);
+  };
+
+  /** Starts the workflows of some events; resolves with the deliveries started, marks them in one UPDATE. */
+  const startBatch = async (eventIds: string[]): Promise<number> => {
+    const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
+    const started: string[] = [];
+    let deliveries = 0;
+    let failure: Error | null = null;
+    for (const [eventId, rows] of groups) {
+      try {
+        await startEvent(deps.temporal, deps.taskQueue, rows, { eager: opts.eager });
+        started.push(eventId);
+        deliveries += rows.length;
+      } catch (err) {
+        failure = err as Error;
+        break; // Temporal is refusing: leave the rest to the re-drive pass
+      }
+    }
+    await markEventsStarted(deps.pool, started);
+    if (failure) throw failure;
+    return deliveries;
+  };
+
+  const settleIfIdle = () => {
+    if (queue.size === 0 && busyLanes === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const pump = () => {
+    while (!stopped && busyLanes < lanes && queue.size > 0) {
+      const ids = [...queue].slice(0, batch);
+      for (const id of ids) queue.delete(id);
+      busyLanes += 1;
+      startBatch(ids)
+        .catch((err: Error) => warn(err, 'could not start event workflows; the re-drive pass will retry them'))
+        .finally(() => {
+          busyLanes -= 1;
+          pump();
+          settleIfIdle();
+        });
+    }
+  };
+
+  const olderThanMs = opts.redriveOlderThanMs ?? 5_000;
+  const runOnce = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const ids = await unstartedEvents(deps.pool, olderThanMs, 500);
+      const fresh = ids.filter((id) => !queue.has(id));
+      if (fresh.length === 0) return total;
+      let progressed = 0;
+      for (let i = 0; i < fresh.length; i += batch) progressed += await startBatch(fresh.slice(i, i + batch));
+      total += progressed;
+      if (progressed === 0 || ids.length < 500) return total;
+    }
+  };
+
+  let redriving: Promise<void> | null = null;
+  const intervalMs = opts.redriveIntervalMs ?? 3_000;
+  const timer = intervalMs > 0
+    ? setInterval(() => {
+        if (redriving || queue.size > 0 || busyLanes > 0) return;
+        redriving = runOnce()
+          .then((n) => void (n > 0 && deps.log.info({ deliveries: n }, 'started pending deliveries')))
+          .catch((err: Error) => warn(err, 'pending delivery starter failed; will retry'))
+          .finally(() => {
+            redriving = null;
+          });
+      }, intervalMs)
+    : null;
+  timer?.unref();
+
+  return {
+    enqueue(eventId) {
+      if (stopped || queue.size >= maxQueued) return;
+      queue.add(eventId);
+      pump();
+    },
+    async startNow(eventId) {
+      await startBatch([eventId]);
+    },
+    runOnce,
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        settleIfIdle();
+      });
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      const draining = queue.size > 0 || busyLanes > 0 ? this.idle() : Promise.resolve();
+      await Promise.race([draining, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      stopped = true;
+      queue.clear();
+      settleIfIdle();
+      await redriving;
+    },
+  };
+}

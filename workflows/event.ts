@@ -1,0 +1,262 @@
+// The `event` workflow: one accepted event, fanned out to every matching subscription. Each delivery
+// runs its own ladder of durable timers inside, attempts as local activities (no activity task round
+// trip), and answers operator signals addressed to it by delivery id. Deterministic: no I/O here.
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DeliveryActivities } from '../activities';
+import {
+  CLOSED_STATUSES,
+  cancelSignal,
+  markProcessedSignal,
+  resyncSignal,
+  stateQuery,
+  type DeliverySpec,
+  type DeliveryState,
+  type DeliveryStatus,
+  type EventInput,
+  type EventState,
+  type OperatorAction,
+  type SendAttemptResult,
+} from './definitions';
+import { attemptsKey, nextAttemptKey, statusKey } from './searchAttributes';
+
+const RECENT_ATTEMPTS = 20;
+const RECENT_ACTIONS = 50;
+const DEFAULT_HISTORY_LIMIT = 2_000;
+/** How long an attempt cut off by an operator waits for that operator's signal before counting as failed. */
+const ABORTED_WAIT = '1 minute';
+
+// An attempt is one HTTP request (bounded by HRHOOKS_ATTEMPT_TIMEOUT) plus two Postgres statements.
+// A local retry covers a brief Postgres blip; past it the attempt counts as failed on the ladder.
+const { sendAttempt } = proxyLocalActivities<DeliveryActivities>({
+  startToCloseTimeout: '2 minutes',
+  localRetryThreshold: '10 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
+const { recordStatus } = proxyLocalActivities<DeliveryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+function newDelivery(spec: DeliverySpec): DeliveryState {
+  return {
+    deliveryId: spec.deliveryId,
+    subscriptionId: spec.subscriptionId,
+    status: 'pending',
+    attemptCount: 0,
+    attempts: [],
+    nextAttemptAt: null,
+    ladderMs: spec.ladderMs,
+    ladderPosition: 0,
+    actions: [],
+    lastError: null,
+    pending: { resync: false, process: null, cancel: null },
+  };
+}
+
+function messageOf(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string } };
+  return e?.cause?.message || e?.message || String(err);
+}
+
+const isClosed = (d: DeliveryState) => CLOSED_STATUSES.includes(d.status);
+const wantsAttention = (d: DeliveryState) => d.pending.resync || !!d.pending.process || !!d.pending.cancel;
+
+/** Search attributes, recomputed at most once per activation and only when they changed. */
+function searchAttributePublisher(input: EventInput, state: EventState, shown: Map<string, DeliveryStatus>) {
+  let last = '';
+  const compute = () => {
+    const statuses = [...new Set(state.deliveries.map((d) => shown.get(d.deliveryId) ?? d.status))].sort();
+    const next = state.deliveries.map((d) => d.nextAttemptAt).filter((t): t is string => !!t).sort()[0] ?? null;
+    const attempts = state.deliveries.reduce((n, d) => n + d.attemptCount, 0);
+    return { statuses, next, attempts };
+  };
+  const flush = () => {
+    if (input.searchAttributes === false) return;
+    const values = compute();
+    const key = JSON.stringify(values);
+    if (key === last) return;
+    last = key;
+    upsertSearchAttributes([
+      { key: statusKey, value: values.statuses },
+      { key: attemptsKey, value: values.attempts },
+      { key: nextAttemptKey, value: values.next ? new Date(values.next) : null },
+    ]);
+  };
+  // What the workflow was started with needs no upsert.
+  last = JSON.stringify({ statuses: [...new Set(state.deliveries.map((d) => d.status))].sort(), next: null, attempts: 0 });
+  if (input.carried) last = '';
+  return { flush };
+}
+
+export async function event(input: EventInput): Promise<EventState> {
+  const state: EventState = input.carried
+    ? { ...input.carried, runs: input.carried.runs + 1 }
+    : { eventId: input.eventId, eventType: input.eventType, deliveries: input.deliveries.map(newDelivery), runs: 1 };
+  const byId = new Map(state.deliveries.map((d) => [d.deliveryId, d]));
+  /** What the search attributes show while an attempt is in flight: the status before it (no transient `delivering`). */
+  const shown = new Map<string, DeliveryStatus>();
+  const inFlight = new Map<string, CancellationScope>();
+  /** Local activities running (attempts and mirror writes): continue-as-new waits for none. */
+  let busy = 0;
+  const busyWhile = async <T>(work: () => Promise<T>): Promise<T> => {
+    busy += 1;
+    try {
+      return await work();
+    } finally {
+      busy -= 1;
+    }
+  };
+  let dirty = true;
+  const publisher = searchAttributePublisher(input, state, shown);
+
+  const remember = (d: DeliveryState, action: Omit<OperatorAction, 'at'>) => {
+    d.actions = [...d.actions, { ...action, at: new Date().toISOString() }].slice(-RECENT_ACTIONS);
+  };
+  const addressed = (deliveryId: string): DeliveryState | undefined => {
+    const d = byId.get(deliveryId);
+    if (!d) log.warn('signal for a delivery this event does not have', { deliveryId });
+    return d;
+  };
+  setHandler(stateQuery, () => state);
+  setHandler(resyncSignal, (req) => {
+    const d = addressed(req.deliveryId);
+    if (!d) return;
+    remember(d, { kind: 'resync', by: req.by, note: req.note ?? null });
+    if (!isClosed(d)) d.pending.resync = true;
+  });
+  setHandler(markProcessedSignal, (req) => {
+    const d = addressed(req.deliveryId);
+    if (!d) return;
+    remember(d, { kind: 'markProcessed', by: req.by, note: req.note });
+    if (isClosed(d)) return;
+    d.pending.process ??= req;
+    inFlight.get(d.deliveryId)?.cancel();
+  });
+  setHandler(cancelSignal, (req) => {
+    const d = addressed(req.deliveryId);
+    if (!d) return;
+    remember(d, { kind: 'cancel', by: req.by, note: req.reason });
+    if (isClosed(d)) return;
+    d.pending.cancel ??= req;
+    inFlight.get(d.deliveryId)?.cancel();
+  });
+
+  const setStatus = (d: DeliveryState, status: DeliveryStatus, nextAttemptAt: string | null) => {
+    d.status = status;
+    d.nextAttemptAt = nextAttemptAt;
+    shown.delete(d.deliveryId);
+    dirty = true;
+  };
+
+  const close = async (d: DeliveryState, status: 'processed' | 'cancelled') => {
+    setStatus(d, status, null);
+    const action = d.actions.filter((a) => a.kind === (status === 'processed' ? 'markProcessed' : 'cancel')).at(-1);
+    await busyWhile(() => recordStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action })).catch((err) =>
+      log.error('could not mirror a closed delivery in Postgres', { deliveryId: d.deliveryId, error: messageOf(err) }),
+    );
+  };
+
+  /** Runs one attempt; an attempt that cannot run at all (activity exhausted) is a failed attempt too. */
+  const attempt = async (d: DeliveryState, action?: OperatorAction): Promise<SendAttemptResult> => {
+    d.attemptCount += 1;
+    shown.set(d.deliveryId, d.status);
+    d.status = 'delivering';
+    d.nextAttemptAt = null;
+    const at = new Date().toISOString();
+    const ladderDelayMs = d.ladderMs[d.ladderPosition] ?? null;
+    const scope = new CancellationScope();
+    inFlight.set(d.deliveryId, scope);
+    let result: SendAttemptResult;
+    try {
+      busy += 1;
+      result = await scope.run(() => sendAttempt({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action }));
+    } catch (err) {
+      const aborted = isCancellation(err);
+      const error = aborted ? 'cancelled by operator' : `the attempt could not run: ${messageOf(err)}`;
+      const outcome = aborted ? 'aborted' : ladderDelayMs === null ? 'failed' : 'retry';
+      result = { outcome, statusCode: null, durationMs: 0, error, at, nextDelayMs: ladderDelayMs };
+      if (!aborted) {
+        const nextAttemptAt = ladderDelayMs === null ? null : new Date(Date.now() + ladderDelayMs).toISOString();
+        await recordStatus({
+          deliveryId: d.deliveryId, status: ladderDelayMs === null ? 'failed' : 'retrying', nextAttemptAt,
+          attempt: { number: d.attemptCount, at, error, outcome },
+        }).catch((failure) => log.error('could not record a failed attempt in Postgres', { deliveryId: d.deliveryId, error: messageOf(failure) }));
+      }
+    } finally {
+      busy -= 1;
+      inFlight.delete(d.deliveryId);
+    }
+    d.attempts = [
+      ...d.attempts,
+      { number: d.attemptCount, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, outcome: result.outcome },
+    ].slice(-RECENT_ATTEMPTS);
+    d.lastError = result.outcome === 'success' ? null : result.error ?? (result.statusCode ? `HTTP ${result.statusCode}` : null);
+    return result;
+  };
+
+  const run = async (d: DeliveryState): Promise<void> => {
+    let attemptDue = d.status === 'pending' || d.status === 'delivering';
+    for (;;) {
+      if (d.pending.process) return close(d, 'processed');
+      if (d.pending.cancel) return close(d, 'cancelled');
+      if (attemptDue || d.pending.resync) {
+        const trigger = d.pending.resync ? d.actions.filter((a) => a.kind === 'resync').at(-1) : undefined;
+        if (d.pending.resync && d.status === 'failed') d.ladderPosition = 0;
+        d.pending.resync = false;
+        attemptDue = false;
+        const result = await attempt(d, trigger);
+        if (result.outcome === 'success') return setStatus(d, 'delivered', null);
+        if (result.outcome === 'cancelled') return setStatus(d, 'cancelled', null);
+        if (result.outcome === 'aborted') {
+          // The operator's signal may reach this workflow just after the attempt it cut off.
+          if (wantsAttention(d) || (await condition(() => wantsAttention(d), ABORTED_WAIT))) continue;
+        }
+        if ((result.outcome === 'retry' || result.outcome === 'aborted') && result.nextDelayMs !== null) {
+          d.ladderPosition += 1;
+          setStatus(d, 'retrying', new Date(Date.now() + result.nextDelayMs).toISOString());
+        } else {
+          setStatus(d, 'failed', null);
+        }
+        continue;
+      }
+      if (d.status === 'retrying' && d.nextAttemptAt) {
+        const waitMs = Math.max(0, Date.parse(d.nextAttemptAt) - Date.now());
+        if (!(await condition(() => wantsAttention(d), waitMs))) attemptDue = true;
+      } else {
+        await condition(() => wantsAttention(d));
+      }
+    }
+  };
+
+  void (async () => {
+    for (;;) {
+      await condition(() => dirty);
+      dirty = false;
+      publisher.flush();
+    }
+  })();
+
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const all = Promise.all(state.deliveries.filter((d) => !isClosed(d)).map(run)).then(() => 'done' as const);
+  const tooLong = condition(() => busy === 0 && workflowInfo().historyLength > historyLimit).then(() => 'continue' as const);
+  const ending = await Promise.race([all, tooLong]);
+  publisher.flush();
+  if (ending === 'continue') {
+    await continueAsNew<typeof event>({ ...input, deliveries: [], carried: state });
+  }
+  return state;
+}
+
