@@ -13,6 +13,7 @@ import { signalProcess } from '../os/procfs';
 import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
 import { errorFields, Shutdown } from './shutdown';
+import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../workerProcess';
 
 interface BootstrapKeys {
@@ -88,19 +89,26 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.chmodSync(config.dataDir, 0o755);
   const embedded = !config.DATABASE_URL || !config.TEMPORAL_ADDRESS;
+  const paths = embeddedPaths(config);
+  let watchdog: Watchdog | null = null;
   if (embedded) {
     claimDataDir(config.dataDir);
     await stopLeftovers(config, log);
+    watchdog = startWatchdog({
+      dataDir: config.dataDir,
+      postgresDir: config.DATABASE_URL ? null : paths.postgres,
+      temporalDb: config.TEMPORAL_ADDRESS ? null : paths.temporalDb,
+    });
   }
   const stopAll = async () => {
     const ok = await stopping.stopAll();
     if (embedded) releaseDataDir(config.dataDir);
+    if (ok) watchdog?.disarm();
     return ok;
   };
   const notInterrupted = () => {
     if (stopping.isRequested) throw new Error('start interrupted');
   };
-  const paths = embeddedPaths(config);
   try {
     await ensureFree(config.HOST, config.PORT, 'gateway', 'PORT');
     let databaseUrl = config.DATABASE_URL;
