@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type request from 'supertest';
 import { api, employeeEvent, eventually, leaveEvent, startHarness, type Harness } from './harness';
+import { workflowIdOf } from '../../src/temporal/deliveryClient';
 
 describe('follow-up API', () => {
   let h: Harness;
@@ -182,7 +183,7 @@ describe('follow-up API', () => {
     const logs = h.logLines.join('');
     assert.ok(logs.length > 0);
     const histories: string[] = [];
-    for (const id of ids) histories.push(JSON.stringify(await h.temporal.workflow.getHandle(id).fetchHistory()));
+    for (const id of ids) histories.push(JSON.stringify(await h.temporal.workflow.getHandle(workflowIdOf(id)!).fetchHistory()));
     const history = histories.join('\n');
     for (const secret of secrets) {
       assert.equal(afterCreation.includes(secret), false, 'secret in an API response');

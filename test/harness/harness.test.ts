@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, startTimeSkipping, testClient } from '../support/temporal';
-import { insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { deliveryResult, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
 
 let db: TestDatabase;
 let receiver: Receiver;
@@ -28,7 +28,7 @@ describe('harness', () => {
       receiver.respondWith({ status: 200 });
       const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/dev` });
       const id = await startFixtureDelivery(db.pool, client, worker.taskQueue, sub, sampleEvent());
-      const state = await client.workflow.getHandle(id).result();
+      const state = await deliveryResult(client, id);
       assert.equal(state.status, 'delivered');
       const [request] = receiver.requests.filter((r) => r.path === '/dev');
       assert.ok(request, 'receiver got the POST');
@@ -49,8 +49,7 @@ describe('harness', () => {
       const before = receiver.requests.length;
       const started = Date.now();
       const id = await startFixtureDelivery(db.pool, env.client, worker.taskQueue, sub, sampleEvent(), { searchAttributes: false });
-      const handle = env.client.workflow.getHandle(id);
-      const state = await handle.result();
+      const state = await deliveryResult(env.client, id);
       const wall = Date.now() - started;
       assert.equal(state.status, 'delivered');
       assert.equal(state.attemptCount, 2);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { deliveryResult, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -67,7 +67,7 @@ test('Temporal killed and restarted on the same SQLite file: retry timers resume
 
   const after = await testClient(server.address);
   try {
-    for (const id of ids) assert.equal((await after.workflow.getHandle(id).result()).status, 'delivered');
+    for (const id of ids) assert.equal((await deliveryResult(after, id)).status, 'delivered');
   } finally {
     await after.connection.close();
   }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
+import { deliveryResult, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -49,7 +49,7 @@ test('SIGKILL of the worker mid-request: a new worker completes the delivery, sa
 
   const second = spawnOne();
   await second.ready;
-  const result = await client.workflow.getHandle(deliveryId).result();
+  const result = await deliveryResult(client, deliveryId);
   const retryAfterMs = receiver.requests[1]!.receivedAt - killedAt;
   assert.equal(result.status, 'delivered');
   assert.equal(receiver.requests.length, 2, 'one held request, one retry');

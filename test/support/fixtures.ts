@@ -10,7 +10,7 @@ import { deliveryIdFor, eventWorkflowIdFor } from '../../src/formats/identity';
 import { resolveLadder } from '../../src/ladder';
 import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
 import { workflowIdOf } from '../../src/temporal/deliveryClient';
-import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput } from '../../workflows/definitions';
+import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput, type EventState } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey, statusKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';
 import { specAbsence } from './absence';
@@ -104,6 +104,14 @@ export async function startFixtureDelivery(
 /** The live state of one delivery, from its event workflow's `state` query. */
 export async function deliveryState(client: Client, deliveryId: string): Promise<DeliveryState> {
   const event = await client.workflow.getHandle(workflowIdOf(deliveryId)!).query(stateQuery);
+  const found = event.deliveries.find((d) => d.deliveryId === deliveryId);
+  if (!found) throw new Error(`event workflow of ${deliveryId} has no such delivery`);
+  return found;
+}
+
+/** The final state of one delivery, from its event workflow's result (waits for the workflow to close). */
+export async function deliveryResult(client: Client, deliveryId: string): Promise<DeliveryState> {
+  const event: EventState = await client.workflow.getHandle(workflowIdOf(deliveryId)!).result();
   const found = event.deliveries.find((d) => d.deliveryId === deliveryId);
   if (!found) throw new Error(`event workflow of ${deliveryId} has no such delivery`);
   return found;
