@@ -159,6 +159,10 @@ export async function sendAttempt(deps: ActivityDeps, input: SendAttemptInput): 
   const { outcome, status, nextDelayMs } = decide(classified.outcome, ladderDelayMs, classified.retryAfterMs);
   const error = result.error ? `${result.error.kind}: ${result.error.message}` : null;
   const lastError = outcome === 'success' ? null : error ?? `HTTP ${result.statusCode}`;
+  if (result.error?.kind === 'missing') {
+    deps.log.error({ deliveryId: input.deliveryId, err: result.error.message }, 'delivery cannot be attempted: its rows are gone');
+    return { outcome, statusCode: null, durationMs: 0, error: lastError, at: startedAt.toISOString(), nextDelayMs: null };
+  }
   await recordAttempt(
     deps.pool,
     {

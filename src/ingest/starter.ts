@@ -42,6 +42,8 @@ export interface EventStarter {
   stop(): Promise<void>;
 }
 
+const MEMORY_RETRIES = 5;
+
 function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
   const groups = new Map<string, StartRow[]>();
   for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
@@ -53,6 +55,9 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
   const batch = opts.batch ?? 16;
   const maxQueued = opts.maxQueued ?? 10_000;
   const queue = new Set<string>();
+  /** Failed start rounds per event id still being retried from memory (bounded; the re-drive pass takes over). */
+  const failures = new Map<string, number>();
+  const retryTimers = new Set<NodeJS.Timeout>();
   let busyLanes = 0;
   let stopped = false;
   let lastWarning = 0;
@@ -77,12 +82,35 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
         deliveries += rows.length;
       } catch (err) {
         failure = err as Error;
-        break; // Temporal is refusing: leave the rest to the re-drive pass
+        break; // Temporal is refusing: the rest waits for a retry
       }
     }
     await markEventsStarted(deps.pool, started);
     if (failure) throw failure;
     return deliveries;
+  };
+
+  /** Tries a failed batch again after 1, 2, 4, 8, 16 s; past that the periodic re-drive pass owns it. */
+  const retryLater = (eventIds: string[]) => {
+    const due = new Map<number, string[]>();
+    for (const id of eventIds) {
+      const round = (failures.get(id) ?? 0) + 1;
+      if (round > MEMORY_RETRIES) {
+        failures.delete(id);
+        continue;
+      }
+      failures.set(id, round);
+      due.set(round, [...(due.get(round) ?? []), id]);
+    }
+    for (const [round, ids] of due) {
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        for (const id of ids) if (!stopped && queue.size < maxQueued) queue.add(id);
+        pump();
+      }, 1_000 * 2 ** (round - 1));
+      timer.unref();
+      retryTimers.add(timer);
+    }
   };
 
   const settleIfIdle = () => {
@@ -95,7 +123,11 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
       for (const id of ids) queue.delete(id);
       busyLanes += 1;
       startBatch(ids)
-        .catch((err: Error) => warn(err, 'could not start event workflows; the re-drive pass will retry them'))
+        .then(() => ids.forEach((id) => failures.delete(id)))
+        .catch((err: Error) => {
+          warn(err, 'could not start event workflows; retrying');
+          retryLater(ids);
+        })
         .finally(() => {
           busyLanes -= 1;
           pump();
@@ -151,6 +183,8 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
     },
     async stop() {
       if (timer) clearInterval(timer);
+      for (const t of retryTimers) clearTimeout(t);
+      retryTimers.clear();
       const draining = queue.size > 0 || busyLanes > 0 ? this.idle() : Promise.resolve();
       await Promise.race([draining, new Promise((r) => setTimeout(r, 5_000).unref())]);
       stopped = true;

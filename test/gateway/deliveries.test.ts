@@ -89,7 +89,7 @@ describe('follow-up API', () => {
     assert.equal(res.body.event.type.split('.')[0].length > 0, true);
     assert.equal(res.body.live.status, 'failed');
     assert.equal(res.body.live.attemptCount, 2);
-    assert.equal(res.body.temporalUrl, `http://temporal-ui.test/namespaces/default/workflows/${id}`);
+    assert.equal(res.body.temporalUrl, `http://temporal-ui.test/namespaces/default/workflows/${workflowIdOf(id)}`);
   });
 
   test('dashboard: counts by status and the to-do list', async () => {

@@ -27,8 +27,10 @@ let cluster: LocalCluster;
 let pool: Pool;
 let receiver: Receiver;
 
+// Durable commits (fsync and synchronous_commit on, as in production): a 202 answers a committed event,
+// and this test crashes Postgres right after some of them.
 const startCluster = (port: number) =>
-  startLocalCluster({ dataDir: path.join(dir, 'data'), port, socketDir: path.join(dir, 'sock'), fsync: false });
+  startLocalCluster({ dataDir: path.join(dir, 'data'), port, socketDir: path.join(dir, 'sock'), fsync: true });
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-pgfault-'));
