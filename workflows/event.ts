@@ -74,31 +74,35 @@ function messageOf(err: unknown): string {
 const isClosed = (d: DeliveryState) => CLOSED_STATUSES.includes(d.status);
 const wantsAttention = (d: DeliveryState) => d.pending.resync || !!d.pending.process || !!d.pending.cancel;
 
-/** Search attributes, recomputed at most once per activation and only when they changed. */
+/**
+ * Search attributes, upserted at a delivery's status change when their values changed (a first-try
+ * success of every delivery costs two upserts: some delivered, all delivered). Decided synchronously in
+ * that delivery's own continuation, never at the end of an activation: local activity results grouped
+ * differently on replay than live must still produce the same commands (test/workflows/replay.test.ts).
+ */
 function searchAttributePublisher(input: EventInput, state: EventState, shown: Map<string, DeliveryStatus>) {
-  let last = '';
   const compute = () => {
     const statuses = [...new Set(state.deliveries.map((d) => shown.get(d.deliveryId) ?? d.status))].sort();
     const next = state.deliveries.map((d) => d.nextAttemptAt).filter((t): t is string => !!t).sort()[0] ?? null;
     const attempts = state.deliveries.reduce((n, d) => n + d.attemptCount, 0);
-    return { statuses, next, attempts };
+    return JSON.stringify({ statuses, next, attempts });
   };
-  const flush = () => {
-    if (input.searchAttributes === false) return;
-    const values = compute();
-    const key = JSON.stringify(values);
-    if (key === last) return;
-    last = key;
-    upsertSearchAttributes([
-      { key: statusKey, value: values.statuses },
-      { key: attemptsKey, value: values.attempts },
-      { key: nextAttemptKey, value: values.next ? new Date(values.next) : null },
-    ]);
+  // A first run starts with these values (set by the client); a continued run re-publishes once.
+  let last = input.carried ? '' : compute();
+  return {
+    flush() {
+      if (input.searchAttributes === false) return;
+      const values = compute();
+      if (values === last) return;
+      last = values;
+      const { statuses, next, attempts } = JSON.parse(values) as { statuses: string[]; next: string | null; attempts: number };
+      upsertSearchAttributes([
+        { key: statusKey, value: statuses },
+        { key: attemptsKey, value: attempts },
+        { key: nextAttemptKey, value: next ? new Date(next) : null },
+      ]);
+    },
   };
-  // What the workflow was started with needs no upsert.
-  last = JSON.stringify({ statuses: [...new Set(state.deliveries.map((d) => d.status))].sort(), next: null, attempts: 0 });
-  if (input.carried) last = '';
-  return { flush };
 }
 
 export async function event(input: EventInput): Promise<EventState> {
@@ -119,7 +123,6 @@ export async function event(input: EventInput): Promise<EventState> {
       busy -= 1;
     }
   };
-  let dirty = true;
   const publisher = searchAttributePublisher(input, state, shown);
 
   const remember = (d: DeliveryState, action: Omit<OperatorAction, 'at'>) => {
@@ -158,7 +161,7 @@ export async function event(input: EventInput): Promise<EventState> {
     d.status = status;
     d.nextAttemptAt = nextAttemptAt;
     shown.delete(d.deliveryId);
-    dirty = true;
+    publisher.flush();
   };
 
   const close = async (d: DeliveryState, status: 'processed' | 'cancelled') => {
@@ -240,14 +243,6 @@ export async function event(input: EventInput): Promise<EventState> {
       }
     }
   };
-
-  void (async () => {
-    for (;;) {
-      await condition(() => dirty);
-      dirty = false;
-      publisher.flush();
-    }
-  })();
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const all = Promise.all(state.deliveries.filter((d) => !isClosed(d)).map(run)).then(() => 'done' as const);
