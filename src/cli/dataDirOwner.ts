@@ -24,6 +24,11 @@ function read(dataDir: string): Owner | null {
   }
 }
 
+/** The pid of the start that claimed the data dir, if any (alive or not). */
+export function ownerOf(dataDir: string): number | null {
+  return read(dataDir)?.pid ?? null;
+}
+
 /** Claims the data dir for this process; throws if another live `hrhooks start` holds it. */
 export function claimDataDir(dataDir: string): void {
   const owner = read(dataDir);

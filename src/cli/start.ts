@@ -56,7 +56,7 @@ async function stopLeftovers(config: Config, log: Logger): Promise<void> {
   const paths = embeddedPaths(config);
   const postmasters = runningPostmasters(paths.postgres).map((p) => p.pid);
   if (postmasters.length) log.warn({ pids: postmasters }, 'stopping the embedded Postgres an earlier hrhooks start left running');
-  await stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') });
+  await stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') });
   const devServers = runningDevServers(paths.temporalDb).map((p) => p.pid);
   if (devServers.length) log.warn({ pids: devServers }, 'stopping the Temporal dev server an earlier hrhooks start left running');
   await stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS });
@@ -97,6 +97,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     watchdog = startWatchdog({
       dataDir: config.dataDir,
       postgresDir: config.DATABASE_URL ? null : paths.postgres,
+      pgSocketDir: config.DATABASE_URL ? null : paths.pgSocket,
       temporalDb: config.TEMPORAL_ADDRESS ? null : paths.temporalDb,
     });
   }
@@ -117,8 +118,8 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       stopping.add({
         name: 'embedded Postgres',
         timeoutMs: POSTGRES_GRACE_MS + 25_000,
-        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') }),
-        kill: () => stopPostmaster(paths.postgres, { graceMs: 0 }),
+        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') }),
+        kill: () => stopPostmaster(paths.postgres, { graceMs: 0, socketDir: paths.pgSocket }),
         killNow: () => killPostgresNow(paths.postgres),
       });
       const cluster = await startLocalClusterDetached({ dataDir: paths.postgres, port: config.HRHOOKS_PG_PORT, socketDir: paths.pgSocket });

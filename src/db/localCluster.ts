@@ -150,12 +150,31 @@ function isPostmasterOf(info: ProcessInfo, dataDir: string): boolean {
   return path.basename(info.argv[0] ?? '') === 'postgres' && hasArg(info.argv, '-D', dataDir);
 }
 
-function pidFileOf(dataDir: string): number | null {
+/** Line 1 of a postmaster.pid or socket .lock file: the pid; line 5 of postmaster.pid: the socket directory. */
+function lockFileLines(file: string): string[] {
   try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    return fs.readFileSync(file, 'utf8').split('\n');
   } catch {
-    return null;
+    return [];
+  }
+}
+
+function pidFileOf(dataDir: string): number | null {
+  const pid = Number(lockFileLines(path.join(dataDir, 'postmaster.pid'))[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Removes socket lock files whose pid is no running postgres (Postgres takes a zombie's for a live server's). */
+function removeStaleSocketLocks(socketDir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(socketDir).filter((n) => /^\.s\.PGSQL\.\d+\.lock$/.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = processInfo(Number(lockFileLines(path.join(socketDir, name))[0]));
+    if (!owner || path.basename(owner.argv[0] ?? '') !== 'postgres') fs.rmSync(path.join(socketDir, name), { force: true });
   }
 }
 
@@ -171,15 +190,17 @@ export function runningPostmasters(dataDir: string): ProcessInfo[] {
 /**
  * Stops whatever Postgres runs on `dataDir` and verifies it is gone: `pg_ctl stop -m mode` (graceMs 0:
  * straight to SIGKILL), up to `graceMs` for the postmaster and its children to exit, then SIGKILL.
- * Then a postmaster.pid naming no running postmaster of this directory (a crash's leftover, which
- * Postgres would take for a live server if its pid now belongs to another process) is removed.
+ * Then a postmaster.pid naming no running postmaster of this directory, and socket lock files naming
+ * no running postgres (a crash's leftovers, which Postgres takes for a live server while their pid
+ * is a zombie or belongs to another process), are removed.
  * Throws if a process is still running; the failure of pg_ctl itself goes to `onError`.
  */
 export async function stopPostmaster(
   dataDir: string,
-  opts: { mode?: 'fast' | 'immediate'; graceMs: number; onError?: (err: unknown) => void },
+  opts: { mode?: 'fast' | 'immediate'; graceMs: number; socketDir?: string; onError?: (err: unknown) => void },
 ): Promise<'none' | 'stopped' | 'killed'> {
   const dir = path.resolve(dataDir);
+  const socketDirs = [opts.socketDir, lockFileLines(path.join(dir, 'postmaster.pid'))[4]].filter((d): d is string => !!d);
   const postmasters = runningPostmasters(dir);
   const pids = postmasters.map((p) => p.pid);
   const children = findProcesses((info) => pids.includes(info.ppid)).map((c) => c.pid);
@@ -200,5 +221,6 @@ export async function stopPostmaster(
   if (stale !== null && !runningPostmasters(dir).some((p) => p.pid === stale)) {
     fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true });
   }
+  for (const socketDir of socketDirs) removeStaleSocketLocks(socketDir);
   return outcome;
 }
