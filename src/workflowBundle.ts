@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
+import { PACKAGE_ROOT } from './packageRoot';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = PACKAGE_ROOT;
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
 const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
 
@@ -24,7 +25,7 @@ export function prebuiltBundleIsCurrent(): boolean {
 }
 
 export async function buildWorkflowBundle(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: quietBundlerLogger });
   return code;
 }
 

@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
+import { PACKAGE_ROOT } from '../packageRoot';
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
+const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'migrations');
 const LOCK_ID = 0x68726b73; // "hrks"
 
 export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<string[]> {

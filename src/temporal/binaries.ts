@@ -2,6 +2,7 @@
 // installs (pinned) under .tools/. Never downloads anything itself.
 import fs from 'node:fs';
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../packageRoot';
 
 export class TemporalBinaryMissing extends Error {
   constructor(what: string, looked: string[]) {
@@ -14,7 +15,7 @@ export class TemporalBinaryMissing extends Error {
   }
 }
 
-const projectRoot = path.resolve(__dirname, '..', '..');
+const projectRoot = PACKAGE_ROOT;
 const toolsBin = path.join(process.env.HRHOOKS_TOOLS_DIR ?? path.join(projectRoot, '.tools'), 'temporal', 'bin');
 
 function isExecutable(file: string): boolean {

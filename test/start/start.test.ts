@@ -2,7 +2,7 @@
 // ports; an event goes through to a real receiver; SIGINT stops everything it
 // started; a second start still lists the earlier delivery.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,8 @@ async function api(s: Started, method: string, route: string, key: string, body?
 }
 
 before(async () => {
+  const built = spawnSync('bash', [path.join(ROOT, 'scripts', 'build.sh')], { encoding: 'utf8' });
+  assert.equal(built.status, 0, `npm run build failed: ${built.stderr}`);
   receiver = await startReceiver();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-start-'));
   fs.chmodSync(dataDir, 0o755);
@@ -88,6 +90,9 @@ after(async () => {
 describe('hrhooks start (all-in-one)', () => {
   it('runs, delivers, stops cleanly on SIGINT and resumes with its data', async () => {
     const first = await start();
+    const cmdline = fs.readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(cmdline.includes(path.join(ROOT, 'dist', 'src', 'cli', 'main.js')), `runs compiled JavaScript: ${cmdline.join(' ')}`);
+    assert.ok(!cmdline.some((arg) => arg.includes('tsx')), `no TypeScript loader at run time: ${cmdline.join(' ')}`);
     assert.match(first.output(), /follow-up UI\s+http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(first.output(), /Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
     const sub = await api(first, 'POST', '/v1/subscriptions', first.admin, {
