@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Shutdown } from '../../src/cli/shutdown';
+import { createLogger } from '../../src/log';
 import { portIsOpen } from '../../src/temporal/devServer';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/waitFor';
@@ -170,5 +172,34 @@ describe('hrhooks start / stop, every way, on one data dir', () => {
     assert.deepEqual(await last.exited, { code: 0, signal: null }, `${stage}:\n${last.output()}`);
     await assertNothingLeft(last);
     assert.equal(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), false);
+  });
+});
+
+describe('the stop sequence', () => {
+  it('runs every step newest first within its bound; a failing or hanging step is logged with its cause and skips nothing', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', 'test', { write: (l: string) => void lines.push(l) });
+    const shutdown = new Shutdown(log, () => undefined);
+    const ran: string[] = [];
+    shutdown.add({ name: 'postgres', timeoutMs: 1_000, stop: async () => void ran.push('postgres') });
+    shutdown.add({
+      name: 'temporal',
+      timeoutMs: 1_000,
+      stop: async () => {
+        ran.push('temporal');
+        throw new Error('SIGTERM refused', { cause: new Error('EPERM') });
+      },
+      kill: async () => void ran.push('temporal killed'),
+    });
+    shutdown.add({ name: 'worker', timeoutMs: 200, stop: () => (ran.push('worker'), new Promise(() => undefined)) });
+    shutdown.add({ name: 'gateway', timeoutMs: 1_000, stop: async () => void ran.push('gateway') });
+    assert.equal(await shutdown.stopAll(), false);
+    assert.deepEqual(ran, ['gateway', 'worker', 'temporal', 'temporal killed', 'postgres']);
+    const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
+    assert.deepEqual(errors.map((e) => e.msg), ['stopping worker failed', 'stopping temporal failed']);
+    assert.match(errors[0].err, /within 200 ms/);
+    assert.deepEqual([errors[1].err, errors[1].cause], ['SIGTERM refused', 'EPERM']);
+    assert.equal(await shutdown.stopAll(), false, 'a second call waits for the same run');
+    assert.equal(ran.length, 5);
   });
 });
