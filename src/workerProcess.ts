@@ -9,7 +9,7 @@ import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { closeDispatcher } from './http/dispatcher';
 import { parseAllowlist } from './http/ssrfGuard';
-import type { Logger } from './log';
+import { withErrorFields, type Logger } from './log';
 import { ensureSearchAttributes, SearchAttributeTypeError } from './temporal/registerSearchAttributes';
 import { createDeliveryWorker } from './worker';
 
@@ -26,7 +26,7 @@ function installRuntime(log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level: LogLevel = log.levelVal >= 50 ? 'ERROR' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(level, (entry) => log.warn({ sdk: entry.meta }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
+  Runtime.install({ logger: new DefaultLogger(level, (entry) => log.warn({ sdk: withErrorFields(entry.meta) }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
 }
 
 /** The connection string of a pool handed in (tests, the all-in-one) for the abort channel's own connection. */
