@@ -18,7 +18,7 @@ export const USAGE = `usage: hrhooks <command> [options]
   gateway                        run the HTTP gateway (DATABASE_URL, TEMPORAL_ADDRESS)
   worker                         run a delivery worker
   deliveries list|show           search deliveries, inspect one
-  resync <id> | --failed         attempt now (signals the workflow directly)
+  resync <id> | --failed         attempt now (signals the delivery's event workflow directly)
   mark-processed <id> --note N   close a delivery as processed
   subscriptions list|create      manage subscriptions
   keys create                    create an API key

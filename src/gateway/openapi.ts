@@ -31,7 +31,7 @@ const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
 const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
 
 export const API_ROUTES: RouteSpec[] = [
-  { method: 'post', path: '/v1/events', summary: 'Accept an event (idempotent on id)', scope: 'producer', status: 202, body: eventEnvelopeSchema },
+  { method: 'post', path: '/v1/events', summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: eventEnvelopeSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
   { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions (a broken one is listed with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION_LIST },
   { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription (a broken one answers 200 with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION },
@@ -41,7 +41,7 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (grace period)', scope: 'admin', status: 200, body: rotateSecretSchema },
   { method: 'get', path: '/v1/deliveries', summary: 'Search deliveries (cursor pagination)', scope: 'admin', status: 200, query: deliveriesQuerySchema },
   { method: 'post', path: '/v1/deliveries/resync', summary: 'Resync failed deliveries in bulk', scope: 'admin', status: 202, body: bulkResyncSchema },
-  { method: 'get', path: '/v1/deliveries/{id}', summary: 'Delivery detail: message, attempts, live state', scope: 'admin', status: 200 },
+  { method: 'get', path: '/v1/deliveries/{id}', summary: 'Delivery detail: message, attempts, live state from its event workflow (workflowId, temporalUrl)', scope: 'admin', status: 200 },
   { method: 'post', path: '/v1/deliveries/{id}/resync', summary: 'Attempt now', scope: 'admin', status: 202, body: resyncSchema },
   { method: 'post', path: '/v1/deliveries/{id}/mark-processed', summary: 'Close as processed', scope: 'admin', status: 202, body: markProcessedSchema },
   { method: 'get', path: '/v1/dashboard', summary: 'Counts by status and the error to-do list', scope: 'admin', status: 200 },

@@ -1,5 +1,5 @@
-// `hrhooks resync` and `hrhooks mark-processed`: signal delivery workflows directly through Temporal,
-// so they work while the gateway is down. `resync --failed` reads the failed list from Postgres.
+// `hrhooks resync` and `hrhooks mark-processed`: signal the delivery's event workflow directly through
+// Temporal (the delivery id names it), so they work while the gateway and Postgres are down. `resync --failed` reads the failed list from Postgres.
 import { parseArgs } from 'node:util';
 import { markProcessed, resync, resyncFailed } from '../../temporal/deliveryClient';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
