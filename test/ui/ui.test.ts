@@ -147,6 +147,9 @@ describe('follow-up web interface', () => {
     assert.match(message, /"name": "Luca Pacioli"/);
     assert.equal(await page.locator('#attempts tbody tr').count(), 2);
     assert.match((await page.textContent('#attempts'))!, /500/);
+    const why = (await page.textContent('#why-failed'))!;
+    assert.match(why, /receiving tool had an error \(HTTP 500\)/, 'a failed delivery says why');
+    assert.match(why, /What you can do:.*re-sync/s, 'and what the operator can do');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-detail.png'), fullPage: true });
 
     receiverAnswers = 200;

@@ -6,6 +6,7 @@ import { startEventNow } from '../../ingest/ingest';
 import { markProcessed, queryState, resync, workflowIdOf } from '../../temporal/deliveryClient';
 import type { OperatorAction } from '../../../workflows/definitions';
 import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, timeTag, type SafeHtml } from './layout';
+import { failureAdvice } from './failureAdvice';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 
 const CLOSED = new Set(['delivered', 'processed', 'cancelled']);
@@ -63,6 +64,18 @@ function operatorActions(actions: OperatorAction[]): SafeHtml {
   </table></div>`;
 }
 
+/** On a failed delivery: why it failed, in words, and what the operator can do about it. */
+function failureCard(d: DeliverySummary, attempts: AttemptView[]): SafeHtml {
+  if (d.status !== 'failed') return html``;
+  const last = attempts.at(-1);
+  const advice = failureAdvice(last?.error ?? null, last?.response.status ?? d.lastStatusCode, last?.url ?? '');
+  return html`<section class="card failure" id="why-failed">
+    <h2>Why it failed</h2>
+    <p>${advice.why} ${last ? html`<span class="muted">(attempt ${last.number} of ${attempts.length}; the retry schedule is used up)</span>` : ''}</p>
+    <p><strong>What you can do:</strong> ${advice.next}</p>
+  </section>`;
+}
+
 function actionForms(d: DeliverySummary, csrf: string): SafeHtml {
   if (CLOSED.has(d.status)) return html``;
   const base = `/deliveries/${encodeURIComponent(d.id)}`;
@@ -107,6 +120,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
         <dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
         <dt>Workflow</dt><dd><a href="${temporalUrl}" target="_blank" rel="noopener noreferrer">Open in Temporal Web UI</a>${live ? html` <span class="muted">(${live.workflowStatus.toLowerCase()})</span>` : ''}</dd>
       </dl></section>
+      ${failureCard({ ...d, status }, attempts)}
       ${actionForms({ ...d, status }, sessionOf(res)!.csrf)}
       <h2>Message sent</h2>${messageSent(attempts.at(-1))}
       <h2>Attempts</h2>${attemptRows(attempts)}
