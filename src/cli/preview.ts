@@ -1,6 +1,7 @@
 // `hrhooks preview`: renders the exact HTTP request(s) a subscription would receive for an event file.
 // I/O only through the injected io (no fs, no network, no process.exit); returns the exit code.
 import { parseArgs } from 'node:util';
+import { TEST_EVENT_TYPE } from '../events/eventTypes';
 import { parseEvent, type HrEvent } from '../events/schema';
 import type { FormatName, SubscriptionView } from '../formats/format';
 import { deliveryIdFor } from '../formats/identity';
@@ -99,7 +100,7 @@ export function runPreview(argv: string[], io: PreviewIo): number {
       const subscription: SubscriptionView = {
         id: 'preview',
         format: opts.format,
-        events: [event.type],
+        events: event.type === TEST_EVENT_TYPE ? '*' : [event.type],
         mode: opts.mode ?? (opts.format === 'lucca' ? 'all' : null),
         authorization: opts.authorization ?? null,
         secrets,

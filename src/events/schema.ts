@@ -1,7 +1,7 @@
 // Zod schemas for incoming events and leave absences (SPEC §2), and parseEvent.
 // Pure validation: no I/O, never recurses over input itself (zod walks it, bounded by the schemas).
 import { z } from 'zod';
-import { eventTypeSchema, isLeaveEventType } from './eventTypes';
+import { eventTypeSchema, isLeaveEventType, isTestEventType, TEST_EVENT_TYPE } from './eventTypes';
 import { dateOfEpochDay, epochDay } from './halfDays';
 
 export const MAX_ABSENCE_DAYS = 366;
@@ -104,8 +104,23 @@ export const eventEnvelopeSchema = z.object({
   data: z.custom<unknown>((v) => v !== undefined, { message: 'Required' }),
 });
 
-export type HrEvent = z.infer<typeof eventEnvelopeSchema>;
+/** The data of a subscription test message: the same for every format, each renders it its own way. */
+export const testMessageDataSchema = z.object({
+  message: text,
+  subscriptionId: z.string().min(1).max(100),
+});
+
+/** Built by hrhooks only (src/formats/testMessage.ts); producers posting this type are refused at the door. */
+export const testEventSchema = eventEnvelopeSchema.extend({
+  type: z.literal(TEST_EVENT_TYPE),
+  data: testMessageDataSchema,
+});
+
+export type ProducerEvent = z.infer<typeof eventEnvelopeSchema>;
+export type TestEvent = z.infer<typeof testEventSchema>;
+export type HrEvent = ProducerEvent | TestEvent;
 export type Absence = z.infer<typeof absenceSchema>;
+export type TestMessageData = z.infer<typeof testMessageDataSchema>;
 
 export interface FieldError {
   field: string;
@@ -114,7 +129,22 @@ export interface FieldError {
 
 export type ParseEventResult = { ok: true; event: HrEvent } | { ok: false; errors: FieldError[] };
 
+/** The field errors of a producer event that claims the reserved test type (answered 422), or none. */
+export function reservedTypeErrors(json: unknown): FieldError[] {
+  if (!isTestEventType(claimedType(json))) return [];
+  return [{ field: 'type', message: `${TEST_EVENT_TYPE} is reserved for subscription test messages (POST /v1/subscriptions/{id}/test)` }];
+}
+
+function claimedType(json: unknown): unknown {
+  return typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+}
+
+/** Parses a producer event, or a test message built by hrhooks (the gateway refuses the latter from producers first). */
 export function parseEvent(json: unknown): ParseEventResult {
+  if (isTestEventType(claimedType(json))) {
+    const test = testEventSchema.safeParse(json);
+    return test.success ? { ok: true, event: test.data } : { ok: false, errors: fieldErrors(test.error.issues, []) };
+  }
   const envelope = eventEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, errors: fieldErrors(envelope.error.issues, []) };
   const event = envelope.data;

@@ -1,7 +1,8 @@
 // The "aspnet" format (SPEC §4.2, seed 002): a WebHookWorkItem body signed with MS-Signature.
 // Pure rendering: no I/O. Data that is not a plain object (e.g. a deleted pay run's id) is sent as
 // { "Action": …, "Id": <data> }; object data is spread after Action, its own "Action" key is ignored.
-import type { EventType } from '../events/eventTypes';
+// A test message (hrhooks.test) is one notification { "Action": "HrhooksTest", "Type": "Test Message from Application", … }.
+import { TEST_EVENT_TYPE, type EventType } from '../events/eventTypes';
 import type { HrEvent } from '../events/schema';
 import { DEFAULT_LADDERS } from '../ladder';
 import { msSignature } from '../signing/signature';
@@ -33,7 +34,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The Action of a test message: no HR action, so a receiver dispatching on Action changes nothing. */
+export const ASPNET_TEST_ACTION = 'HrhooksTest';
+
 export function notificationOf(event: HrEvent): Record<string, unknown> {
+  if (event.type === TEST_EVENT_TYPE) {
+    return { Action: ASPNET_TEST_ACTION, Type: event.data.message, SubscriptionId: event.data.subscriptionId };
+  }
   const action = ASPNET_ACTIONS[event.type];
   if (!isPlainObject(event.data)) return { Action: action, Id: event.data };
   const notification: Record<string, unknown> = { Action: action };

@@ -1,6 +1,7 @@
 // The "lucca" leave webhook (SPEC §4.1, seed 000): leave events only, one JSON leave per half-day.
 // Pure rendering: no I/O; the Authorization value arrives in the subscription view at send time.
-import type { EventType } from '../events/eventTypes';
+// A test message (hrhooks.test) is `X-Event: test` with an empty array: no leave a receiver could import.
+import { isTestEventType, type DeliverableEventType } from '../events/eventTypes';
 import { expandHalfDays } from '../events/halfDays';
 import { absenceSchema, type HrEvent } from '../events/schema';
 import { DEFAULT_LADDERS } from '../ladder';
@@ -8,9 +9,12 @@ import { FormatError, withExtraHeaders, type Format, type RenderInput, type Subs
 
 export type LuccaEvent = 'created' | 'approved' | 'deleted';
 
+/** The X-Event of a test message: outside the dialect's three, so a receiver cannot mistake it for a leave change. */
+export const LUCCA_TEST_EVENT = 'test';
+
 export const LUCCA_PAYLOAD_VERSION = '1';
 
-const LUCCA_EVENTS: Partial<Record<EventType, LuccaEvent>> = {
+const LUCCA_EVENTS: Partial<Record<DeliverableEventType, LuccaEvent>> = {
   'leave.created': 'created',
   'leave.approved': 'approved',
   'leave.deleted': 'deleted',
@@ -18,7 +22,7 @@ const LUCCA_EVENTS: Partial<Record<EventType, LuccaEvent>> = {
   'leave.declined': 'deleted',
 };
 
-export function luccaEventOf(type: EventType): LuccaEvent | null {
+export function luccaEventOf(type: DeliverableEventType): LuccaEvent | null {
   return LUCCA_EVENTS[type] ?? null;
 }
 
@@ -34,22 +38,27 @@ function sends(event: HrEvent, sub: Pick<SubscriptionView, 'mode' | 'events'>): 
   return kind === 'deleted' && wasApproved(event.data);
 }
 
-function render({ event, subscription }: RenderInput) {
-  const kind = luccaEventOf(event.type);
-  if (kind === null) throw new FormatError(`the lucca format does not send ${event.type}`);
-  const absence = absenceSchema.safeParse(event.data);
-  if (!absence.success) throw new FormatError(`event ${event.id} does not carry a valid absence`);
+function headersFor(xEvent: string, subscription: SubscriptionView): Record<string, string> {
   const auth = subscription.authorization;
   if (auth && /[\r\n\0]/.test(auth)) throw new FormatError('authorization value contains a line break');
   const own: Record<string, string> = {
     ...(auth ? { authorization: auth } : {}),
     'x-version': LUCCA_PAYLOAD_VERSION,
     'x-resource-type': 'leave',
-    'x-event': kind,
+    'x-event': xEvent,
     'content-type': 'application/json',
   };
+  return withExtraHeaders(own, subscription.headers);
+}
+
+function render({ event, subscription }: RenderInput) {
+  if (isTestEventType(event.type)) return { headers: headersFor(LUCCA_TEST_EVENT, subscription), body: Buffer.from('[]', 'utf8') };
+  const kind = luccaEventOf(event.type);
+  if (kind === null) throw new FormatError(`the lucca format does not send ${event.type}`);
+  const absence = absenceSchema.safeParse(event.data);
+  if (!absence.success) throw new FormatError(`event ${event.id} does not carry a valid absence`);
   return {
-    headers: withExtraHeaders(own, subscription.headers),
+    headers: headersFor(kind, subscription),
     body: Buffer.from(JSON.stringify(expandHalfDays(absence.data)), 'utf8'),
   };
 }

@@ -4,7 +4,7 @@ import { subscriptionMatches } from '../../src/formats/matching';
 import { getFormat, formats, isFormatName } from '../../src/formats/registry';
 import { testEventFor } from '../../src/formats/testMessage';
 import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
-import { parseEvent, type HrEvent } from '../../src/events/schema';
+import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/events/schema';
 import { EVENT_TYPES, type EventType } from '../../src/events/eventTypes';
 import type { FormatName } from '../../src/formats/format';
 import { DEFAULT_LADDERS } from '../../src/ladder';
@@ -69,26 +69,30 @@ test('delivery ids are deterministic safe tokens whatever the event id holds', (
   assert.equal(standardMessageId('dlv_x'), standardMessageId('dlv_x'));
 });
 
-test('test messages are valid events of a type the subscription receives', () => {
+test('a test message is hrhooks.test, a valid event every subscription receives whatever its filter and mode', () => {
   const now = new Date('2024-06-03T12:00:00Z');
-  const cases: [Parameters<typeof testEventFor>[0], EventType][] = [
-    [{ format: 'aspnet', events: '*' }, 'bank_account.deleted'],
-    [{ format: 'aspnet', events: ['payrun.finalised', 'bank_account.deleted'] }, 'bank_account.deleted'],
-    [{ format: 'aspnet', events: ['leave.created'] }, 'leave.created'],
-    [{ format: 'lucca', events: '*', mode: 'approved' }, 'leave.approved'],
-    [{ format: 'lucca', events: '*', mode: 'all' }, 'leave.created'],
-    [{ format: 'lucca', events: ['leave.deleted'], mode: 'approved' }, 'leave.deleted'],
-    [{ format: 'standard', events: '*' }, 'employee.updated'],
-    [{ format: 'standard', events: ['payrun.finalised'] }, 'payrun.finalised'],
+  const subs: Parameters<typeof subscriptionMatches>[0][] = [
+    { format: 'aspnet', events: '*' },
+    { format: 'aspnet', events: ['timesheet.clock_in'] },
+    { format: 'lucca', events: ['leave.approved'], mode: 'approved' },
+    { format: 'lucca', events: '*', mode: 'all' },
+    { format: 'standard', events: ['payrun.finalised'] },
   ];
-  for (const [sub, type] of cases) {
-    const event = testEventFor(sub, now);
-    assert.equal(event.type, type, JSON.stringify(sub));
-    assert.match(event.id, /^test_[0-9a-f]+$/);
-    assert.ok(parseEvent(event).ok, JSON.stringify(sub));
-    assert.ok(subscriptionMatches(sub, event), JSON.stringify(sub));
-  }
-  assert.deepEqual(testEventFor({ format: 'aspnet', events: '*' }).data, { Type: 'Test Message from Application' });
-  assert.deepEqual(testEventFor({ format: 'standard', events: '*' }).data, { test: true, message: 'Test Message from Application' });
-  assert.notEqual(testEventFor({ format: 'standard', events: '*' }).id, testEventFor({ format: 'standard', events: '*' }).id);
+  const event = testEventFor({ id: 'sub_1' }, now);
+  assert.equal(event.type, 'hrhooks.test');
+  assert.match(event.id, /^test_[0-9a-f]+$/);
+  assert.equal(event.occurredAt, '2024-06-03T12:00:00.000Z');
+  assert.deepEqual(event.data, { message: 'Test Message from Application', subscriptionId: 'sub_1' });
+  assert.deepEqual(parseEvent(event), { ok: true, event });
+  for (const sub of subs) assert.ok(subscriptionMatches(sub, event), JSON.stringify(sub));
+  assert.notEqual(testEventFor({ id: 'sub_1' }).id, testEventFor({ id: 'sub_1' }).id);
+});
+
+test('hrhooks.test is not a producer type: not in EVENT_TYPES, reserved, and its data is checked', () => {
+  assert.ok(!(EVENT_TYPES as readonly string[]).includes('hrhooks.test'));
+  assert.deepEqual(reservedTypeErrors({ type: 'hrhooks.test' }).map((e) => e.field), ['type']);
+  assert.deepEqual(reservedTypeErrors({ type: 'leave.approved' }), []);
+  assert.deepEqual(reservedTypeErrors(null), []);
+  const bad = parseEvent({ id: 'x', type: 'hrhooks.test', occurredAt: '2024-01-01T00:00:00Z', data: { message: 'hi' } });
+  assert.ok(!bad.ok && bad.errors.some((e) => e.field === 'data.subscriptionId'));
 });

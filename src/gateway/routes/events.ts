@@ -1,13 +1,19 @@
 // POST /v1/events: the producer's door. Thin: ingest() does the work; outcomes map to HTTP here.
 import { Router } from 'express';
+import { TEST_EVENT_TYPE } from '../../events/eventTypes';
+import { reservedTypeErrors } from '../../events/schema';
 import { ingest } from '../../ingest/ingest';
 import { requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, ProblemError, ValidationError } from '../errors';
 
 export function eventsRouter(deps: RouteDeps): Router {
   const router = Router();
   router.post('/v1/events', requireScope('producer'), async (req, res) => {
+    const reserved = reservedTypeErrors(req.body);
+    if (reserved.length > 0) {
+      throw new ProblemError(422, 'Unprocessable Content', `${TEST_EVENT_TYPE} is sent by hrhooks only; nothing was stored`, reserved);
+    }
     const outcome = await ingest(deps, req.body);
     if (outcome.kind === 'invalid') throw new ValidationError(outcome.errors, 'the event is invalid; nothing was stored');
     if (outcome.kind === 'conflict') {
