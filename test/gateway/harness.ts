@@ -20,6 +20,8 @@ export interface Harness {
   receiver: Receiver;
   config: Config;
   logLines: string[];
+  /** The worker's log lines (pino JSON, level info). */
+  workerLogLines: string[];
   app: Express;
   adminKey: string;
   producerKey: string;
@@ -27,12 +29,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, opts: { attemptTimeoutMs?: number } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const address = await sharedTemporalAddress();
   const temporal = await testClient(address);
   const taskQueue = uniqueTaskQueue('gw');
-  const worker = await runTestWorker({ pool: db.pool, taskQueue, address });
+  const workerLogLines: string[] = [];
+  const workerLog = createLogger('info', 'worker', { write: (line: string) => void workerLogLines.push(line) });
+  const worker = await runTestWorker({ pool: db.pool, databaseUrl: db.url, taskQueue, address, attemptTimeoutMs: opts.attemptTimeoutMs, log: workerLog });
   const receiver = await startReceiver();
   const logLines: string[] = [];
   const log = createLogger('info', 'gateway', { write: (line: string) => void logLines.push(line) });
@@ -44,7 +48,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const appWith: Harness['appWith'] = (over) =>
     createApp({ pool: db.pool, temporal: over.temporal ?? temporal, taskQueue, box: testBox, config: configOf(over.env ?? {}), log });
   return {
-    db, temporal, address, taskQueue, worker, receiver, config, logLines, adminKey: admin.key, producerKey: producer.key,
+    db, temporal, address, taskQueue, worker, receiver, config, logLines, workerLogLines, adminKey: admin.key, producerKey: producer.key,
     app: appWith({}),
     appWith,
     async close() {

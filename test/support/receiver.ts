@@ -9,6 +9,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   receivedAt: number;
+  /** When the client closed the connection before the response was complete (e.g. an aborted attempt); null until then. */
+  closedEarlyAt: number | null;
 }
 
 /** `bodySize` streams that many bytes in chunks (never allocated whole); it wins over `body`. */
@@ -59,6 +61,7 @@ export async function startReceiver(opts: { port?: number } = {}): Promise<Recei
         headers: { ...req.headers },
         body: Buffer.concat(chunks),
         receivedAt: Date.now(),
+        closedEarlyAt: null,
       };
       const index = requests.push(recorded) - 1;
       for (const wake of [...waiters]) wake();
@@ -68,6 +71,11 @@ export async function startReceiver(opts: { port?: number } = {}): Promise<Recei
       } catch (err) {
         reply = { status: 500, body: `receiver responder threw: ${String(err)}` };
       }
+      res.on('close', () => {
+        if (res.writableFinished) return;
+        recorded.closedEarlyAt = Date.now();
+        for (const wake of [...waiters]) wake();
+      });
       answer(req, res, reply);
     });
   });

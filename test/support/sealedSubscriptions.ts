@@ -10,14 +10,21 @@ export interface SealedFixture {
   authorization: string | null;
 }
 
-export async function insertSealedSubscription(pool: Pool, box: SecretBox, opts: { authorization?: string | null; deleted?: boolean } = {}): Promise<SealedFixture> {
+export async function insertSealedSubscription(
+  pool: Pool,
+  box: SecretBox,
+  opts: { authorization?: string | null; deleted?: boolean; url?: string; retrySchedule?: string[]; events?: string[] | '*' } = {},
+): Promise<SealedFixture> {
   const id = `sub_${crypto.randomBytes(6).toString('hex')}`;
   const secret = `whsec_${crypto.randomBytes(24).toString('base64')}`;
   const authorization = opts.authorization === undefined ? `Bearer ${crypto.randomBytes(12).toString('hex')}` : opts.authorization;
   await pool.query(
-    `INSERT INTO subscriptions (id, name, url, format, events, authorization_enc, secrets_enc, deleted_at)
-     VALUES ($1, $1, 'https://receiver.example/hook', 'standard', '"*"', $2, $3, $4)`,
-    [id, authorization ? box.seal(authorization) : null, box.seal(JSON.stringify([{ secret, expiresAt: null }])), opts.deleted ? new Date() : null],
+    `INSERT INTO subscriptions (id, name, url, format, events, authorization_enc, secrets_enc, deleted_at, retry_schedule)
+     VALUES ($1, $1, $5, 'standard', $6, $2, $3, $4, $7)`,
+    [
+      id, authorization ? box.seal(authorization) : null, box.seal(JSON.stringify([{ secret, expiresAt: null }])), opts.deleted ? new Date() : null,
+      opts.url ?? 'https://receiver.example/hook', JSON.stringify(opts.events ?? '*'), opts.retrySchedule ? JSON.stringify(opts.retrySchedule) : null,
+    ],
   );
   return { id, secret, authorization };
 }

@@ -7,8 +7,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createSecretBox, type SecretBox } from '../../src/crypto/secretBox';
+import { listenForAborts } from '../../src/db/abortChannel';
 import { parseAllowlist } from '../../src/http/ssrfGuard';
-import { createLogger } from '../../src/log';
+import { createLogger, type Logger } from '../../src/log';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { createDeliveryWorker } from '../../src/worker';
@@ -65,17 +66,33 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Runs a delivery worker against a test database until stop() is called. */
+/** The database a test pool (createPool / createTestDatabase) connects to. */
+function connectionStringOf(pool: Pool): string {
+  const url = (pool as unknown as { options: { connectionString?: string } }).options.connectionString;
+  if (!url) throw new Error('runTestWorker needs databaseUrl for a pool not made from a connection string');
+  return url;
+}
+
+/**
+ * Runs a delivery worker against a test database until stop() is called, listening for operator aborts
+ * on that database (as the worker process does) so mark processed / cancel cut an in-flight attempt off.
+ */
 export async function runTestWorker(opts: {
   address?: string;
   connection?: NativeConnection;
   pool: Pool;
+  /** The test database's URL (TestDatabase.url); defaults to the pool's. */
+  databaseUrl?: string;
   taskQueue?: string;
   attemptTimeoutMs?: number;
+  log?: Logger;
 }): Promise<RunningWorker> {
   installQuietRuntime();
   const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
+  const log = opts.log ?? createLogger('silent');
+  const aborts = listenForAborts(opts.databaseUrl ?? connectionStringOf(opts.pool), log);
   const { worker, connection, ownsConnection } = await createDeliveryWorker({
+    aborts,
     connection: opts.connection,
     address: opts.connection ? undefined : opts.address ?? (await sharedTemporalAddress()),
     namespace: 'default',
@@ -85,7 +102,10 @@ export async function runTestWorker(opts: {
     allow: parseAllowlist('127.0.0.1/32'),
     attemptTimeoutMs: opts.attemptTimeoutMs ?? 5_000,
     connectTimeoutMs: 2_000,
-    log: createLogger('silent'),
+    log,
+  }).catch(async (err: unknown) => {
+    await aborts.stop();
+    throw err;
   });
   const running = worker.run();
   return {
@@ -94,6 +114,7 @@ export async function runTestWorker(opts: {
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await aborts.stop();
       if (ownsConnection) await connection.close();
     },
   };
