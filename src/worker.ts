@@ -17,6 +17,8 @@ export interface WorkerOptions extends ActivityDeps {
   concurrency?: number;
   /** Event workflows kept in the worker's sticky cache. */
   cacheSize?: number;
+  /** Workflow-task pollers: a fixed number, or 'auto' (the SDK scales them with the backlog). */
+  workflowPollers?: number | 'auto';
 }
 
 export async function createDeliveryWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; ownsConnection: boolean }> {
@@ -30,7 +32,10 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     workflowBundle: await workflowBundle(),
     activities: createActivities(options),
     maxConcurrentLocalActivityExecutions: concurrency,
-    maxConcurrentActivityTaskExecutions: 1,
+    // every activity is local: no activity-task pollers at all
+    enableNonLocalActivities: false,
+    workflowTaskPollerBehavior:
+      options.workflowPollers === 'auto' ? { type: 'autoscaling' } : { type: 'simple-maximum', maximum: options.workflowPollers ?? 10 },
     maxConcurrentWorkflowTaskExecutions: Math.min(100, cacheSize),
     maxCachedWorkflows: cacheSize,
     reuseV8Context: true,

@@ -58,6 +58,7 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
     log,
     concurrency: config.HRHOOKS_WORKER_CONCURRENCY,
     cacheSize: config.HRHOOKS_WORKFLOW_CACHE,
+    workflowPollers: config.HRHOOKS_WORKFLOW_POLLERS,
   });
   const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch(async (err: Error) => {
     if (err instanceof SearchAttributeTypeError) {
