@@ -1,17 +1,50 @@
-// `npm run demo`: a narrated tour. Starts hrhooks all-in-one (or uses the one
-// already running on PORT), a local receiver that fails its first requests and
-// then recovers, one subscription per format, a handful of realistic events,
-// and tells what happens until everything is delivered.
+// `npm run demo`: a narrated tour. Starts hrhooks all-in-one (or uses the one already running on PORT),
+// a local receiver that fails its first requests and then recovers, one subscription per format, a
+// handful of realistic events, and tells what happens until every delivery settles.
+// However it ends (done, error, Ctrl-C) it deletes the subscriptions it created; its last line is the
+// real outcome, and it exits 0 only when every delivery was delivered (130 when interrupted first).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bootstrapKeysFile, knownBootstrapKeys } from '../src/cli/bootstrapKeys';
 import { startAllInOne, type AllInOne } from '../src/cli/start';
 import { loadConfig } from '../src/config';
 import { portIsOpen } from '../src/temporal/devServer';
+import { CLOSED_STATUSES, type DeliveryStatus } from '../workflows/definitions';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Interrupted extends Error {}
+
+/** Ctrl-C (or SIGTERM) asks the demo to clean up and stop; a second one exits at once. */
+function watchInterrupts(leftBehind: () => string[]): AbortSignal {
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupt.signal.aborted) {
+      say(`\n${signal}: removing the demo's subscriptions and stopping (again to exit at once)...`);
+      interrupt.abort();
+      return;
+    }
+    const left = leftBehind();
+    say(`exiting at once${left.length ? `; subscriptions left behind (delete them in the UI): ${left.join(', ')}` : ''}`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return interrupt.signal;
+}
+
+function pause(ms: number, interrupt: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    interrupt.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      interrupt.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 function startFlakyReceiver(failFirst: number): Promise<{ url: string; close(): void }> {
   const seen = new Map<string, number>();
@@ -39,6 +72,7 @@ async function api(base: string, key: string, method: string, route: string, bod
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
   });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(json)}`);
@@ -60,93 +94,167 @@ function absence(id: number, start: string, end: string, confirmed: boolean) {
   };
 }
 
-async function main(): Promise<void> {
+const EVENTS = [
+  { type: 'leave.created', data: absence(90001, '2026-12-21', '2026-12-23', false) },
+  { type: 'leave.approved', data: absence(90001, '2026-12-21', '2026-12-23', true) },
+  { type: 'leave.cancelled', data: { ...absence(90001, '2026-12-21', '2026-12-23', true), isCancelled: true, cancellationDate: '2026-11-23T08:00:00' } },
+  { type: 'employee.created', data: { Id: 4711, FirstName: 'Ada', Surname: 'Lovelace', StartDate: '2026-12-01T00:00:00' } },
+  { type: 'payrun.finalised', data: { Id: 2026_11, PayPeriodStarting: '2026-11-01T00:00:00', PayPeriodEnding: '2026-11-30T00:00:00', IsFinalised: true } },
+];
+
+const settled = (status: DeliveryStatus) => status === 'failed' || CLOSED_STATUSES.includes(status);
+
+/** "3 of 4 delivered, 1 failed": counts by status, never more than was seen. */
+function outcomeOf(statuses: DeliveryStatus[], failedNote = ''): { line: string; allDelivered: boolean } {
+  const count = (s: DeliveryStatus) => statuses.filter((x) => x === s).length;
+  const delivered = count('delivered');
+  const parts = [`${delivered} of ${statuses.length} delivered`];
+  if (count('failed')) parts.push(`${count('failed')} failed${failedNote}`);
+  for (const s of ['processed', 'cancelled'] as const) if (count(s)) parts.push(`${count(s)} ${s}`);
+  const open = statuses.filter((s) => !settled(s)).length;
+  if (open) parts.push(`${open} not finished (pending, delivering or retrying)`);
+  return { line: parts.join(', '), allDelivered: statuses.length > 0 && delivered === statuses.length };
+}
+
+interface Run {
+  base: string;
+  adminKey: string;
+  producerKey: string;
+  uiUrl: string;
+  hr: AllInOne | null;
+}
+
+async function connect(interrupt: AbortSignal): Promise<Run> {
   const config = loadConfig();
-  const exitWhenDone = process.argv.includes('--exit');
-  let hr: AllInOne | null = null;
-  let base = `http://${config.HOST}:${config.PORT}`;
-  let adminKey = config.HRHOOKS_ADMIN_KEY;
-  let producerKey = config.HRHOOKS_PRODUCER_KEY;
-  let uiUrl = config.temporalUiUrl;
+  const base = `http://${config.HOST}:${config.PORT}`;
   if (await portIsOpen(config.HOST, config.PORT)) {
     say(`hrhooks already answers on ${base}: the demo uses it (it must allow 127.0.0.1: HRHOOKS_EGRESS_ALLOW=127.0.0.1/32).`);
-    const keysFile = path.join(config.dataDir, 'bootstrap-keys.json');
-    if (fs.existsSync(keysFile)) {
-      const keys = JSON.parse(fs.readFileSync(keysFile, 'utf8'));
-      adminKey ??= keys.admin;
-      producerKey ??= keys.producer;
+    const keys = knownBootstrapKeys(config);
+    if (!keys.admin || !keys.producer) {
+      throw new Error(`no API keys for ${base}: set HRHOOKS_ADMIN_KEY and HRHOOKS_PRODUCER_KEY, or HRHOOKS_DATA_DIR to the data dir of that instance (${bootstrapKeysFile(config)} not found)`);
     }
-    if (!adminKey || !producerKey) throw new Error('set HRHOOKS_ADMIN_KEY and HRHOOKS_PRODUCER_KEY to the running instance\'s keys');
-  } else {
-    say('starting hrhooks all-in-one (Temporal dev server, embedded Postgres, worker, gateway)...');
-    const allow = ['127.0.0.1/32', config.HRHOOKS_EGRESS_ALLOW].filter(Boolean).join(',');
-    hr = await startAllInOne({ ...config, HRHOOKS_EGRESS_ALLOW: allow, LOG_LEVEL: 'warn' });
-    base = hr.gatewayUrl;
-    adminKey = hr.keys.admin;
-    producerKey = hr.keys.producer;
-    uiUrl = hr.temporalUiUrl;
+    return { base, adminKey: keys.admin, producerKey: keys.producer, uiUrl: config.temporalUiUrl, hr: null };
   }
-  const receiver = await startFlakyReceiver(2);
-  say(`\na local receiver listens on ${receiver.url}; it answers 503 to the first 2 requests on each path, then 200.`);
-  const ladder = ['3s', '6s', '12s'];
-  const subs: Record<string, any> = {};
-  for (const format of ['lucca', 'aspnet', 'standard'] as const) {
-    subs[format] = await api(base, adminKey!, 'POST', '/v1/subscriptions', {
-      name: `demo ${format}`,
-      url: `${receiver.url}/${format}`,
-      format,
-      events: '*',
-      ...(format === 'lucca' ? { mode: 'all', authorization: 'Basic ZGVtbzpkZW1v' } : {}),
-      retrySchedule: ladder,
-    });
-    say(`created subscription ${subs[format].id} (${format}) with a short demo ladder ${ladder.join(', ')}`);
+  say('starting hrhooks all-in-one (Temporal dev server, embedded Postgres, worker, gateway)...');
+  const allow = ['127.0.0.1/32', config.HRHOOKS_EGRESS_ALLOW].filter(Boolean).join(',');
+  const hr = await startAllInOne({ ...config, HRHOOKS_EGRESS_ALLOW: allow, LOG_LEVEL: 'warn' });
+  const run = { base: hr.gatewayUrl, adminKey: hr.keys.admin, producerKey: hr.keys.producer, uiUrl: hr.temporalUiUrl, hr };
+  if (interrupt.aborted) {
+    await hr.stop();
+    throw new Interrupted();
   }
-  const run = crypto.randomBytes(3).toString('hex');
-  const events = [
-    { type: 'leave.created', data: absence(90001, '2026-12-21', '2026-12-23', false) },
-    { type: 'leave.approved', data: absence(90001, '2026-12-21', '2026-12-23', true) },
-    { type: 'leave.cancelled', data: { ...absence(90001, '2026-12-21', '2026-12-23', true), isCancelled: true, cancellationDate: '2026-11-23T08:00:00' } },
-    { type: 'employee.created', data: { Id: 4711, FirstName: 'Ada', Surname: 'Lovelace', StartDate: '2026-12-01T00:00:00' } },
-    { type: 'payrun.finalised', data: { Id: 2026_11, PayPeriodStarting: '2026-11-01T00:00:00', PayPeriodEnding: '2026-11-30T00:00:00', IsFinalised: true } },
-  ];
-  const deliveryIds: string[] = [];
-  say('');
-  for (const [i, e] of events.entries()) {
-    const accepted = await api(base, producerKey!, 'POST', '/v1/events', { id: `demo-${run}-${i + 1}`, occurredAt: new Date().toISOString(), ...e });
-    deliveryIds.push(...accepted.deliveries.map((d: { id: string }) => d.id));
-    say(`sent ${e.type} → ${accepted.deliveries.length} deliveries (${accepted.deliveries.map((d: any) => d.subscriptionId).join(', ')})`);
+  return run;
+}
+
+async function main(): Promise<number> {
+  const { values: opts } = parseArgs({
+    options: {
+      exit: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '120' },
+      'fail-first': { type: 'string', default: '2' },
+    },
+  });
+  const timeoutMs = Number(opts.timeout) * 1000;
+  const failFirst = Number(opts['fail-first']);
+  if (!(timeoutMs > 0) || !Number.isInteger(failFirst) || failFirst < 0) throw new Error('usage: demo [--exit] [--timeout SECONDS] [--fail-first N]');
+  const created: string[] = [];
+  const interrupt = watchInterrupts(() => created);
+  const checkpoint = () => {
+    if (interrupt.aborted) throw new Interrupted();
+  };
+  const run = await connect(interrupt);
+  const receiver = await startFlakyReceiver(failFirst);
+  let statuses: DeliveryStatus[] = [];
+  let failure: Error | null = null;
+  try {
+    say(`\na local receiver listens on ${receiver.url}; it answers 503 to the first ${failFirst} requests on each path, then 200.`);
+    const ladder = ['3s', '6s', '12s'];
+    for (const format of ['lucca', 'aspnet', 'standard'] as const) {
+      checkpoint();
+      const sub = await api(run.base, run.adminKey, 'POST', '/v1/subscriptions', {
+        name: `demo ${format}`,
+        url: `${receiver.url}/${format}`,
+        format,
+        events: '*',
+        ...(format === 'lucca' ? { mode: 'all', authorization: 'Basic ZGVtbzpkZW1v' } : {}),
+        retrySchedule: ladder,
+      });
+      created.push(sub.id);
+      say(`created subscription ${sub.id} (${format}) with a short demo ladder ${ladder.join(', ')}`);
+    }
+    const runId = crypto.randomBytes(3).toString('hex');
+    const deliveryIds: string[] = [];
+    say('');
+    for (const [i, e] of EVENTS.entries()) {
+      checkpoint();
+      const accepted = await api(run.base, run.producerKey, 'POST', '/v1/events', { id: `demo-${runId}-${i + 1}`, occurredAt: new Date().toISOString(), ...e });
+      const mine = accepted.deliveries.filter((d: { subscriptionId: string }) => created.includes(d.subscriptionId));
+      deliveryIds.push(...mine.map((d: { id: string }) => d.id));
+      statuses.push(...mine.map((d: { status: DeliveryStatus }) => d.status));
+      say(`sent ${e.type} → ${mine.length} deliveries (${mine.map((d: any) => d.subscriptionId).join(', ')})`);
+    }
+    say('\nwatching the deliveries (each failed attempt waits for the next step of its ladder)...');
+    statuses = await watch(run, deliveryIds, timeoutMs, interrupt);
+    checkpoint();
+    const staying = run.hr !== null && !opts.exit;
+    const outcome = outcomeOf(statuses, staying ? ' (see the to-do list until Ctrl-C)' : '');
+    say(`\n${outcome.allDelivered ? 'done' : statuses.every(settled) ? 'settled' : `gave up watching after ${opts.timeout} s`}: ${outcome.line}.`);
+    say(`  follow-up UI:     ${run.base}/   (sign in with the admin key ${run.adminKey})`);
+    say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${loadConfig().TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('HrhooksStatus="delivered"')}`);
+    if (staying) {
+      say('\nCtrl-C removes the demo\'s subscriptions and stops hrhooks.');
+      await pause(2 ** 31 - 1, interrupt);
+    }
+  } catch (err) {
+    failure = err as Error;
+  } finally {
+    receiver.close();
   }
-  say('\nwatching the deliveries (each failed attempt waits for the next step of its ladder)...');
+  const interrupted = failure instanceof Interrupted;
+  const left = await removeSubscriptions(run, created);
+  if (run.hr) await run.hr.stop();
+  const outcome = outcomeOf(statuses);
+  const removal = left.length ? `; could not remove ${left.join(', ')} (delete them in the UI)` : `; its ${created.length} subscriptions removed`;
+  if (failure && !interrupted) say(`demo failed: ${failure.message}${removal}`);
+  else say(`${interrupted ? 'interrupted: ' : 'outcome: '}${outcome.line}${removal}`);
+  if (interrupted) return 130;
+  return outcome.allDelivered && !failure && left.length === 0 ? 0 : 1;
+}
+
+async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interrupt: AbortSignal): Promise<DeliveryStatus[]> {
   const last = new Map<string, string>();
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const states = await Promise.all(deliveryIds.map((id) => api(base, adminKey!, 'GET', `/v1/deliveries/${id}`)));
+  const deadline = Date.now() + timeoutMs;
+  let statuses: DeliveryStatus[] = [];
+  for (;;) {
+    const states = await Promise.all(deliveryIds.map((id) => api(run.base, run.adminKey, 'GET', `/v1/deliveries/${id}`)));
     for (const d of states) {
       const line = `${d.status} after ${d.attempts.length} attempt(s)`;
       if (last.get(d.id) !== line) say(`  ${d.id} [${d.eventType} → ${d.format}] ${line}${d.nextAttemptAt ? `, next at ${d.nextAttemptAt}` : ''}`);
       last.set(d.id, line);
     }
-    if (states.every((d) => d.status === 'delivered')) break;
-    await sleep(1000);
+    statuses = states.map((d) => d.status);
+    if (statuses.every(settled) || Date.now() >= deadline || interrupt.aborted) return statuses;
+    await pause(Math.min(1000, deadline - Date.now()), interrupt);
   }
-  say(`\nall ${deliveryIds.length} deliveries delivered.`);
-  say(`  follow-up UI:     ${base}/   (sign in with the admin key ${adminKey})`);
-  say(`  Temporal Web UI:  ${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('HrhooksStatus="delivered"')}`);
-  if (exitWhenDone || !hr) {
-    receiver.close();
-    await hr?.stop();
-    return;
+}
+
+/** Deletes what the demo created (its open deliveries are cancelled); returns the ids it could not delete. */
+async function removeSubscriptions(run: Run, ids: string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const id of ids) {
+    try {
+      await api(run.base, run.adminKey, 'DELETE', `/v1/subscriptions/${id}`);
+    } catch (err) {
+      if (!/→ 404/.test((err as Error).message)) left.push(id);
+    }
   }
-  say('\nCtrl-C stops the demo and hrhooks.');
-  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-  receiver.close();
-  await hr.stop();
+  return left;
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (err) => {
-    console.error(`demo failed: ${(err as Error).message}`);
-    process.exit(1);
+    say(err instanceof Interrupted ? 'interrupted before the demo started; nothing was created' : `demo failed: ${(err as Error).message}; nothing was created`);
+    process.exit(err instanceof Interrupted ? 130 : 1);
   },
 );

@@ -11,25 +11,20 @@ import { startGateway } from '../gateway/server';
 import { createLogger, type Logger } from '../log';
 import { signalProcess } from '../os/procfs';
 import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
+import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from './bootstrapKeys';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
 import { errorFields, Shutdown } from './shutdown';
 import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../workerProcess';
 
-interface BootstrapKeys {
-  admin: string;
-  producer: string;
-}
-
 function bootstrapKeys(config: Config): BootstrapKeys {
-  const file = path.join(config.dataDir, 'bootstrap-keys.json');
-  const stored: Partial<BootstrapKeys> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const known = knownBootstrapKeys(config);
   const keys: BootstrapKeys = {
-    admin: config.HRHOOKS_ADMIN_KEY ?? stored.admin ?? `hrk_admin_${crypto.randomBytes(24).toString('base64url')}`,
-    producer: config.HRHOOKS_PRODUCER_KEY ?? stored.producer ?? `hrk_prod_${crypto.randomBytes(24).toString('base64url')}`,
+    admin: known.admin ?? `hrk_admin_${crypto.randomBytes(24).toString('base64url')}`,
+    producer: known.producer ?? `hrk_prod_${crypto.randomBytes(24).toString('base64url')}`,
   };
   if (!config.HRHOOKS_ADMIN_KEY || !config.HRHOOKS_PRODUCER_KEY) {
-    fs.writeFileSync(file, JSON.stringify({ admin: keys.admin, producer: keys.producer }, null, 2), { mode: 0o600 });
+    fs.writeFileSync(bootstrapKeysFile(config), JSON.stringify({ admin: keys.admin, producer: keys.producer }, null, 2), { mode: 0o600 });
   }
   return keys;
 }

@@ -1,5 +1,6 @@
 // `hrhooks send <event.json>`: posts an event file to a running gateway, like a producer would.
 import { parseArgs } from 'node:util';
+import { bootstrapKeysFile, knownBootstrapKeys } from '../bootstrapKeys';
 import { CliError, UsageError, type CliContext } from '../context';
 
 export const SEND_USAGE = 'usage: hrhooks send <event.json|-> [--url GATEWAY_URL] [--key API_KEY] [--json]\n';
@@ -11,8 +12,9 @@ export async function runSend(argv: string[], ctx: CliContext): Promise<number> 
     options: { url: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError('expected one event file (or - for stdin)', SEND_USAGE);
-  const key = values.key ?? ctx.config.HRHOOKS_PRODUCER_KEY ?? ctx.config.HRHOOKS_ADMIN_KEY;
-  if (!key) throw new UsageError('no API key: pass --key or set HRHOOKS_PRODUCER_KEY', SEND_USAGE);
+  const known = knownBootstrapKeys(ctx.config);
+  const key = values.key ?? known.producer ?? known.admin;
+  if (!key) throw new UsageError(`no API key: pass --key, set HRHOOKS_PRODUCER_KEY, or run where ${bootstrapKeysFile(ctx.config)} exists`, SEND_USAGE);
   const file = positionals[0]!;
   const body = file === '-' ? ctx.io.readStdin() : ctx.io.readFile(file);
   const base = (values.url ?? `http://127.0.0.1:${ctx.config.PORT}`).replace(/\/+$/, '');
