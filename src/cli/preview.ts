@@ -5,6 +5,7 @@ import { TEST_EVENT_TYPE } from '../events/eventTypes';
 import { parseEvent, type HrEvent } from '../events/schema';
 import type { FormatName, SubscriptionView } from '../formats/format';
 import { deliveryIdFor } from '../formats/identity';
+import { subscriptionMatches } from '../formats/matching';
 import { getFormat, isFormatName } from '../formats/registry';
 import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
 import { formatHttpRequest } from './httpMessage';
@@ -107,7 +108,7 @@ export function runPreview(argv: string[], io: PreviewIo): number {
         headers: {},
         properties: {},
       };
-      if (!format.sends(event, subscription)) {
+      if (!subscriptionMatches(subscription, event)) {
         io.stderr(`note: ${opts.format} does not send ${event.type} (event ${event.id})${subscription.mode ? ` in mode ${subscription.mode}` : ''}\n`);
         continue;
       }
