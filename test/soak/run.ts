@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config';
 import { startLocalCluster } from '../../src/db/localCluster';
+import { createPool } from '../../src/db/pool';
 import { aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
 import { startGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
@@ -19,6 +20,7 @@ import { freePort } from '../support/ports';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type RecordedRequest } from '../support/receiver';
 import { TEST_SECRET_KEY } from '../support/temporal';
+import { createFaults, FAULT_EVENT_TYPE } from './faults';
 
 const say = (line: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,7 +65,10 @@ async function main(): Promise<number> {
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
     const answered = new Map<RecordedRequest, number>();
+    let faultReply: (path: string) => ReturnType<Awaited<ReturnType<typeof createFaults>>['reply']> = () => null;
     receiver.respondWith((req) => {
+      const fault = faultReply(req.path);
+      if (fault) return fault;
       const status = Math.random() < failShare ? 503 : 200;
       answered.set(req, status);
       return { status };
@@ -89,28 +94,42 @@ async function main(): Promise<number> {
       if (created.status !== 201) throw new Error(`could not create a subscription: ${JSON.stringify(created.body)}`);
       subs.push({ id: created.body.id, format });
     }
+    const pool = createPool(pg.url, 2);
+    cleanups.push(() => pool.end());
+    const faults = await createFaults(pool, (method, route, body) => call(admin, method, route, body), receiver);
+    cleanups.push(() => faults.stop());
+    faultReply = (p) => faults.reply(p);
     let worker: WorkerChild = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
     cleanups.push(() => worker.kill('SIGKILL'));
     await worker.ready;
-    say(`stack up; ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s`);
+    say(`stack up; ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s; ` +
+      `every 8th event also goes to 3 broken subscription rows and 2 hanging receivers (mark processed; subscription deleted halfway)`);
 
     const expected = new Map<string, string>();
     let accepted = 0;
     let producerRetries = 0;
     let restarts = 0;
+    let faultDeliveries = 0;
     const started = Date.now();
+    const operator = setInterval(() => faults.tick(Date.now() - started > durationMs / 2), 200);
+    cleanups.push(() => clearInterval(operator));
     let nextRestart = started + restartEveryMs;
     const sends: Promise<void>[] = [];
     for (let n = 0; Date.now() - started < durationMs; n++) {
       const due = started + (n * 1000) / rate;
       if (due > Date.now()) await sleep(due - Date.now());
-      const event = { id: `soak-${n}`, type: n % 3 === 0 ? 'payrun.finalised' : 'employee.updated', occurredAt: new Date().toISOString(), data: { Id: n, name: `Employee ${n}` } };
+      const type = n % 8 === 4 ? FAULT_EVENT_TYPE : n % 3 === 0 ? 'payrun.finalised' : 'employee.updated';
+      const event = { id: `soak-${n}`, type, occurredAt: new Date().toISOString(), data: { Id: n, name: `Employee ${n}` } };
       sends.push((async () => {
         for (let tries = 0; tries < 30; tries++) {
           const res = await call(producer, 'POST', '/v1/events', event).catch(() => ({ status: 0, body: null }));
           if (res.status === 202) {
             accepted++;
             for (const d of res.body.deliveries) {
+              if (faults.track(d)) {
+                faultDeliveries++;
+                continue;
+              }
               const sub = subs.find((s) => s.id === d.subscriptionId)!;
               expected.set(sub.format === 'standard' ? standardMessageId(d.id) : aspnetWorkItemId(d.id), d.id);
             }
@@ -131,7 +150,7 @@ async function main(): Promise<number> {
       }
     }
     await Promise.all(sends);
-    say(`load done: ${accepted} events accepted, ${expected.size} deliveries expected; draining`);
+    say(`load done: ${accepted} events accepted, ${expected.size} deliveries to receive and ${faultDeliveries} to fail or be closed by the operator; draining`);
     const acked = () => {
       const ok = new Map<string, number>();
       for (const req of receiver.requests) {
@@ -142,15 +161,26 @@ async function main(): Promise<number> {
     };
     const deadline = Date.now() + drainTimeoutMs;
     while (Date.now() < deadline && [...expected.keys()].some((id) => !acked().has(id))) await sleep(1000);
+    const settled = await faults.settle(Math.max(10_000, deadline - Date.now()));
+    clearInterval(operator);
     const ok = acked();
     const delivered = [...expected.keys()].filter((id) => ok.has(id)).length;
-    const lost = expected.size - delivered;
+    const ended = delivered + settled.brokenFailed + settled.operatorProcessed + settled.operatorCancelled;
+    const expectedDeliveries = expected.size + faultDeliveries;
+    const lost = expectedDeliveries - ended;
     const duplicates = [...ok.values()].reduce((sum, n) => sum + (n - 1), 0);
-    const summary = { seconds: Math.round((Date.now() - started) / 1000), accepted, expectedDeliveries: expected.size, delivered, duplicates, lost, producerRetries, workerRestarts: restarts, receiverRequests: receiver.requests.length };
+    const summary = {
+      seconds: Math.round((Date.now() - started) / 1000), accepted, expectedDeliveries, toReceive: expected.size, delivered, duplicates,
+      failedOnTodo: settled.brokenFailed, onTodo: settled.onTodo, todoOk: settled.todoOk,
+      processedByOperator: settled.operatorProcessed, cancelledByOperator: settled.operatorCancelled,
+      markProcessedMaxMs: settled.markProcessedMaxMs, deleteCancelMs: settled.deleteCancelMs, notEnded: settled.notEnded.length,
+      lost, producerRetries, workerRestarts: restarts, receiverRequests: receiver.requests.length,
+    };
     say('reconciliation');
     for (const [k, v] of Object.entries(summary)) process.stdout.write(`  ${k.padEnd(20)} ${v}\n`);
     process.stdout.write(`SOAK ${JSON.stringify(summary)}\n`);
-    return lost === 0 && accepted > 0 ? 0 : 1;
+    if (settled.notEnded.length) say(`not ended: ${settled.notEnded.slice(0, 10).join(', ')}`);
+    return lost === 0 && accepted > 0 && settled.todoOk ? 0 : 1;
   } finally {
     await cleanup();
   }
