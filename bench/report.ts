@@ -1,10 +1,13 @@
 // The benchmark report: a plain-text table for the terminal and the JSON document written to
 // bench/results/latest.json, both carrying the machine's core count and the versions used, each
 // figure's target, and the ratios between scenarios of the same run (hrhooks / engine, fan-out /
-// single). Targets are reported as met/MISSED, never asserted.
+// single), each scenario's CPU time per process group, and the summaries of the CPU profiles taken.
+// Targets are reported as met/MISSED, never asserted.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CPU_GROUPS, type CpuShares } from './cpu';
+import type { ProfileSummary } from './profile';
 import type { Figures, Sizes } from './scenarios/scenario';
 
 export interface ScenarioReport {
@@ -14,6 +17,10 @@ export interface ScenarioReport {
   figures: Figures;
   notes: string[];
   error?: string;
+  /** CPU time of the stack's processes while the scenario ran. */
+  cpu: CpuShares;
+  /** With `--profile`: top functions of each profiled process and thread while the scenario ran. */
+  profiles?: ProfileSummary[];
 }
 
 export interface Report {
@@ -25,6 +32,8 @@ export interface Report {
   sizes: Sizes;
   scenarios: ScenarioReport[];
   ratios: RatioReport[];
+  /** With `--profile`: top functions of each profiled process and thread over all the scenarios. */
+  profiles: ProfileSummary[];
 }
 
 /** A figure of one scenario divided by a figure of another from the same run, against a goal. */
@@ -143,14 +152,32 @@ export function table(report: Report): string {
   }
   const m = report.machine;
   const v = report.versions;
+  const percent = (share: number): string => `${Math.round(share * 100)}%`;
+  const cpuRows: string[][] = [['scenario', 'wall s', 'cores used', 'machine busy', ...CPU_GROUPS.map((g) => `${g} s (share)`)]];
+  for (const s of report.scenarios) {
+    const c = s.cpu;
+    cpuRows.push([s.scenario, String(c.wallSeconds), String(c.coresUsed), String(c.machineCoresBusy), ...CPU_GROUPS.map((g) => `${c.seconds[g]} (${percent(c.share[g])})`)]);
+  }
+  const profiles = report.profiles.flatMap((p) => [
+    '',
+    `CPU profile of the ${p.role}, ${p.thread} thread, all scenarios: ${p.sampledMs} ms sampled, ${p.idleMs} ms idle, ${p.busyMs} ms busy (${path.basename(p.file)}); top functions by self time:`,
+    ...grid([
+      ['self ms', '% of busy', 'function', 'where'],
+      ...p.top.map((f) => [String(f.selfMs), percent(f.shareOfBusy), f.function, f.url ? `${f.url}:${f.line}` : '']),
+    ]),
+  ]);
   return [
     `hrhooks bench (${report.mode}) ${report.startedAt}: ${m.cores} cores (${m.cpu}), ${m.memoryMB} MB, load ${m.loadAverage.join(' ')}`,
-    `node ${v.node}, ${v.temporalCli}, @temporalio ${v.temporalSdk}, PostgreSQL ${v.postgres}, undici ${v.undici}`,
+    `node ${v.node}, ${v.temporalCli}, @temporalio ${v.temporalSdk}, PostgreSQL ${v.postgres}, undici ${v.undici}; hrhooks from ${v.hrhooksEntry}`,
     `settings: ${Object.entries(report.settings).map(([k, val]) => `${k}=${val}`).join(' ') || 'defaults'}`,
     '',
     ...grid(rows),
     '',
     ...grid(ratioRows),
+    '',
+    'CPU seconds per process group while each scenario ran (share of the groups\' total); cores used = their total ÷ wall time; machine busy = every process on the machine:',
+    ...grid(cpuRows),
+    ...profiles,
   ].join('\n');
 }
 

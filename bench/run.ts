@@ -2,10 +2,14 @@
 // and writes bench/results/latest.json. `--quick` runs every scenario at a tiny size; `--only a,b`
 // picks scenarios (`idle` always runs first); `--size name=value` overrides a size (see Sizes); `--set NAME=value` passes a
 // tuning variable to the worker and gateway; `--sqlite p=v,…|none` sets the Temporal SQLite pragmas;
-// `--pg-fsync` turns Postgres fsync on; `--out file` writes the JSON elsewhere.
+// `--pg-fsync` turns Postgres fsync on; `--out file` writes the JSON elsewhere; `--profile worker,gateway`
+// CPU-profiles those processes (profiles next to the JSON, top functions in the report). Every scenario
+// reports the CPU time of each of the stack's processes (bench/cpu.ts).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cpuShares, sampleCpu, type CpuSample } from './cpu';
 import { GatewayClient } from './gatewayClient';
+import { loadProfile, PROFILABLE, summariseProfile, type ProfiledRole, type ProfileSummary } from './profile';
 import { machine, ratios, table, writeReport, type Report, type ScenarioReport } from './report';
 import { backlog } from './scenarios/backlog';
 import { engine } from './scenarios/engine';
@@ -40,6 +44,7 @@ function options() {
       out: { type: 'string', default: path.join(__dirname, 'results', 'latest.json') },
       'pg-fsync': { type: 'boolean', default: false },
       sqlite: { type: 'string', default: 'journal_mode=wal,synchronous=normal' },
+      profile: { type: 'string', default: '' },
     },
     allowPositionals: false,
   });
@@ -58,8 +63,31 @@ function options() {
   const wanted = values.only?.split(',').map((s) => ALIASES[s.trim()] ?? s.trim());
   const unknown = wanted?.filter((w) => !SCENARIOS.some((s) => s.name === w)) ?? [];
   if (unknown.length) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const profile = values.profile.split(',').map((s) => s.trim()).filter(Boolean);
+  const notProfilable = profile.filter((p) => !(PROFILABLE as readonly string[]).includes(p));
+  if (notProfilable.length) throw new Error(`--profile: ${notProfilable.join(', ')}: expected ${PROFILABLE.join(' and/or ')}`);
   const mode: Report['mode'] = values.quick ? 'quick' : values.size.length || wanted ? 'custom' : 'full';
-  return { sizes, settings, mode, out: values.out, pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
+  return { sizes, settings, mode, out: values.out, profile: profile as ProfiledRole[], pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
+}
+
+/**
+ * Summaries of the CPU profiles: per scenario (set on each report, cut by its CPU window), and over
+ * all the scenarios (from the first one's start to the last one's end: start-up and teardown left out).
+ */
+function summariseProfiles(stack: Stack, results: ScenarioReport[], windows: Map<ScenarioReport, [number, number]>): ProfileSummary[] {
+  const spans = [...windows.values()];
+  if (!stack.profiles.length || !spans.length) return [];
+  const overall: [number, number] = [Math.min(...spans.map((w) => w[0])), Math.max(...spans.map((w) => w[1]))];
+  return stack.profiles.flatMap((file) => {
+    try {
+      const profile = loadProfile(file);
+      for (const report of results) (report.profiles ??= []).push(summariseProfile(profile, windows.get(report)));
+      return [summariseProfile(profile, overall)];
+    } catch (err) {
+      log(`profile ${file.file}: ${(err as Error).message}`);
+      return [];
+    }
+  });
 }
 
 async function main(): Promise<number> {
@@ -73,28 +101,44 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   process.on('unhandledRejection', (reason) => log(`unhandled rejection (ignored): ${(reason as Error)?.message ?? reason}`));
-  stack = await startStack({ pgFsync: opts.pgFsync, sqlitePragmas: opts.sqlitePragmas, env: opts.settings, log });
+  stack = await startStack({
+    pgFsync: opts.pgFsync, sqlitePragmas: opts.sqlitePragmas, env: opts.settings, profile: opts.profile, profileOut: path.dirname(opts.out), log,
+  });
   const api = new GatewayClient(stack.gatewayUrl, stack.receiverUrl, stack.adminKey, stack.producerKey);
   const results: ScenarioReport[] = [];
   const earlier = new Map<string, Figures>();
+  /** Each scenario's CPU window [from, to] in monotonic µs, to cut the CPU profiles by. */
+  const windows = new Map<ScenarioReport, [number, number]>();
   try {
     for (const scenario of opts.scenarios) {
       log(`scenario ${scenario.name}`);
       const t0 = performance.now();
+      const roots = stack.cpuRoots;
+      let cpuBefore: CpuSample = sampleCpu(roots());
+      const startCpuWindow = (): void => void (cpuBefore = sampleCpu(roots()));
+      const ended = (report: Omit<ScenarioReport, 'cpu'>): void => {
+        const cpuAfter = sampleCpu(roots());
+        const full = { ...report, cpu: cpuShares(cpuBefore, cpuAfter) };
+        windows.set(full, [cpuBefore.atUs, cpuAfter.atUs]);
+        results.push(full);
+      };
       try {
         await api.receiverReset();
-        const result = await scenario.run({ stack, api, sizes: opts.sizes, earlier, log });
+        startCpuWindow();
+        const result = await scenario.run({ stack, api, sizes: opts.sizes, earlier, log, startCpuWindow });
         earlier.set(scenario.name, result.figures);
-        results.push({ scenario: scenario.name, ok: true, seconds: Math.round((performance.now() - t0) / 100) / 10, ...result });
+        ended({ scenario: scenario.name, ok: true, seconds: Math.round((performance.now() - t0) / 100) / 10, ...result });
       } catch (err) {
         log(`scenario ${scenario.name} failed: ${(err as Error).stack ?? err}`);
-        results.push({ scenario: scenario.name, ok: false, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: {}, notes: [], error: (err as Error).message });
+        ended({ scenario: scenario.name, ok: false, seconds: Math.round((performance.now() - t0) / 100) / 10, figures: {}, notes: [], error: (err as Error).message });
       }
     }
   } finally {
     await api.close();
     const versions = stack.versions;
     await stack.stop();
+    const profiles = summariseProfiles(stack, results, windows);
+    if (opts.profile.length) log(`CPU profiles: ${stack.profiles.map((p) => p.file).join(', ') || 'none written'}`);
     const report: Report = {
       startedAt,
       mode: opts.mode,
@@ -104,6 +148,7 @@ async function main(): Promise<number> {
       sizes: opts.sizes,
       scenarios: results,
       ratios: ratios(results, opts.sizes),
+      profiles,
     };
     writeReport(report, opts.out);
     process.stdout.write(`${table(report)}\n\nJSON report: ${opts.out}\n`);

@@ -1,7 +1,8 @@
 // The system under benchmark, started from nothing in a throwaway directory: a private Postgres
 // cluster, a Temporal dev server on a SQLite file, and the receiver, worker and gateway as separate
-// processes (so each one's memory can be read from /proc). stop() tears all of it down, and so does
-// process exit. Everything listens on 127.0.0.1 only.
+// processes (so each one's memory and CPU time can be read from /proc; the worker and gateway
+// optionally CPU-profiled). stop() tears all of it down, and so does process exit. Everything listens
+// on 127.0.0.1 only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -9,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
+import type { CpuRoots } from './cpu';
+import { collectProfiles, profilingNodeDir, type ProfileFile, type ProfiledRole } from './profile';
 import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
 import { temporalCliPath } from '../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
@@ -24,6 +27,9 @@ export interface StackOptions {
   sqlitePragmas: string[];
   /** Extra environment for the worker and gateway (tuning knobs such as HRHOOKS_WORKER_CONCURRENCY). */
   env: Record<string, string>;
+  /** Roles started with --cpu-prof; their profiles are copied to `profileOut` when the stack stops. */
+  profile: ProfiledRole[];
+  profileOut: string;
   log: (line: string) => void;
 }
 
@@ -61,6 +67,10 @@ export interface Stack {
   sqliteBytes(): number;
   /** Bytes of the Postgres database (pg_database_size). */
   postgresBytes(): Promise<number>;
+  /** The pids whose process trees make up each CPU group (bench/cpu.ts), read now: extras come and go. */
+  cpuRoots(): CpuRoots;
+  /** The CPU profiles of the `profile` roles, once stop() has stopped them (SIGTERM, so V8 writes them). */
+  profiles: ProfileFile[];
   /** Runs a TypeScript file under the tsx loader as its own process, ready once stdout matches `ready`. */
   spawnScript(name: string, script: string, args: string[], ready: RegExp, timeoutMs: number): Promise<Extra>;
   stop(): Promise<void>;
@@ -131,11 +141,11 @@ function tail(file: string): string {
   }
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
+async function stopChild(child: ChildProcess | undefined, graceMs = 8_000): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }
@@ -154,6 +164,26 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** The postmaster's pid: line 1 of postmaster.pid in the data directory. */
+function postmasterPid(dataDir: string): number[] {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? [pid] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What bin/hrhooks ran for a role: the compiled CLI or the sources through tsx (from its argv). */
+function entryOf(pid: number | undefined): string {
+  try {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.find((a) => /cli\/main\.(js|ts)$/.test(a))?.replace(`${ROOT}/`, '') ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function commandVersion(command: string, args: string[]): string {
@@ -204,8 +234,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   try {
     options.log(`scratch directory ${scratch}`);
+    const pgData = path.join(scratch, 'pg');
     const cluster: LocalCluster = startLocalCluster({
-      dataDir: path.join(scratch, 'pg'),
+      dataDir: pgData,
       port: await freePort(),
       socketDir: path.join(scratch, 'pgsock'),
       fsync: options.pgFsync,
@@ -251,13 +282,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...options.env,
     };
     const hrhooks = path.join(ROOT, 'bin', 'hrhooks');
+    const profiles: ProfileFile[] = [];
+    const startRole = async (role: ProfiledRole, ready: RegExp, timeoutMs: number): Promise<ChildProcess> => {
+      const profileDir = path.join(scratch, 'profiles', role);
+      const profiled = options.profile.includes(role);
+      const roleEnv = profiled ? { ...env, PATH: `${profilingNodeDir(profileDir)}:${env.PATH}` } : env;
+      const started = await spawnUntil(role, hrhooks, [role], roleEnv, ready, path.join(scratch, `${role}.log`), timeoutMs);
+      children.push(started.child);
+      cleanups.unshift(async () => {
+        // A profiled process writes its profiles as it exits: give it time to, rather than SIGKILL it.
+        await stopChild(started.child, profiled ? 60_000 : 8_000);
+        if (profiled) profiles.push(...collectProfiles(profileDir, role, options.profileOut));
+      });
+      return started.child;
+    };
     // The worker first: it runs the migrations and registers the search attributes the gateway relies on.
-    const worker = await spawnUntil('worker', hrhooks, ['worker'], env, /worker polling/, path.join(scratch, 'worker.log'), 120_000);
-    children.push(worker.child);
-    cleanups.unshift(() => stopChild(worker.child));
-    const gateway = await spawnUntil('gateway', hrhooks, ['gateway'], env, /gateway listening/, path.join(scratch, 'gateway.log'), 60_000);
-    children.push(gateway.child);
-    cleanups.unshift(() => stopChild(gateway.child));
+    const worker = await startRole('worker', /worker polling/, 120_000);
+    const gateway = await startRole('gateway', /gateway listening/, 60_000);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     await waitReady(`${gatewayUrl}/readyz`, 30_000);
 
@@ -276,16 +317,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       undici: packageVersion('undici'),
       os: `${os.type()} ${os.release()}`,
       cpu: os.cpus()[0]?.model ?? 'unknown',
+      hrhooksEntry: entryOf(worker.pid),
     };
     const roles = {
-      worker: { name: 'worker' as const, process: worker.child },
-      gateway: { name: 'gateway' as const, process: gateway.child },
+      worker: { name: 'worker' as const, process: worker },
+      gateway: { name: 'gateway' as const, process: gateway },
       receiver: { name: 'receiver' as const, process: receiverSpawn.child },
+    };
+    const extras: ChildProcess[] = [];
+    const cpuRoots = (): CpuRoots => {
+      const live = (child: ChildProcess): number[] => (child.pid && child.exitCode === null && child.signalCode === null ? [child.pid] : []);
+      return {
+        worker: live(worker),
+        gateway: live(gateway),
+        receiver: live(receiverSpawn.child),
+        temporal: live(server.process),
+        postgres: postmasterPid(pgData),
+        engine: extras.flatMap(live),
+      };
     };
     const spawnScript = async (name: string, script: string, args: string[], ready: RegExp, timeoutMs: number): Promise<Extra> => {
       const logFile = path.join(scratch, `${name}.log`);
       const started = await spawnUntil(name, process.execPath, ['--import', TSX_LOADER, script, ...args], { PATH: process.env.PATH, HOME: process.env.HOME }, ready, logFile, timeoutMs);
       children.push(started.child);
+      extras.push(started.child);
       const outputClosed = new Promise<void>((resolve) => started.child.stdout!.once('close', () => resolve()));
       const stopIt = async (): Promise<void> => {
         await stopChild(started.child);
@@ -308,6 +363,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       roles,
       versions,
       rss: (role) => rssOf(roles[role].process.pid),
+      cpuRoots,
+      profiles,
       sqliteBytes: () => fileBytes(sqliteFile),
       postgresBytes: async () =>
         Number((await pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size),

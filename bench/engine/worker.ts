@@ -1,13 +1,14 @@
 // The `engine` scenario's worker, run as its own process like the hrhooks worker:
-// `node --import tsx bench/engine/worker.ts <temporal address> <task queue>`. Polls its own task
-// queue with SDK defaults, counts the no-op local activities it runs, and on SIGTERM/SIGINT shuts
-// down and prints that count. Touches nothing but Temporal.
+// `node --import tsx bench/engine/worker.ts <temporal address> <task queue> <workflow bundle>`. Loads
+// the workflow bundle the bench process built (as the hrhooks worker loads dist/'s), polls its own
+// task queue with SDK defaults, counts the no-op local activities it runs, and on SIGTERM/SIGINT
+// shuts down and prints that count. Touches nothing but Temporal.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { EngineActivities } from './workflows';
 
 async function main(): Promise<void> {
-  const [address, taskQueue] = process.argv.slice(2);
-  if (!address || !taskQueue) throw new Error('usage: worker.ts <temporal address> <task queue>');
+  const [address, taskQueue, bundlePath] = process.argv.slice(2);
+  if (!address || !taskQueue || !bundlePath) throw new Error('usage: worker.ts <temporal address> <task queue> <workflow bundle>');
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
   let noops = 0;
   const activities: EngineActivities = {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    workflowBundle: { codePath: bundlePath },
     activities,
   });
   const stop = (): void => worker.shutdown();

@@ -86,6 +86,8 @@ export interface ScenarioContext {
   /** Figures of scenarios already run in this process (throughput reads raw's). */
   earlier: Map<string, Figures>;
   log: (line: string) => void;
+  /** Restarts the scenario's CPU accounting (and profile window) now: call it once set-up that is not measured is done. */
+  startCpuWindow: () => void;
 }
 
 export interface Scenario {
