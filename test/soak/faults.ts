@@ -27,8 +27,8 @@ export interface FaultSummary {
   todoOk: boolean;
   operatorProcessed: number;
   operatorCancelled: number;
-  /** Slowest mark processed, from the API call to `processed` in the API (worker restarts included). */
-  markProcessedMaxMs: number | null;
+  /** Each mark processed: when it was called and how long until the API showed `processed`. */
+  markProcessed: Array<{ at: number; ms: number }>;
   /** From the DELETE to every delivery of that subscription `cancelled`. */
   deleteCancelMs: number | null;
   /** Deliveries of fault subscriptions not (yet) in the end state they must reach. */
@@ -72,7 +72,7 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
   const deliveries = new Map<string, { subscriptionId: string; end: FaultEnd }>();
   const byMessage = new Map<string, string>();
   const marked = new Set<string>();
-  const markLatencies: number[] = [];
+  const markLatencies: Array<{ at: number; ms: number }> = [];
   const actions: Promise<void>[] = [];
   let deleted: { at: number; cancelledMs: number | null } | null = null;
   let stopped = false;
@@ -90,7 +90,7 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
       return;
     }
     while (!stopped && (await statusOf(id)) !== 'processed') await sleep(50);
-    if (!stopped) markLatencies.push(Date.now() - t0);
+    if (!stopped) markLatencies.push({ at: t0, ms: Date.now() - t0 });
   };
   const deleteHanging = async () => {
     const at = Date.now();
@@ -159,7 +159,7 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
         todoOk: dashboard.body.counts.failed === brokenIds.length && todoIds.length === Math.min(100, brokenIds.length) && todoIds.every((id) => brokenIds.includes(id)),
         operatorProcessed: count('processed'),
         operatorCancelled: count('cancelled'),
-        markProcessedMaxMs: markLatencies.length ? Math.max(...markLatencies) : null,
+        markProcessed: markLatencies,
         deleteCancelMs: (deleted as { cancelledMs: number | null } | null)?.cancelledMs ?? null,
         notEnded: left,
       };
