@@ -74,11 +74,18 @@ function messageOf(err: unknown): string {
 const isClosed = (d: DeliveryState) => CLOSED_STATUSES.includes(d.status);
 const wantsAttention = (d: DeliveryState) => d.pending.resync || !!d.pending.process || !!d.pending.cancel;
 
+/** Nothing to report yet: every delivery pending or delivered at its first attempt, no operator involved. */
+const routine = (d: DeliveryState) =>
+  (d.status === 'pending' || d.status === 'delivering' || d.status === 'delivered') && d.attemptCount <= 1 && d.actions.length === 0;
+
 /**
- * Search attributes, upserted at a delivery's status change when their values changed (a first-try
- * success of every delivery costs two upserts: some delivered, all delivered). Decided synchronously in
- * that delivery's own continuation, never at the end of an activation: local activity results grouped
- * differently on replay than live must still produce the same commands (test/workflows/replay.test.ts).
+ * Search attributes. HrhooksStatus, HrhooksAttempts and HrhooksNextAttempt are first set when some
+ * delivery needs more than a first-try success (a retry, a failure, an operator): an event delivered
+ * everywhere at the first attempt closes without them, and costs no upsert (measured: the upsert was a
+ * quarter of the engine's work per event). After that they are upserted whenever their values change.
+ * Decided synchronously in the changing delivery's own continuation, never at the end of an activation:
+ * local activity results grouped differently on replay than live must issue the same commands
+ * (test/workflows/replay.test.ts).
  */
 function searchAttributePublisher(input: EventInput, state: EventState, shown: Map<string, DeliveryStatus>) {
   const compute = () => {
@@ -87,11 +94,14 @@ function searchAttributePublisher(input: EventInput, state: EventState, shown: M
     const attempts = state.deliveries.reduce((n, d) => n + d.attemptCount, 0);
     return JSON.stringify({ statuses, next, attempts });
   };
-  // A first run starts with these values (set by the client); a continued run re-publishes once.
-  let last = input.carried ? '' : compute();
+  // A continued run re-publishes once (its first upsert); a first run starts with none of them set.
+  let last = '';
+  let published = false;
   return {
     flush() {
       if (input.searchAttributes === false) return;
+      if (!published && !input.carried && state.deliveries.every(routine)) return;
+      published = true;
       const values = compute();
       if (values === last) return;
       last = values;
@@ -113,16 +123,9 @@ export async function event(input: EventInput): Promise<EventState> {
   /** What the search attributes show while an attempt is in flight: the status before it (no transient `delivering`). */
   const shown = new Map<string, DeliveryStatus>();
   const inFlight = new Map<string, CancellationScope>();
+  const scopes = new Map<string, CancellationScope>();
   /** Local activities running (attempts and mirror writes): continue-as-new waits for none. */
   let busy = 0;
-  const busyWhile = async <T>(work: () => Promise<T>): Promise<T> => {
-    busy += 1;
-    try {
-      return await work();
-    } finally {
-      busy -= 1;
-    }
-  };
   const publisher = searchAttributePublisher(input, state, shown);
 
   const remember = (d: DeliveryState, action: Omit<OperatorAction, 'at'>) => {
@@ -167,9 +170,14 @@ export async function event(input: EventInput): Promise<EventState> {
   const close = async (d: DeliveryState, status: 'processed' | 'cancelled') => {
     setStatus(d, status, null);
     const action = d.actions.filter((a) => a.kind === (status === 'processed' ? 'markProcessed' : 'cancel')).at(-1);
-    await busyWhile(() => recordStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action })).catch((err) =>
-      log.error('could not mirror a closed delivery in Postgres', { deliveryId: d.deliveryId, error: messageOf(err) }),
-    );
+    busy += 1;
+    try {
+      await recordStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action });
+    } catch (err) {
+      log.error('could not mirror a closed delivery in Postgres', { deliveryId: d.deliveryId, error: messageOf(err) });
+    } finally {
+      busy -= 1;
+    }
   };
 
   /** Runs one attempt; an attempt that cannot run at all (activity exhausted) is a failed attempt too. */
@@ -180,11 +188,13 @@ export async function event(input: EventInput): Promise<EventState> {
     d.nextAttemptAt = null;
     const at = new Date().toISOString();
     const ladderDelayMs = d.ladderMs[d.ladderPosition] ?? null;
-    const scope = new CancellationScope();
+    // One scope per delivery, made anew only after an operator cancelled it (each scope costs promises).
+    let scope = scopes.get(d.deliveryId);
+    if (!scope || scope.consideredCancelled) scopes.set(d.deliveryId, (scope = new CancellationScope()));
     inFlight.set(d.deliveryId, scope);
     let result: SendAttemptResult;
+    busy += 1;
     try {
-      busy += 1;
       result = await scope.run(() => sendAttempt({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action }));
     } catch (err) {
       const aborted = isCancellation(err);

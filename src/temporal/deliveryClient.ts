@@ -18,7 +18,7 @@ import {
   type DeliveryState,
   type EventInput,
 } from '../../workflows/definitions';
-import { attemptsKey, eventTypeKey, statusKey, subscriptionKey } from '../../workflows/searchAttributes';
+import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
 
 const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
@@ -65,11 +65,10 @@ export async function startEvent(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         requestEagerStart: opts.eager,
+        // HrhooksStatus and the attempt attributes come later, only if a delivery needs more than a first try.
         typedSearchAttributes: [
-          { key: statusKey, value: ['pending'] },
           { key: subscriptionKey, value: [...new Set(rows.map((r) => r.subscriptionId))].sort() },
           { key: eventTypeKey, value: first.eventType },
-          { key: attemptsKey, value: 0 },
         ],
       }),
     );

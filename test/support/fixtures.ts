@@ -11,7 +11,7 @@ import { resolveLadder } from '../../src/ladder';
 import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
 import { workflowIdOf } from '../../src/temporal/deliveryClient';
 import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput, type EventState } from '../../workflows/definitions';
-import { eventTypeKey, subscriptionKey, statusKey } from '../../workflows/searchAttributes';
+import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';
 import { specAbsence } from './absence';
 
@@ -80,7 +80,6 @@ export async function startFixtureEvent(
     taskQueue,
     args: [input],
     typedSearchAttributes: input.searchAttributes === false ? [] : [
-      { key: statusKey, value: ['pending'] },
       { key: subscriptionKey, value: subs.map((s) => s.id) },
       { key: eventTypeKey, value: event.type },
     ],

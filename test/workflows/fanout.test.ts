@@ -105,6 +105,21 @@ describe('event workflow: fan-out', () => {
     assert.deepEqual(closed.deliveries.map((d) => d.status), ['processed', 'cancelled', 'processed']);
   });
 
+  it('an event delivered everywhere at the first attempt completes without a single search-attribute upsert', async () => {
+    receiver.respondWith({ status: 200 });
+    const subs = await Promise.all(['x', 'y', 'z'].map((n) => insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/ok-${n}` })));
+    const [first] = await startFixtureEvent(db.pool, client, worker.taskQueue, subs, sampleEvent());
+    const handle = client.workflow.getHandle(workflowIdOf(first!)!);
+    const done: EventState = await handle.result();
+    assert.deepEqual(done.deliveries.map((d) => d.status), ['delivered', 'delivered', 'delivered']);
+    const history = await handle.fetchHistory();
+    const types = (history.events ?? []).map((e) => String(e.eventType));
+    assert.equal(types.filter((t) => t === '40' || t.includes('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')).length, 0, `no upsert in ${types.join(',')}`);
+    const described = await handle.describe();
+    assert.equal(described.typedSearchAttributes.get(statusKey), undefined, 'HrhooksStatus stays unset');
+    assert.deepEqual((described.typedSearchAttributes.get(subscriptionKey) as string[]).slice().sort(), subs.map((x) => x.id).sort());
+  });
+
   it('search attributes find the event of a failed delivery by status', async () => {
     receiver.respondWith((req) => ({ status: req.path === '/fails' ? 500 : 200 }));
     const ok = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/fine` });
