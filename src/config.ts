@@ -42,7 +42,7 @@ const envSchema = z.object({
   HRHOOKS_DB_POOL: z.coerce.number().int().positive().default(10),
   HRHOOKS_WORKFLOW_CACHE: z.coerce.number().int().min(2).default(500),
   HRHOOKS_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
-  HRHOOKS_WORKFLOW_POLLERS: z.union([z.literal('auto'), z.coerce.number().int().min(2).max(100)]).default(10),
+  HRHOOKS_WORKFLOW_POLLERS: z.union([z.literal('auto'), z.coerce.number().int().min(2).max(100)]).default('auto'),
   HRHOOKS_EMBEDDED_WORKER: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -23,6 +23,9 @@ async function main(): Promise<void> {
     taskQueue,
     workflowBundle: { codePath: bundlePath },
     activities,
+    // the same poller and activity settings the hrhooks worker runs with, so the ceiling is a fair one
+    workflowTaskPollerBehavior: { type: 'autoscaling' },
+    enableNonLocalActivities: false,
   });
   const stop = (): void => worker.shutdown();
   process.once('SIGTERM', stop).once('SIGINT', stop).once('disconnect', stop);
