@@ -2,6 +2,7 @@
 // dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
 import type { Pool } from 'pg';
 import type { FormatName } from '../formats/format';
+import { APPEND_ACTION } from './deliveryLog';
 import { DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../workflows/definitions';
 
 export interface DeliveryStartRow {
@@ -222,4 +223,18 @@ export async function failedDeliveryIds(pool: Pool, filter: { subscriptionId?: s
     [filter.subscriptionId ?? null, filter.since ?? null],
   );
   return rows.map((r) => r.id as string);
+}
+
+/**
+ * An operator's close (mark processed, cancel) mirrored at once, as soon as the workflow has the signal:
+ * the workflow itself may see it only at its next workflow task, seconds later while a sibling attempt
+ * is in flight. Never overrides a delivery that already ended; the workflow's own record of the same
+ * action (another timestamp) is not appended twice.
+ */
+export async function closeDelivery(pool: Pool, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
+  await pool.query(
+    `UPDATE deliveries SET status = $2, next_attempt_at = NULL, updated_at = now(), actions = ${APPEND_ACTION('$3', false)}
+      WHERE id = $1 AND status NOT IN ('delivered', 'processed', 'cancelled')`,
+    [id, status, JSON.stringify(action)],
+  );
 }

@@ -89,7 +89,9 @@ export interface StatusUpdate {
   action?: OperatorAction;
 }
 
-const APPEND_ACTION = (param: string) => `CASE WHEN ${param}::jsonb IS NULL OR actions @> jsonb_build_array(${param}::jsonb) THEN actions
+/** Appends an operator action unless the list holds it already (same kind, who and note when `sameTime` is false). */
+export const APPEND_ACTION = (param: string, sameTime = true) => `CASE WHEN ${param}::jsonb IS NULL
+                           OR actions @> jsonb_build_array(${sameTime ? `${param}::jsonb` : `${param}::jsonb - 'at'`}) THEN actions
                            ELSE actions || jsonb_build_array(${param}::jsonb) END`;
 
 /**
@@ -109,7 +111,7 @@ export async function recordAttempt(pool: Pool, a: AttemptRecord, update: Status
          response_body = EXCLUDED.response_body, response_truncated = EXCLUDED.response_truncated,
          error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome
      )
-     UPDATE deliveries SET status = CASE WHEN status IN ('processed', 'cancelled') THEN status ELSE $15 END,
+     UPDATE deliveries SET status = CASE WHEN status IN ('processed', 'cancelled') AND $15 <> 'delivered' THEN status ELSE $15 END,
             attempts = GREATEST(attempts, $2), last_status_code = $8, last_error = $16,
             next_attempt_at = CASE WHEN status IN ('processed', 'cancelled') THEN NULL ELSE $17::timestamptz END,
             workflow_started = true, updated_at = now(), actions = ${APPEND_ACTION('$18')}
@@ -145,7 +147,7 @@ export async function recordStatus(
        SELECT $1, $5::int, $6::timestamptz, 0, '', '{}'::jsonb, '', 'worker', $7, $8 WHERE $5::int IS NOT NULL
        ON CONFLICT (delivery_id, number) DO NOTHING
      )
-     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), actions = ${APPEND_ACTION('$4')},
+     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), actions = ${APPEND_ACTION('$4', false)},
             attempts = GREATEST(attempts, COALESCE($5::int, 0)), last_error = COALESCE($7, last_error)
       WHERE id = $1`,
     [

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { publishAbort } from '../db/abortChannel';
-import { failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
+import { closeDelivery, failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
 import { eventWorkflowIdFor, parseDeliveryId } from '../formats/identity';
 import type { Logger } from '../log';
 import { resolveLadder } from '../ladder';
@@ -17,6 +17,7 @@ import {
   stateQuery,
   type DeliveryState,
   type EventInput,
+  type OperatorAction,
 } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
 
@@ -95,21 +96,27 @@ export function resync(client: Client, id: string, by: string, note?: string | n
   return signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(resyncSignal, { deliveryId: id, by, note: note ?? null })));
 }
 
-/** Cuts off an in-flight attempt at once through Postgres; the signal already closes it, this only makes it fast. */
-async function abortInFlight(pool: Pool | undefined, id: string, log?: Logger): Promise<void> {
+/**
+ * After the signal is in the workflow's history: closes the Postgres row at once and cuts an in-flight
+ * attempt off (NOTIFY to the workers). The workflow closes the delivery too, at its next workflow task;
+ * this makes the close take effect now for the API, the UI and the receiver. Failures here are logged
+ * only: the signal alone still closes the delivery.
+ */
+async function closeNow(pool: Pool | undefined, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
   if (!pool) return;
-  await publishAbort(pool, id).catch((err: Error) => log?.warn({ deliveryId: id, err: err.message }, 'could not publish the abort; the workflow signal will still close the delivery'));
+  await closeDelivery(pool, id, status, action).catch(() => undefined);
+  await publishAbort(pool, id).catch(() => undefined);
 }
 
 export async function markProcessed(client: Client, id: string, by: string, note: string, pool?: Pool): Promise<SignalOutcome> {
   const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(markProcessedSignal, { deliveryId: id, by, note })));
-  if (outcome === 'signalled') await abortInFlight(pool, id);
+  if (outcome === 'signalled') await closeNow(pool, id, 'processed', { kind: 'markProcessed', by, note, at: new Date().toISOString() });
   return outcome;
 }
 
 export async function cancel(client: Client, id: string, by: string, reason: string, pool?: Pool): Promise<SignalOutcome> {
   const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(cancelSignal, { deliveryId: id, by, reason })));
-  if (outcome === 'signalled') await abortInFlight(pool, id);
+  if (outcome === 'signalled') await closeNow(pool, id, 'cancelled', { kind: 'cancel', by, note: reason, at: new Date().toISOString() });
   return outcome;
 }
 

@@ -206,3 +206,30 @@ test('the worker process, when Postgres refuses an attempt record: bounded local
     await db.drop();
   }
 });
+
+test('mark processed of one delivery while a sibling delivery of the same event also hangs: closed within 2 s', { timeout: 60_000 }, async () => {
+  await createSubscription('/hang-sibling-marked', 'payrun.deleted');
+  await createSubscription('/hang-sibling-other', 'payrun.deleted');
+  const event = { id: `stuck-${crypto.randomBytes(5).toString('hex')}`, type: 'payrun.deleted', occurredAt: new Date().toISOString(), data: 4242 };
+  const res = await api(h.app, h.producerKey).post('/v1/events', event);
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  const request = await hangingRequest('/hang-sibling-marked');
+  await hangingRequest('/hang-sibling-other');
+  const marked = await waitFor('the marked delivery', async () => {
+    const { rows } = await h.db.pool.query(`SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.event_id = $1 AND s.url LIKE '%/hang-sibling-marked'`, [event.id]);
+    return rows[0]?.id as string | undefined;
+  });
+  const t0 = Date.now();
+  const done = await admin().post(`/v1/deliveries/${marked}/mark-processed`, { note: 'sibling still hanging' });
+  assert.equal(done.status, 202);
+  const { postgresMs, workflowMs } = await timeToStatus(marked, 'processed', t0);
+  console.log(`# mark processed beside a hanging sibling: Postgres ${postgresMs} ms, workflow ${workflowMs} ms, receiver cut off ${(request.closedEarlyAt ?? NaN) - t0} ms`);
+  assert.ok(postgresMs < OPERATOR_BOUND_MS, `processed in Postgres (API, UI) after ${postgresMs} ms`);
+  assert.ok((request.closedEarlyAt ?? Infinity) - t0 < OPERATOR_BOUND_MS, 'the receiver was cut off at once');
+  // The workflow's own state follows at its next workflow task: the sibling's attempt holds the current
+  // one open, renewed every 8 s (80 % of the 10 s workflow task timeout).
+  assert.ok(workflowMs < 12_000, `processed in the workflow after ${workflowMs} ms`);
+  const row = await h.db.pool.query('SELECT status, actions FROM deliveries WHERE id = $1', [marked]);
+  assert.equal(row.rows[0].status, 'processed');
+  assert.equal(row.rows[0].actions.filter((a: { kind: string }) => a.kind === 'markProcessed').length, 1, 'the action is listed once');
+});
