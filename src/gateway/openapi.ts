@@ -25,13 +25,15 @@ interface RouteSpec {
   query?: z.ZodObject;
   /** JSON schema of the success body, when documented. */
   response?: Record<string, unknown>;
+  /** Problem statuses beyond the ones every route may answer (409 conflict, 413 too large, 422 reserved…). */
+  problems?: string[];
 }
 
 const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
 const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
 
 export const API_ROUTES: RouteSpec[] = [
-  { method: 'post', path: '/v1/events', summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: eventEnvelopeSchema },
+  { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: eventEnvelopeSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
   { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions (a broken one is listed with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION_LIST },
   { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription (a broken one answers 200 with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION },
@@ -66,6 +68,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   const responses: Record<string, unknown> = { [route.status]: success, '400': problem, '503': problem };
   if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
   if (route.path.includes('{id}')) responses['404'] = problem;
+  for (const code of route.problems ?? []) responses[code] = problem;
   return {
     summary: route.summary,
     ...(route.scope === 'none' ? { security: [] } : { 'x-scope': route.scope }),
