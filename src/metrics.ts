@@ -22,6 +22,10 @@ export const attemptsTotal = metric('hrhooks_delivery_attempts_total', () =>
   new client.Counter({ name: 'hrhooks_delivery_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['format', 'outcome'] }),
 );
 
+export const workflowStarts = metric('hrhooks_event_workflow_starts_total', () =>
+  new client.Counter({ name: 'hrhooks_event_workflow_starts_total', help: 'Event workflows started, and how', labelNames: ['how'] }),
+);
+
 export const deliveriesFinished = metric('hrhooks_deliveries_total', () =>
   new client.Counter({ name: 'hrhooks_deliveries_total', help: 'Deliveries that reached a status', labelNames: ['status'] }),
 );

@@ -8,6 +8,7 @@ import { publishAbort } from '../db/abortChannel';
 import { closeDelivery, failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
 import { eventWorkflowIdFor, parseDeliveryId } from '../formats/identity';
 import type { Logger } from '../log';
+import { workflowStarts } from '../metrics';
 import { resolveLadder } from '../ladder';
 import {
   cancelSignal,
@@ -49,7 +50,7 @@ export async function startEvent(
   taskQueue: string,
   rows: StartRow[],
   opts: { eager?: boolean } = {},
-): Promise<'started' | 'already_started'> {
+): Promise<'started' | 'started_eagerly' | 'already_started'> {
   const first = rows[0];
   if (!first) throw new Error('startEvent needs at least one delivery');
   const input: EventInput = {
@@ -58,7 +59,7 @@ export async function startEvent(
     deliveries: rows.map((r) => ({ deliveryId: r.id, subscriptionId: r.subscriptionId, ladderMs: resolveLadder(r.format, r.retrySchedule) })),
   };
   try {
-    await within(client, CALL_DEADLINE_MS, () =>
+    const handle = await within(client, CALL_DEADLINE_MS, () =>
       client.workflow.start(EVENT_WORKFLOW, {
         workflowId: eventWorkflowIdFor(first.eventId),
         taskQueue,
@@ -73,9 +74,14 @@ export async function startEvent(
         ],
       }),
     );
-    return 'started';
+    const how = handle.eagerlyStarted ? 'started_eagerly' : 'started';
+    workflowStarts.inc({ how });
+    return how;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already_started';
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      workflowStarts.inc({ how: 'already_started' });
+      return 'already_started';
+    }
     throw err;
   }
 }
