@@ -15,7 +15,7 @@ import { collectProfiles, profilingNodeDir, type ProfileFile, type ProfiledRole 
 import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
 import { temporalCliPath } from '../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../src/temporal/devServer';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../dev-support/ports';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX_LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');

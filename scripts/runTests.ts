@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startLocalCluster } from '../src/db/localCluster';
 import { TemporalBinaryMissing, temporalCliPath, temporalTestServerPath } from '../src/temporal/binaries';
 import { startDevServer } from '../src/temporal/devServer';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../dev-support/ports';
 
 function listTests(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

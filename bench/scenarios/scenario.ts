@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { now, type EventBody, type GatewayClient, type Posted } from '../gatewayClient';
 import type { Stack } from '../stack';
-import { specAbsence } from '../../test/support/absence';
+import { specAbsence } from '../../dev-support/absence';
 
 export interface Sizes {
   /** raw: signed POSTs sent straight to the receiver. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { absenceSchema, type Absence } from '../../src/events/schema';
 import { dateOfEpochDay, epochDay, expandHalfDays, splitHours } from '../../src/events/halfDays';
-import { specAbsence } from '../support/absence';
+import { specAbsence } from '../../dev-support/absence';
 
 function absence(overrides: Partial<Absence> = {}): Absence {
   return absenceSchema.parse(specAbsence(overrides));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvent, MAX_ABSENCE_DAYS } from '../../src/events/schema';
 import { EVENT_TYPES, eventTypeSchema } from '../../src/events/eventTypes';
-import { specAbsence } from '../support/absence';
+import { specAbsence } from '../../dev-support/absence';
 
 const absence = specAbsence;
 

@@ -16,7 +16,7 @@ import { createPool } from '../../src/db/pool';
 import { createApp } from '../../src/gateway/app';
 import { createLogger } from '../../src/log';
 import { api, employeeEvent } from '../gateway/harness';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { startReceiver, type Receiver, type RecordedRequest } from '../support/receiver';
 import { runTestWorker, testBox, testClient, uniqueTaskQueue } from '../support/temporal';
 import { waitFor } from '../support/waitFor';

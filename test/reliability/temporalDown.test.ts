@@ -13,7 +13,7 @@ import { startEventStarter, type EventStarter } from '../../src/ingest/starter';
 import { createLogger } from '../../src/log';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { api, employeeEvent } from '../gateway/harness';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, testBox, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deliveryResult, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';

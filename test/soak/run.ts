@@ -16,7 +16,7 @@ import { startGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
 import { parseDuration } from '../../src/ladder';
 import { startDevServer } from '../../src/temporal/devServer';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type RecordedRequest } from '../support/receiver';
 import { TEST_SECRET_KEY } from '../support/temporal';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { portIsOpen } from '../../src/temporal/devServer';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { waitFor } from '../support/waitFor';
 

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { Shutdown } from '../../src/cli/shutdown';
 import { createLogger } from '../../src/log';
 import { portIsOpen } from '../../src/temporal/devServer';
-import { freePort } from '../support/ports';
+import { freePort } from '../../dev-support/ports';
 import { waitFor } from '../support/waitFor';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -13,7 +13,7 @@ import { workflowIdOf } from '../../src/temporal/deliveryClient';
 import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput, type EventState } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';
-import { specAbsence } from './absence';
+import { specAbsence } from '../../dev-support/absence';
 
 export interface FixtureSubscription {
   id: string;

@@ -8,7 +8,7 @@ import { Client, type Pool } from 'pg';
 import { startLocalCluster, type LocalCluster } from '../../src/db/localCluster';
 import { createPool } from '../../src/db/pool';
 import { migrate } from '../../src/db/migrate';
-import { freePort } from './ports';
+import { freePort } from '../../dev-support/ports';
 
 let privateCluster: LocalCluster | null = null;
 

@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../../src/log';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { createDeliveryWorker } from '../../src/worker';
-import { freePort } from './ports';
+import { freePort } from '../../dev-support/ports';
 
 let runtimeInstalled = false;
 

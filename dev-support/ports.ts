@@ -1,4 +1,4 @@
-// Free TCP ports on 127.0.0.1 for servers a test starts.
+// Free TCP ports on 127.0.0.1 for servers a test, the bench or the test runner starts (development only).
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
