@@ -1,5 +1,6 @@
-// The one place that reads process.env: every setting hrhooks understands,
-// parsed and defaulted by a zod schema. Nothing else may touch process.env.
+// Every setting hrhooks understands, read from the environment once, parsed and defaulted by a zod
+// schema; the rest of the code gets them from here. The only other readers of process.env locate
+// external binaries (src/temporal/binaries.ts, src/db/localCluster.ts: PATH and their *_PATH/_DIR hints).
 import path from 'node:path';
 import { z } from 'zod';
 
