@@ -143,22 +143,21 @@ export async function event(input: EventInput): Promise<EventState> {
     remember(d, { kind: 'resync', by: req.by, note: req.note ?? null });
     if (!isClosed(d)) d.pending.resync = true;
   });
-  setHandler(markProcessedSignal, (req) => {
-    const d = addressed(req.deliveryId);
+  /** An operator close: remembered, then (on an open delivery) queued and its in-flight attempt cancelled. */
+  const closeRequested = (deliveryId: string, action: Omit<OperatorAction, 'at'>, queue: (d: DeliveryState) => void) => {
+    const d = addressed(deliveryId);
     if (!d) return;
-    remember(d, { kind: 'markProcessed', by: req.by, note: req.note });
+    remember(d, action);
     if (isClosed(d)) return;
-    d.pending.process ??= req;
+    queue(d);
     inFlight.get(d.deliveryId)?.cancel();
-  });
-  setHandler(cancelSignal, (req) => {
-    const d = addressed(req.deliveryId);
-    if (!d) return;
-    remember(d, { kind: 'cancel', by: req.by, note: req.reason });
-    if (isClosed(d)) return;
-    d.pending.cancel ??= req;
-    inFlight.get(d.deliveryId)?.cancel();
-  });
+  };
+  setHandler(markProcessedSignal, (req) =>
+    closeRequested(req.deliveryId, { kind: 'markProcessed', by: req.by, note: req.note }, (d) => void (d.pending.process ??= req)),
+  );
+  setHandler(cancelSignal, (req) =>
+    closeRequested(req.deliveryId, { kind: 'cancel', by: req.by, note: req.reason }, (d) => void (d.pending.cancel ??= req)),
+  );
 
   const setStatus = (d: DeliveryState, status: DeliveryStatus, nextAttemptAt: string | null) => {
     d.status = status;
