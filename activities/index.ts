@@ -1,11 +1,11 @@
 // The activities the hrhooks worker registers, bound to their dependencies.
 // Workflows import only the type DeliveryActivities.
-import { recordStatusChange, sendAttempt, type ActivityDeps } from './send';
+import { recordStatusChange, sendAttempts, type ActivityDeps } from './send';
 import type { SendAttemptInput, StatusChange } from '../workflows/definitions';
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    sendAttempt: (input: SendAttemptInput) => sendAttempt(deps, input),
+    sendAttempts: (inputs: SendAttemptInput[]) => sendAttempts(deps, inputs),
     recordStatus: (change: StatusChange) => recordStatusChange(deps, change),
   };
 }

@@ -1,6 +1,7 @@
-// The signed-POST activity: one attempt of one delivery, run as a local activity of the event
-// workflow. Loads the subscription (secrets included) at send time, renders, POSTs through the
-// guarded dispatcher and records the attempt and the status it leads to in one Postgres statement.
+// The signed-POST activity: the attempts of one or more deliveries of an event that are due together,
+// run as one local activity of the event workflow. Loads their subscriptions (secrets included) in one
+// query at send time, renders, POSTs through the guarded dispatcher (concurrently) and records every
+// attempt and the status it leads to in one Postgres statement.
 // Anything that stops the request from being built is a failed attempt with its reason, never a throw;
 // only infrastructure errors (Postgres unreachable) throw, for the workflow's bounded local retry.
 import { Context } from '@temporalio/activity';
@@ -10,10 +11,12 @@ import type { AbortChannel } from '../src/db/abortChannel';
 import {
   DeliveryNotFound,
   disableSubscription,
-  loadDeliveryContext,
-  recordAttempt,
+  loadDeliveryContexts,
+  recordAttempts,
   recordStatus,
+  type AttemptRecord,
   type DeliveryContext,
+  type StatusUpdate,
 } from '../src/db/deliveryLog';
 import type { RenderedRequest } from '../src/formats/format';
 import { getFormat } from '../src/formats/registry';
@@ -93,17 +96,18 @@ function buildFailure(kind: ErrorKind, message: string): AttemptResult {
   };
 }
 
-/** Loads and renders the request; what goes wrong here is the attempt's error, not an exception. */
-async function prepare(
-  deps: ActivityDeps,
+/** Renders the request from a loaded context; what goes wrong here is the attempt's error, not an exception. */
+function prepare(
   input: SendAttemptInput,
+  loaded: DeliveryContext | Error,
   startedAt: Date,
-): Promise<{ ctx: DeliveryContext | null; request: RenderedRequest | null; failure: AttemptResult | null }> {
-  let ctx: DeliveryContext | null = null;
+): { ctx: DeliveryContext | null; request: RenderedRequest | null; failure: AttemptResult | null } {
+  if (loaded instanceof DeliveryNotFound) return { ctx: null, request: null, failure: buildFailure('missing', loaded.message) };
+  if (loaded instanceof Error) return { ctx: null, request: null, failure: buildFailure('render', `the delivery's rows cannot be read: ${loaded.message}`) };
+  const ctx = loaded;
+  if (!ctx.active) return { ctx, request: null, failure: null };
+  if (ctx.openError) return { ctx, request: null, failure: buildFailure('secret', ctx.openError) };
   try {
-    ctx = await loadDeliveryContext(deps.pool, deps.box, input.deliveryId, startedAt);
-    if (!ctx.active) return { ctx, request: null, failure: null };
-    if (ctx.openError) return { ctx, request: null, failure: buildFailure('secret', ctx.openError) };
     const request = getFormat(ctx.subscription.format).render({
       event: ctx.event,
       deliveryId: input.deliveryId,
@@ -113,8 +117,6 @@ async function prepare(
     });
     return { ctx, request, failure: null };
   } catch (err) {
-    if (err instanceof DeliveryNotFound) return { ctx: null, request: null, failure: buildFailure('missing', err.message) };
-    if (isInfrastructure(err)) throw err;
     return { ctx, request: null, failure: buildFailure('render', `the request could not be built: ${(err as Error).message}`) };
   }
 }
@@ -125,13 +127,21 @@ function isInfrastructure(err: unknown): boolean {
   return /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|57P|08|53)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '');
 }
 
-export async function sendAttempt(deps: ActivityDeps, input: SendAttemptInput): Promise<SendAttemptResult> {
-  const startedAt = new Date();
-  const { ctx, request, failure } = await prepare(deps, input, startedAt);
+/** What one attempt leads to: its result for the workflow, and what to write (nothing when its rows are gone). */
+interface AttemptEnd {
+  result: SendAttemptResult;
+  write: { attempt: AttemptRecord; update: StatusUpdate } | null;
+  cancelled: boolean;
+  goneSubscription: string | null;
+}
+
+async function attemptOne(deps: ActivityDeps, input: SendAttemptInput, loaded: DeliveryContext | Error, startedAt: Date): Promise<AttemptEnd> {
+  const { ctx, request, failure } = prepare(input, loaded, startedAt);
   if (ctx && !ctx.active) {
-    await recordStatus(deps.pool, input.deliveryId, 'cancelled', null);
-    deliveriesFinished.inc({ status: 'cancelled' });
-    return { outcome: 'cancelled', statusCode: null, durationMs: 0, error: 'subscription disabled or deleted', at: startedAt.toISOString(), nextDelayMs: null };
+    return {
+      result: { outcome: 'cancelled', statusCode: null, durationMs: 0, error: 'subscription disabled or deleted', at: startedAt.toISOString(), nextDelayMs: null },
+      write: null, cancelled: true, goneSubscription: null,
+    };
   }
   const format = ctx ? getFormat(ctx.subscription.format) : null;
   let result: AttemptResult;
@@ -159,57 +169,103 @@ export async function sendAttempt(deps: ActivityDeps, input: SendAttemptInput): 
   const { outcome, status, nextDelayMs } = decide(classified.outcome, ladderDelayMs, classified.retryAfterMs);
   const error = result.error ? `${result.error.kind}: ${result.error.message}` : null;
   const lastError = outcome === 'success' ? null : error ?? `HTTP ${result.statusCode}`;
-  if (result.error?.kind === 'missing') {
-    deps.log.error({ deliveryId: input.deliveryId, err: result.error.message }, 'delivery cannot be attempted: its rows are gone');
-    return { outcome, statusCode: null, durationMs: 0, error: lastError, at: startedAt.toISOString(), nextDelayMs: null };
-  }
-  await recordAttempt(
-    deps.pool,
-    {
-      deliveryId: input.deliveryId,
-      number: input.attempt,
-      startedAt,
-      durationMs: result.durationMs,
-      url: ctx?.url ?? '',
-      requestHeaders: request && format ? redactHeaders(request.headers, format.secretHeaders) : {},
-      requestBody: request ? request.body.toString('utf8') : '',
-      statusCode: result.statusCode,
-      responseHeaders: result.responseHeaders,
-      responseBody: result.responseBody,
-      responseTruncated: result.responseTruncated,
-      errorKind: result.error?.kind ?? null,
-      errorMessage: result.error?.message ?? null,
-      outcome,
-    },
-    { status, nextAttemptAt: nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs), lastError, action: input.action },
-  );
-  if (outcome === 'gone' && ctx) {
-    await disableSubscription(deps.pool, ctx.subscription.id, `receiver answered 410 Gone to delivery ${input.deliveryId}`);
-  }
   const formatName = format?.name ?? 'unknown';
   attemptsTotal.inc({ format: formatName, outcome });
   attemptDuration.observe({ format: formatName }, result.durationMs / 1000);
   if (status !== 'retrying') deliveriesFinished.inc({ status });
   const logged = {
-    deliveryId: input.deliveryId,
-    subscriptionId: ctx?.subscription.id,
-    attempt: input.attempt,
-    statusCode: result.statusCode,
-    durationMs: Math.round(result.durationMs),
-    outcome,
-    error,
-    nextDelayMs,
+    deliveryId: input.deliveryId, subscriptionId: ctx?.subscription.id, attempt: input.attempt, statusCode: result.statusCode,
+    durationMs: Math.round(result.durationMs), outcome, error, nextDelayMs,
   };
   if (outcome === 'success') deps.log.debug(logged, 'delivery attempt');
+  else if (result.error?.kind === 'missing') deps.log.error(logged, 'delivery cannot be attempted: its rows are gone');
   else deps.log.info(logged, 'delivery attempt');
   return {
-    outcome,
-    statusCode: result.statusCode,
-    durationMs: Math.round(result.durationMs),
-    error: lastError,
-    at: startedAt.toISOString(),
-    nextDelayMs,
+    result: { outcome, statusCode: result.statusCode, durationMs: Math.round(result.durationMs), error: lastError, at: startedAt.toISOString(), nextDelayMs },
+    write: result.error?.kind === 'missing' ? null : {
+      attempt: {
+        deliveryId: input.deliveryId,
+        number: input.attempt,
+        startedAt,
+        durationMs: result.durationMs,
+        url: ctx?.url ?? '',
+        requestHeaders: request && format ? redactHeaders(request.headers, format.secretHeaders) : {},
+        requestBody: request ? request.body.toString('utf8') : '',
+        statusCode: result.statusCode,
+        responseHeaders: result.responseHeaders,
+        responseBody: result.responseBody,
+        responseTruncated: result.responseTruncated,
+        errorKind: result.error?.kind ?? null,
+        errorMessage: result.error?.message ?? null,
+        outcome,
+      },
+      update: { status, nextAttemptAt: nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs), lastError, action: input.action },
+    },
+    cancelled: false,
+    goneSubscription: outcome === 'gone' && ctx ? ctx.subscription.id : null,
   };
+}
+
+const WRITE_WINDOW_MS = 5;
+
+/**
+ * Writes attempts as they end, those ending within a few milliseconds of each other in one statement:
+ * a slow receiver never holds back the record of the fast ones. done() rejects if any write failed.
+ */
+function attemptWriter(pool: Pool) {
+  let pending: Array<{ attempt: AttemptRecord; update: StatusUpdate }> = [];
+  let timer: NodeJS.Timeout | null = null;
+  const writes: Promise<void>[] = [];
+  const flush = () => {
+    timer = null;
+    const rows = pending;
+    pending = [];
+    const write = recordAttempts(pool, rows);
+    write.catch(() => undefined); // observed by done()
+    writes.push(write);
+  };
+  return {
+    add(row: { attempt: AttemptRecord; update: StatusUpdate }) {
+      pending.push(row);
+      timer ??= setTimeout(flush, WRITE_WINDOW_MS);
+    },
+    async done() {
+      if (timer) {
+        clearTimeout(timer);
+        flush();
+      }
+      await Promise.all(writes);
+    },
+  };
+}
+
+/**
+ * The attempts due together (one event's deliveries, or one delivery): one context query, the requests
+ * concurrently, one write for all. Throws only for infrastructure errors (Postgres unreachable), which
+ * the workflow retries a bounded number of times.
+ */
+export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[]): Promise<SendAttemptResult[]> {
+  const startedAt = new Date();
+  const contexts = await loadDeliveryContexts(deps.pool, deps.box, inputs.map((i) => i.deliveryId), startedAt);
+  const writer = attemptWriter(deps.pool);
+  const ends = await Promise.all(
+    inputs.map(async (input) => {
+      const end = await attemptOne(deps, input, contexts.get(input.deliveryId)!, startedAt);
+      if (end.write) writer.add(end.write);
+      return end;
+    }),
+  );
+  await writer.done();
+  for (const [i, end] of ends.entries()) {
+    if (end.cancelled) {
+      await recordStatus(deps.pool, inputs[i]!.deliveryId, 'cancelled', null);
+      deliveriesFinished.inc({ status: 'cancelled' });
+    }
+    if (end.goneSubscription) {
+      await disableSubscription(deps.pool, end.goneSubscription, `receiver answered 410 Gone to delivery ${inputs[i]!.deliveryId}`);
+    }
+  }
+  return ends.map((e) => e.result);
 }
 
 export async function recordStatusChange(deps: ActivityDeps, change: StatusChange): Promise<void> {

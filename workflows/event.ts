@@ -26,6 +26,7 @@ import {
   type EventInput,
   type EventState,
   type OperatorAction,
+  type SendAttemptInput,
   type SendAttemptResult,
 } from './definitions';
 import { attemptsKey, nextAttemptKey, statusKey } from './searchAttributes';
@@ -36,9 +37,10 @@ const DEFAULT_HISTORY_LIMIT = 2_000;
 /** How long an attempt cut off by an operator waits for that operator's signal before counting as failed. */
 const ABORTED_WAIT = '1 minute';
 
-// An attempt is one HTTP request (bounded by HRHOOKS_ATTEMPT_TIMEOUT) plus two Postgres statements.
-// A local retry covers a brief Postgres blip; past it the attempt counts as failed on the ladder.
-const { sendAttempt } = proxyLocalActivities<DeliveryActivities>({
+// One call attempts every delivery due at the same moment (all of them, at an event's start): one HTTP
+// request each (bounded by HRHOOKS_ATTEMPT_TIMEOUT), one Postgres read and one write for the batch.
+// A local retry covers a brief Postgres blip; past it the attempts count as failed on their ladders.
+const { sendAttempts } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
   localRetryThreshold: '10 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -124,6 +126,30 @@ export async function event(input: EventInput): Promise<EventState> {
   const shown = new Map<string, DeliveryStatus>();
   const inFlight = new Map<string, CancellationScope>();
   const scopes = new Map<string, CancellationScope>();
+
+  /**
+   * Attempts asked for in the same activation go out as one local activity: one marker in history,
+   * one Postgres read and write. A batch of one runs in its delivery's cancellation scope; a larger one
+   * cannot be cancelled per delivery, so an operator's close reaches its request through the abort
+   * channel (the workers' LISTEN), which is the fast path anyway.
+   */
+  let queued: Array<{ input: SendAttemptInput; scope: CancellationScope; resolve: (r: SendAttemptResult) => void; reject: (e: unknown) => void }> = [];
+  const flushAttempts = () => {
+    const batch = queued;
+    queued = [];
+    const sent = batch.length === 1
+      ? batch[0]!.scope.run(() => sendAttempts([batch[0]!.input]))
+      : CancellationScope.nonCancellable(() => sendAttempts(batch.map((q) => q.input)));
+    sent.then(
+      (results) => batch.forEach((q, i) => q.resolve(results[i]!)),
+      (err) => batch.forEach((q) => q.reject(err)),
+    );
+  };
+  const sendBatched = (input: SendAttemptInput, scope: CancellationScope) =>
+    new Promise<SendAttemptResult>((resolve, reject) => {
+      queued.push({ input, scope, resolve, reject });
+      if (queued.length === 1) void Promise.resolve().then(flushAttempts);
+    });
   /** Local activities running (attempts and mirror writes): continue-as-new waits for none. */
   let busy = 0;
   const publisher = searchAttributePublisher(input, state, shown);
@@ -194,7 +220,7 @@ export async function event(input: EventInput): Promise<EventState> {
     let result: SendAttemptResult;
     busy += 1;
     try {
-      result = await scope.run(() => sendAttempt({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action }));
+      result = await sendBatched({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action }, scope);
     } catch (err) {
       const aborted = isCancellation(err);
       const error = aborted ? 'cancelled by operator' : `the attempt could not run: ${messageOf(err)}`;

@@ -4,7 +4,8 @@
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
 import type { HrEvent } from '../events/schema';
-import type { FormatName, SubscriptionView } from '../formats/format';
+import type { SubscriptionView } from '../formats/format';
+import type { FormatName } from '../formats/registry';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { openAuthorization, openSecrets } from '../subscriptions/secretStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
@@ -33,20 +34,15 @@ function opened<T>(open: () => T, empty: T): { value: T; error: string | null } 
   }
 }
 
-export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId: string, now: Date): Promise<DeliveryContext> {
-  const { rows } = await pool.query(
-    `SELECT e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc, s.secrets_enc,
-            s.headers, s.properties, s.enabled, s.deleted_at
-       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
-      WHERE d.id = $1`,
-    [deliveryId],
-  );
-  const row = rows[0];
-  if (!row) throw new DeliveryNotFound(`delivery ${deliveryId}, its event or its subscription is not in Postgres`);
+const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
+            s.secrets_enc, s.headers, s.properties, s.enabled, s.deleted_at
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id`;
+
+function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
   const authorization = opened(() => openAuthorization(box, row.authorization_enc), null);
   const secrets = opened(() => openSecrets(box, row.secrets_enc, now), [] as string[]);
   return {
-    deliveryId,
+    deliveryId: row.delivery_id,
     event: row.event as HrEvent,
     url: row.url,
     active: row.enabled && row.deleted_at === null,
@@ -62,6 +58,38 @@ export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId
       properties: row.properties ?? {},
     },
   };
+}
+
+/**
+ * The contexts of several deliveries (one event's, attempted together) in one query; a delivery whose
+ * rows are gone maps to DeliveryNotFound, one whose row cannot be read (bad JSON) to that error.
+ */
+export async function loadDeliveryContexts(
+  pool: Pool,
+  box: SecretBox,
+  deliveryIds: string[],
+  now: Date,
+): Promise<Map<string, DeliveryContext | Error>> {
+  const { rows } = await pool.query(`SELECT ${CONTEXT_COLUMNS} WHERE d.id = ANY($1::text[])`, [deliveryIds]);
+  const found = new Map<string, DeliveryContext | Error>();
+  for (const row of rows) {
+    try {
+      found.set(row.delivery_id, toContext(box, row, now));
+    } catch (err) {
+      found.set(row.delivery_id, err as Error);
+    }
+  }
+  for (const id of deliveryIds) {
+    if (!found.has(id)) found.set(id, new DeliveryNotFound(`delivery ${id}, its event or its subscription is not in Postgres`));
+  }
+  return found;
+}
+
+/** One delivery's context; throws DeliveryNotFound when its rows are gone. */
+export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId: string, now: Date): Promise<DeliveryContext> {
+  const loaded = (await loadDeliveryContexts(pool, box, [deliveryId], now)).get(deliveryId)!;
+  if (loaded instanceof Error) throw loaded;
+  return loaded;
 }
 
 export interface AttemptRecord {
@@ -95,15 +123,31 @@ export const APPEND_ACTION = (param: string, sameTime = true) => `CASE WHEN ${pa
                            ELSE actions || jsonb_build_array(${param}::jsonb) END`;
 
 /**
- * Records an attempt and the status it leads to in one statement (one write per attempt); a retried
- * activity overwrites its own attempt row. A delivery an operator already closed keeps its status.
+ * Records attempts and the statuses they lead to in one statement, whatever their number (one write per
+ * attempt, one round trip per batch); a retried activity overwrites its own attempt rows. A delivery an
+ * operator already closed keeps its status, unless the attempt succeeded (it did reach the receiver).
  */
-export async function recordAttempt(pool: Pool, a: AttemptRecord, update: StatusUpdate): Promise<void> {
+export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: AttemptRecord; update: StatusUpdate }>): Promise<void> {
+  if (attempts.length === 0) return;
+  const rows = attempts.map(({ attempt: a, update: u }) => ({
+    delivery_id: a.deliveryId, number: a.number, started_at: a.startedAt.toISOString(), duration_ms: Math.round(a.durationMs),
+    url: a.url, request_headers: a.requestHeaders, request_body: a.requestBody, status_code: a.statusCode,
+    response_headers: a.responseHeaders, response_body: a.responseBody, response_truncated: a.responseTruncated,
+    error_kind: a.errorKind, error_message: a.errorMessage, outcome: a.outcome,
+    status: u.status, last_error: u.lastError, next_attempt_at: u.nextAttemptAt?.toISOString() ?? null, action: u.action ?? null,
+  }));
   await pool.query(
-    `WITH attempt AS (
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+         delivery_id text, number int, started_at timestamptz, duration_ms int, url text, request_headers jsonb,
+         request_body text, status_code int, response_headers jsonb, response_body text, response_truncated boolean,
+         error_kind text, error_message text, outcome text, status text, last_error text, next_attempt_at timestamptz, action jsonb)
+     ),
+     attempt AS (
        INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
                              status_code, response_headers, response_body, response_truncated, error_kind, error_message, outcome)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+       SELECT delivery_id, number, started_at, duration_ms, url, request_headers, request_body, status_code, response_headers,
+              response_body, response_truncated, error_kind, error_message, outcome FROM input
        ON CONFLICT (delivery_id, number) DO UPDATE SET
          started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms, url = EXCLUDED.url,
          request_headers = EXCLUDED.request_headers, request_body = EXCLUDED.request_body,
@@ -111,18 +155,22 @@ export async function recordAttempt(pool: Pool, a: AttemptRecord, update: Status
          response_body = EXCLUDED.response_body, response_truncated = EXCLUDED.response_truncated,
          error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome
      )
-     UPDATE deliveries SET status = CASE WHEN status IN ('processed', 'cancelled') AND $15 <> 'delivered' THEN status ELSE $15 END,
-            attempts = GREATEST(attempts, $2), last_status_code = $8, last_error = $16,
-            next_attempt_at = CASE WHEN status IN ('processed', 'cancelled') THEN NULL ELSE $17::timestamptz END,
-            workflow_started = true, updated_at = now(), actions = ${APPEND_ACTION('$18')}
-      WHERE id = $1`,
-    [
-      a.deliveryId, a.number, a.startedAt, Math.round(a.durationMs), a.url, JSON.stringify(a.requestHeaders), a.requestBody,
-      a.statusCode, a.responseHeaders ? JSON.stringify(a.responseHeaders) : null, a.responseBody, a.responseTruncated,
-      a.errorKind, a.errorMessage, a.outcome, update.status, update.lastError, update.nextAttemptAt,
-      update.action ? JSON.stringify(update.action) : null,
-    ],
+     UPDATE deliveries d SET
+            status = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN d.status ELSE i.status END,
+            attempts = GREATEST(d.attempts, i.number), last_status_code = i.status_code, last_error = i.last_error,
+            next_attempt_at = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN NULL ELSE i.next_attempt_at END,
+            workflow_started = true, updated_at = now(),
+            actions = CASE WHEN i.action IS NULL OR d.actions @> jsonb_build_array(i.action) THEN d.actions
+                           ELSE d.actions || jsonb_build_array(i.action) END
+       FROM input i
+      WHERE d.id = i.delivery_id`,
+    [JSON.stringify(rows)],
   );
+}
+
+/** One attempt: recordAttempts with a batch of one. */
+export function recordAttempt(pool: Pool, attempt: AttemptRecord, update: StatusUpdate): Promise<void> {
+  return recordAttempts(pool, [{ attempt, update }]);
 }
 
 /** An attempt the activity could not record itself (it never returned): only what the workflow knows. */

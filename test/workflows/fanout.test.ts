@@ -120,6 +120,24 @@ describe('event workflow: fan-out', () => {
     assert.deepEqual((described.typedSearchAttributes.get(subscriptionKey) as string[]).slice().sort(), subs.map((x) => x.id).sort());
   });
 
+  it('deliveries due together go out in one local activity; a slow receiver does not hold back the others\' records', async () => {
+    receiver.respondWith((req) => (req.path === '/slow' ? { status: 200, delayMs: 4_000 } : { status: 200 }));
+    const subs = await Promise.all(['/quick-a', '/quick-b', '/slow'].map((p) => insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}${p}` })));
+    const t0 = Date.now();
+    const [a, b, slow] = await startFixtureEvent(db.pool, client, worker.taskQueue, subs, sampleEvent());
+    const quick = await waitFor('the quick deliveries delivered in Postgres', async () => {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'delivered'`, [[a, b]]);
+      return rows[0].n === 2 ? Date.now() - t0 : undefined;
+    });
+    assert.ok(quick < 3_000, `recorded ${quick} ms after the start, before the slow receiver answered`);
+    const { rows } = await db.pool.query('SELECT status FROM deliveries WHERE id = $1', [slow]);
+    assert.notEqual(rows[0].status, 'delivered', 'the slow one is still in flight');
+    const handle = client.workflow.getHandle(workflowIdOf(a!)!);
+    await handle.result();
+    const markers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes);
+    assert.equal(markers.length, 1, 'one local activity for the three first attempts');
+  });
+
   it('search attributes find the event of a failed delivery by status', async () => {
     receiver.respondWith((req) => ({ status: req.path === '/fails' ? 500 : 200 }));
     const ok = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}/fine` });
