@@ -1,7 +1,6 @@
-// Retry ladders: duration strings ("5m", "24h"), the default ladder per format, per-subscription overrides.
-// Pure: no I/O, no clock. A ladder lists the delays after each failed attempt, in order.
+// Retry ladders: duration strings ("5m", "24h") and per-subscription overrides of a format's default ladder
+// (each format owns its default). Pure: no I/O, no clock. A ladder lists the delays after each failed attempt, in order.
 import { z } from 'zod';
-import type { FormatName } from './formats/format';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 type Unit = keyof typeof UNIT_MS;
@@ -33,12 +32,6 @@ export function formatDuration(ms: number): string {
   return `${ms / UNIT_MS[unit]}${unit}`;
 }
 
-export const DEFAULT_LADDERS: Readonly<Record<FormatName, readonly string[]>> = {
-  lucca: ['5m', '15m', '1h', '24h'],
-  aspnet: ['1m', '2m', '4m', '8m', '15m', '30m', '60m'],
-  standard: ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'],
-};
-
 function stepProblem(value: string): string | null {
   let ms: number;
   try {
@@ -63,8 +56,9 @@ export const retryScheduleSchema = z
 
 export type RetrySchedule = z.infer<typeof retryScheduleSchema>;
 
-export function resolveLadder(format: FormatName, override?: readonly string[] | null): number[] {
-  if (override == null) return DEFAULT_LADDERS[format].map(parseDuration);
+/** The delays in ms: the override when the subscription has one, else the format's default. */
+export function resolveLadder(formatDefault: readonly string[], override?: readonly string[] | null): number[] {
+  if (override == null) return formatDefault.map(parseDuration);
   const parsed = retryScheduleSchema.safeParse(override);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

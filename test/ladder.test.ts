@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_LADDERS, DurationError, formatDuration, parseDuration, resolveLadder, retryScheduleSchema } from '../src/ladder';
+import { getFormat } from '../src/formats/registry';
+import { DurationError, formatDuration, parseDuration, resolveLadder, retryScheduleSchema } from '../src/ladder';
 
 test('parses durations', () => {
   assert.equal(parseDuration('250ms'), 250);
@@ -29,18 +30,21 @@ test('formats durations in the largest exact unit and round-trips', () => {
 });
 
 test('default ladders per format (delays after each failed attempt)', () => {
-  assert.deepEqual(resolveLadder('lucca'), [300_000, 900_000, 3_600_000, 86_400_000]);
-  assert.deepEqual(resolveLadder('aspnet').map(formatDuration), ['1m', '2m', '4m', '8m', '15m', '30m', '1h']);
-  assert.deepEqual(resolveLadder('standard').map(formatDuration), ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '1d']);
-  assert.equal(DEFAULT_LADDERS.aspnet.length, 7);
+  const ladderOf = (name: string) => getFormat(name).defaultLadder;
+  assert.deepEqual(resolveLadder(ladderOf('lucca')), [300_000, 900_000, 3_600_000, 86_400_000]);
+  assert.deepEqual(resolveLadder(ladderOf('aspnet')).map(formatDuration), ['1m', '2m', '4m', '8m', '15m', '30m', '1h']);
+  assert.deepEqual(resolveLadder(ladderOf('standard')).map(formatDuration), ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '1d']);
+  assert.equal(ladderOf('aspnet').length, 7);
 });
 
 test('an override replaces the default and is validated', () => {
-  assert.deepEqual(resolveLadder('lucca', ['1m', '10m', '2h']), [60_000, 600_000, 7_200_000]);
-  assert.deepEqual(resolveLadder('lucca', null), resolveLadder('lucca'));
-  assert.throws(() => resolveLadder('aspnet', []), DurationError);
-  assert.throws(() => resolveLadder('aspnet', ['8d']), /at most 7d/);
-  assert.throws(() => resolveLadder('aspnet', ['soon']), DurationError);
+  const lucca = getFormat('lucca').defaultLadder;
+  const aspnet = getFormat('aspnet').defaultLadder;
+  assert.deepEqual(resolveLadder(lucca, ['1m', '10m', '2h']), [60_000, 600_000, 7_200_000]);
+  assert.deepEqual(resolveLadder(lucca, null), resolveLadder(lucca));
+  assert.throws(() => resolveLadder(aspnet, []), DurationError);
+  assert.throws(() => resolveLadder(aspnet, ['8d']), /at most 7d/);
+  assert.throws(() => resolveLadder(aspnet, ['soon']), DurationError);
 });
 
 test('retryScheduleSchema: 1..20 durations, each positive and at most 7d', () => {

@@ -3,11 +3,10 @@
 import { parseArgs } from 'node:util';
 import { TEST_EVENT_TYPE } from '../events/eventTypes';
 import { parseEvent, type HrEvent } from '../events/schema';
-import type { FormatName, SubscriptionView } from '../formats/format';
+import type { Format, SubscriptionView } from '../formats/format';
 import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
-import { getFormat, isFormatName } from '../formats/registry';
-import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
+import { formatNames, getFormat, isFormatName } from '../formats/registry';
 import { formatHttpRequest } from './httpMessage';
 
 export interface PreviewIo {
@@ -17,7 +16,7 @@ export interface PreviewIo {
 }
 
 export const PREVIEW_USAGE =
-  'usage: hrhooks preview <event.json> --format lucca|aspnet|standard [--secret S]... [--authorization A]\n' +
+  `usage: hrhooks preview <event.json> --format ${formatNames().join('|')} [--secret S]... [--authorization A]\n` +
   '         [--delivery-id D] [--attempt N] [--mode all|approved] [--url U] [--timestamp SECONDS]\n';
 
 const DEFAULT_URL = 'https://receiver.example/webhook';
@@ -40,7 +39,7 @@ function options(argv: string[]) {
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one event file');
-  if (!isFormatName(values.format)) throw new UsageError('--format must be lucca, aspnet or standard');
+  if (!isFormatName(values.format)) throw new UsageError(`--format must be one of ${formatNames().join(', ')}`);
   if (values.mode !== undefined && values.mode !== 'all' && values.mode !== 'approved') {
     throw new UsageError('--mode must be all or approved');
   }
@@ -71,10 +70,10 @@ function readEvents(io: PreviewIo, file: string): { events: HrEvent[]; problems:
   return { events, problems };
 }
 
-function secretsFor(format: FormatName, given: string[] | undefined, io: PreviewIo): string[] {
+function secretsFor(format: Format, given: string[] | undefined, io: PreviewIo): string[] {
   if (given && given.length > 0) return given;
-  if (format === 'lucca') return [];
-  const secret = format === 'aspnet' ? generateAspnetSecret() : generateStandardSecret();
+  if (format.credential.kind !== 'secret') return [];
+  const secret = format.credential.generate();
   io.stderr(`note: no --secret given; generated ${secret}\n`);
   return [secret];
 }
@@ -93,7 +92,7 @@ export function runPreview(argv: string[], io: PreviewIo): number {
     return 2;
   }
   const format = getFormat(opts.format);
-  const secrets = secretsFor(opts.format, opts.secret, io);
+  const secrets = secretsFor(format, opts.secret, io);
   const now = opts.timestamp === undefined ? new Date() : new Date(Number(opts.timestamp) * 1000);
   const printed: string[] = [];
   try {
@@ -102,7 +101,7 @@ export function runPreview(argv: string[], io: PreviewIo): number {
         id: 'preview',
         format: opts.format,
         events: event.type === TEST_EVENT_TYPE ? '*' : [event.type],
-        mode: opts.mode ?? (opts.format === 'lucca' ? 'all' : null),
+        mode: opts.mode ?? format.defaultMode,
         authorization: opts.authorization ?? null,
         secrets,
         headers: {},

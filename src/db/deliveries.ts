@@ -1,7 +1,7 @@
 // Queries over the deliveries mirror: search with keyset pagination, detail with attempts,
 // dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
 import type { Pool } from 'pg';
-import type { FormatName } from '../formats/format';
+import type { FormatName } from '../formats/registry';
 import { APPEND_ACTION } from './deliveryLog';
 import { DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../workflows/definitions';
 

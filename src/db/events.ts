@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { HrEvent } from '../events/schema';
-import type { FormatName } from '../formats/format';
+import type { FormatName } from '../formats/registry';
 import { inTransaction } from './transaction';
 
 export interface NewDeliveryRow {

@@ -4,7 +4,7 @@
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../events/eventTypes';
-import type { FormatName } from '../formats/format';
+import type { FormatName } from '../formats/registry';
 import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
 import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
 import { inspectSecrets, rotateSecrets, sealAuthorization, sealSecrets } from '../subscriptions/secretStore';

@@ -2,7 +2,7 @@
 // Pure validation: no I/O, never recurses over input itself (zod walks it, bounded by the schemas).
 import { z } from 'zod';
 import { eventTypeSchema, isLeaveEventType, isTestEventType, TEST_EVENT_TYPE } from './eventTypes';
-import { dateOfEpochDay, epochDay } from './halfDays';
+import { dateOfEpochDay, epochDay } from './calendarDays';
 
 export const MAX_ABSENCE_DAYS = 366;
 export const MAX_HALF_DAYS = 2 * MAX_ABSENCE_DAYS;

@@ -3,10 +3,19 @@
 // { "Action": …, "Id": <data> }; object data is spread after Action, its own "Action" key is ignored.
 // A test message (hrhooks.test) is one notification { "Action": "HrhooksTest", "Type": "Test Message from Application", … }.
 import { TEST_EVENT_TYPE, type EventType } from '../events/eventTypes';
-import type { HrEvent } from '../events/schema';
-import { DEFAULT_LADDERS } from '../ladder';
-import { msSignature } from '../signing/signature';
-import { withExtraHeaders, newestSecret, type Format, type RenderInput, type SubscriptionView } from './format';
+import type { FieldError, HrEvent } from '../events/schema';
+import { generateAspnetSecret, msSignature, verifyMs } from '../signing/signature';
+import {
+  newestSecret,
+  unusedFieldErrors,
+  withExtraHeaders,
+  type Format,
+  type ReceivedRequest,
+  type RenderInput,
+  type SubscriptionFields,
+  type SubscriptionView,
+  type VerifyKey,
+} from './format';
 import { aspnetWorkItemId } from './identity';
 
 export const ASPNET_ACTIONS: Readonly<Record<EventType, string>> = {
@@ -60,8 +69,8 @@ function sends(_event: HrEvent, _sub: Pick<SubscriptionView, 'mode' | 'events'>)
   return true;
 }
 
-function render({ event, deliveryId, attempt, subscription }: RenderInput) {
-  const body = aspnetBody(aspnetWorkItemId(deliveryId), attempt, subscription.properties ?? {}, [notificationOf(event)]);
+function render({ event, deliveryId, messageId, attempt, subscription }: RenderInput) {
+  const body = aspnetBody(messageId ?? aspnetWorkItemId(deliveryId), attempt, subscription.properties ?? {}, [notificationOf(event)]);
   const own = {
     'ms-signature': msSignature(newestSecret(subscription), body),
     'content-type': 'application/json',
@@ -69,10 +78,25 @@ function render({ event, deliveryId, attempt, subscription }: RenderInput) {
   return { headers: withExtraHeaders(own, subscription.headers), body };
 }
 
-export const aspnet: Format = {
+function validate(fields: SubscriptionFields): FieldError[] {
+  return unusedFieldErrors('aspnet', fields, ['mode', 'authorization']);
+}
+
+function verify(req: ReceivedRequest, key: VerifyKey): string | null {
+  const signature = req.headers['ms-signature'];
+  if (signature === undefined) return 'missing MS-Signature header';
+  if (!key.secrets.some((secret) => verifyMs(secret, req.body, signature))) return 'MS-Signature does not match the body';
+  return null;
+}
+
+export const aspnet: Format<'aspnet'> = {
   name: 'aspnet',
-  defaultLadder: DEFAULT_LADDERS.aspnet,
+  defaultLadder: ['1m', '2m', '4m', '8m', '15m', '30m', '60m'],
+  credential: { kind: 'secret', generate: generateAspnetSecret },
+  defaultMode: null,
+  validate,
   sends,
   render,
+  verify,
   secretHeaders: ['authorization'],
 };

@@ -1,15 +1,13 @@
 // The one shape every wire format implements (SPEC §4), plus the header merge they all share.
 // Pure: formats render bytes and headers; they never send, log, or read secrets from storage.
+// A format's name is known only to its own file and the registry (registry.ts), never to callers.
 import type { EventType } from '../events/eventTypes';
-import type { HrEvent } from '../events/schema';
-
-export type FormatName = 'lucca' | 'aspnet' | 'standard';
-
-export const FORMAT_NAMES: readonly FormatName[] = ['lucca', 'aspnet', 'standard'];
+import type { FieldError, HrEvent } from '../events/schema';
 
 export interface SubscriptionView {
   id: string;
-  format: FormatName;
+  /** a registered format's name (see registry.ts: FormatName) */
+  format: string;
   events: EventType[] | '*';
   mode?: 'all' | 'approved' | null;
   authorization?: string | null;
@@ -24,6 +22,8 @@ export interface RenderInput {
   deliveryId: string;
   /** 1-based */
   attempt: number;
+  /** replaces the message id derived from the delivery id (aspnet work-item `Id`, standard `webhook-id`); formats without one ignore it */
+  messageId?: string | undefined;
   now: Date;
   subscription: SubscriptionView;
 }
@@ -34,13 +34,51 @@ export interface RenderedRequest {
   body: Buffer;
 }
 
-export interface Format {
-  name: FormatName;
+/** The subscription fields whose rules depend on the format (on create; on update, the fields changed). */
+export interface SubscriptionFields {
+  events?: EventType[] | '*' | undefined;
+  mode?: string | null | undefined;
+  authorization?: string | null | undefined;
+  secret?: string | undefined;
+}
+
+/** How a receiver authenticates a request: an HMAC over a secret hrhooks holds, or a static Authorization value. */
+export type Credential = { kind: 'secret'; generate(): string } | { kind: 'authorization' };
+
+/** A request as a receiver got it (header names lowercase). */
+export interface ReceivedRequest {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** What a receiver checks a request with: its secrets (newest first) or its Authorization value. */
+export interface VerifyKey {
+  secrets: readonly string[];
+  authorization?: string | undefined;
+  /** largest accepted clock skew for formats that sign a timestamp; unchecked when absent */
+  toleranceSeconds?: number | undefined;
+  now: Date;
+}
+
+export interface Format<Name extends string = string> {
+  name: Name;
   defaultLadder: readonly string[];
+  credential: Credential;
+  /** the mode a subscription gets when it names none; null when the format has no modes */
+  defaultMode: 'all' | 'approved' | null;
+  validate(fields: SubscriptionFields): FieldError[];
   sends(event: HrEvent, sub: Pick<SubscriptionView, 'mode' | 'events'>): boolean;
   render(input: RenderInput): RenderedRequest;
+  /** why a receiver would reject the request (null: it is authentic and well-formed for this format) */
+  verify(request: ReceivedRequest, key: VerifyKey): string | null;
   /** lowercase header names to redact in logs and the API */
   secretHeaders: readonly string[];
+}
+
+/** The errors for fields a format does not take (mode, authorization), named after the format. */
+export function unusedFieldErrors(format: string, fields: SubscriptionFields, unused: ReadonlyArray<'mode' | 'authorization'>): FieldError[] {
+  const messages = { mode: 'subscriptions have no mode', authorization: 'subscriptions send no Authorization value' } as const;
+  return unused.filter((field) => fields[field] != null).map((field) => ({ field, message: `${format} ${messages[field]}` }));
 }
 
 export class FormatError extends Error {

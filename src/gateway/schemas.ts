@@ -1,12 +1,12 @@
 // The zod schemas of every API input (and the subscription views answered): they validate requests, give the
 // TypeScript types, and feed /openapi.json (see openapi.ts). Pure: no I/O.
 import { z } from 'zod';
-import { eventTypeSchema, isLeaveEventType } from '../events/eventTypes';
+import { eventTypeSchema } from '../events/eventTypes';
 import { fieldErrors, type FieldError } from '../events/schema';
-import type { FormatName } from '../formats/format';
+import type { SubscriptionFields } from '../formats/format';
+import { getFormat, type FormatName } from '../formats/registry';
 import { retryScheduleSchema } from '../ladder';
 import { eventsSchema, formatSchema } from '../subscriptions/publicView';
-import { SecretError, standardKey } from '../signing/signature';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../workflows/definitions';
 import { ValidationError } from './errors';
 
@@ -63,30 +63,9 @@ export const deliveriesQuerySchema = z.object({
   cursor: z.string().max(1000).optional(),
 });
 
-/** Cross-field rules that depend on the format (checked on create, and on update against the stored format). */
-export function subscriptionRules(
-  format: FormatName,
-  fields: { events?: SubscriptionCreate['events']; mode?: string | null; authorization?: string | null; secret?: string },
-): FieldError[] {
-  const errors: FieldError[] = [];
-  if (format !== 'lucca') {
-    if (fields.mode != null) errors.push({ field: 'mode', message: 'only lucca subscriptions have a mode' });
-    if (fields.authorization != null) errors.push({ field: 'authorization', message: 'only lucca subscriptions send an Authorization value' });
-  } else {
-    if (fields.secret !== undefined) errors.push({ field: 'secret', message: 'lucca subscriptions are not signed; use authorization' });
-    if (Array.isArray(fields.events) && fields.events.some((t) => !isLeaveEventType(t))) {
-      errors.push({ field: 'events', message: 'lucca subscriptions take only leave.* events' });
-    }
-  }
-  if (format === 'standard' && fields.secret !== undefined) {
-    try {
-      standardKey(fields.secret);
-    } catch (err) {
-      if (!(err instanceof SecretError)) throw err;
-      errors.push({ field: 'secret', message: err.message });
-    }
-  }
-  return errors;
+/** The format's own rules for the fields given (checked on create, and on update against the stored format). */
+export function subscriptionRules(format: FormatName, fields: SubscriptionFields): FieldError[] {
+  return getFormat(format).validate(fields);
 }
 
 /** A failed union ("*" or a list) reports the branch that got furthest, so the bad item is named. */

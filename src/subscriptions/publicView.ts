@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secretBox';
 import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
-import { FORMAT_NAMES, type FormatName } from '../formats/format';
+import { formatNameSchema, type FormatName } from '../formats/registry';
 import { retryScheduleSchema } from '../ladder';
 import { authorizationProblem, inspectSecrets } from './secretStore';
 
-export const formatSchema = z.enum(FORMAT_NAMES as [FormatName, ...FormatName[]]);
+export const formatSchema = formatNameSchema();
 export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
 export const modeSchema = z.enum(['all', 'approved']);
 const headersSchema = z.record(z.string(), z.string());

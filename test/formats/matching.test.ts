@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { subscriptionMatches } from '../../src/formats/matching';
-import { getFormat, formats, isFormatName } from '../../src/formats/registry';
+import { formatNames, formatNameSchema, getFormat, isFormatName, type FormatName } from '../../src/formats/registry';
 import { testEventFor } from '../../src/formats/testMessage';
 import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
 import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/events/schema';
 import { EVENT_TYPES, type EventType } from '../../src/events/eventTypes';
-import type { FormatName } from '../../src/formats/format';
-import { DEFAULT_LADDERS } from '../../src/ladder';
+import { resolveLadder } from '../../src/ladder';
 
 function ev(type: EventType, data: unknown = { id: 1 }): HrEvent {
   return { id: 'e1', type, occurredAt: '2024-01-01T00:00:00Z', data };
@@ -44,9 +43,11 @@ test("the format's own rules apply on top of the list", () => {
 });
 
 test('registry: three formats with their default ladders', () => {
-  for (const name of ['lucca', 'aspnet', 'standard'] as FormatName[]) {
+  assert.deepEqual(formatNames(), ['lucca', 'aspnet', 'standard'] satisfies FormatName[]);
+  assert.deepEqual(formatNameSchema().options, formatNames());
+  for (const name of formatNames()) {
     assert.equal(getFormat(name).name, name);
-    assert.deepEqual(formats[name].defaultLadder, DEFAULT_LADDERS[name]);
+    assert.ok(resolveLadder(getFormat(name).defaultLadder).length > 0);
   }
   assert.throws(() => getFormat('soap'), /unknown format/);
   assert.equal(isFormatName('__proto__'), false);

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { HrEvent } from '../../src/events/schema';
-import type { FormatName } from '../../src/formats/format';
+import { getFormat, type FormatName } from '../../src/formats/registry';
 import { deliveryIdFor, eventWorkflowIdFor } from '../../src/formats/identity';
 import { resolveLadder } from '../../src/ladder';
 import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
@@ -72,7 +72,7 @@ export async function startFixtureEvent(
   const input: EventInput = {
     eventId: event.id,
     eventType: event.type,
-    deliveries: subs.map((sub, i) => ({ deliveryId: ids[i]!, subscriptionId: sub.id, ladderMs: resolveLadder(sub.format, sub.retrySchedule) })),
+    deliveries: subs.map((sub, i) => ({ deliveryId: ids[i]!, subscriptionId: sub.id, ladderMs: resolveLadder(getFormat(sub.format).defaultLadder, sub.retrySchedule) })),
     ...extra,
   };
   await client.workflow.start(EVENT_WORKFLOW, {

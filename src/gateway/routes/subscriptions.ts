@@ -11,6 +11,7 @@ import {
   updateSubscription,
   type RevealedSubscription,
 } from '../../db/subscriptions';
+import { getFormat } from '../../formats/registry';
 import { testEventFor } from '../../formats/testMessage';
 import { checkUrl } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
@@ -104,8 +105,8 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     const existing = await getSubscription(deps.pool, deps.box, req.params.id);
     if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
     if (existing.format === null) throw new ConflictError(`cannot rotate the secret of a subscription whose format is unreadable: ${existing.error}`);
-    if (existing.format === 'lucca') {
-      throw new ValidationError([{ field: 'format', message: 'lucca subscriptions have no signing secret; PATCH authorization instead' }]);
+    if (getFormat(existing.format).credential.kind !== 'secret') {
+      throw new ValidationError([{ field: 'format', message: `${existing.format} subscriptions have no signing secret; PATCH authorization instead` }]);
     }
     const problems = subscriptionRules(existing.format, { secret: input.secret });
     if (problems.length) throw new ValidationError(problems);

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lucca, luccaEventOf } from '../../src/formats/lucca';
-import type { SubscriptionView } from '../../src/formats/format';
-import { parseEvent, type HrEvent } from '../../src/events/schema';
-import { EVENT_TYPES, type EventType } from '../../src/events/eventTypes';
+import { lucca, luccaEventOf } from '../../../src/formats/lucca';
+import type { SubscriptionView } from '../../../src/formats/format';
+import { parseEvent, type HrEvent } from '../../../src/events/schema';
+import { EVENT_TYPES, type EventType } from '../../../src/events/eventTypes';
 
-const vector = JSON.parse(readFileSync(join(__dirname, '../vectors/lucca.json'), 'utf8'));
+const vector = JSON.parse(readFileSync(join(__dirname, '../../vectors/lucca.json'), 'utf8'));
 
 function event(type: EventType = vector.event.type, isConfirmed = true): HrEvent {
   const parsed = parseEvent({ ...vector.event, type, data: { ...vector.event.data, isConfirmed } });

@@ -1,10 +1,9 @@
-// Expands an absence into its half-day leaves (SPEC §4.1), with UTC calendar arithmetic on YYYY-MM-DD.
+// The lucca format's half-day leaves (SPEC §4.1): expands an absence, with UTC calendar arithmetic on YYYY-MM-DD.
 // No I/O, no local time zones. Hours accounts: durationInHours is split in hundredths of an hour evenly
 // over the leaves; when it does not divide, the earliest leaves carry one extra hundredth, so the leaves
 // always sum to the absence's total (rounded to 2 decimals) and differ from each other by at most 0.01.
-import type { Absence } from './schema';
-
-const DAY_MS = 86_400_000;
+import { dateOfEpochDay, epochDay } from '../../events/calendarDays';
+import type { Absence } from '../../events/schema';
 
 export interface Leave {
   id: string;
@@ -23,17 +22,6 @@ export interface Leave {
 interface HalfDay {
   date: string;
   isAm: boolean;
-}
-
-export function epochDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  const at = new Date(0);
-  at.setUTCFullYear(y!, m! - 1, d!);
-  return Math.round(at.getTime() / DAY_MS);
-}
-
-export function dateOfEpochDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 export function expandHalfDays(absence: Absence): Leave[] {

@@ -1,11 +1,20 @@
 // The "lucca" leave webhook (SPEC §4.1, seed 000): leave events only, one JSON leave per half-day.
 // Pure rendering: no I/O; the Authorization value arrives in the subscription view at send time.
 // A test message (hrhooks.test) is `X-Event: test` with an empty array: no leave a receiver could import.
-import { isTestEventType, type DeliverableEventType } from '../events/eventTypes';
-import { expandHalfDays } from '../events/halfDays';
-import { absenceSchema, type HrEvent } from '../events/schema';
-import { DEFAULT_LADDERS } from '../ladder';
-import { FormatError, withExtraHeaders, type Format, type RenderInput, type SubscriptionView } from './format';
+import { timingSafeEqual } from 'node:crypto';
+import { isLeaveEventType, isTestEventType, type DeliverableEventType } from '../../events/eventTypes';
+import { absenceSchema, type FieldError, type HrEvent } from '../../events/schema';
+import {
+  FormatError,
+  withExtraHeaders,
+  type Format,
+  type ReceivedRequest,
+  type RenderInput,
+  type SubscriptionFields,
+  type SubscriptionView,
+  type VerifyKey,
+} from '../format';
+import { expandHalfDays } from './halfDays';
 
 export type LuccaEvent = 'created' | 'approved' | 'deleted';
 
@@ -63,10 +72,45 @@ function render({ event, subscription }: RenderInput) {
   };
 }
 
-export const lucca: Format = {
+function validate(fields: SubscriptionFields): FieldError[] {
+  const errors: FieldError[] = [];
+  if (fields.secret !== undefined) errors.push({ field: 'secret', message: 'lucca subscriptions are not signed; use authorization' });
+  if (Array.isArray(fields.events) && fields.events.some((t) => !isLeaveEventType(t))) {
+    errors.push({ field: 'events', message: 'lucca subscriptions take only leave.* events' });
+  }
+  return errors;
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+const X_EVENTS = [...new Set(Object.values(LUCCA_EVENTS))];
+
+function verify(req: ReceivedRequest, key: VerifyKey): string | null {
+  const auth = req.headers['authorization'];
+  if (auth === undefined) return 'missing Authorization header';
+  if (!sameText(auth, key.authorization ?? '')) return 'Authorization does not match';
+  if (req.headers['x-resource-type'] !== 'leave') return 'X-Resource-Type is not leave';
+  if (!X_EVENTS.includes(req.headers['x-event'] as LuccaEvent)) return `X-Event is not ${X_EVENTS.slice(0, -1).join(', ')} or ${X_EVENTS.at(-1)}`;
+  try {
+    if (!Array.isArray(JSON.parse(req.body.toString('utf8')))) return 'body is not a JSON array of leaves';
+  } catch {
+    return 'body is not JSON';
+  }
+  return null;
+}
+
+export const lucca: Format<'lucca'> = {
   name: 'lucca',
-  defaultLadder: DEFAULT_LADDERS.lucca,
+  defaultLadder: ['5m', '15m', '1h', '24h'],
+  credential: { kind: 'authorization' },
+  defaultMode: 'all',
+  validate,
   sends,
   render,
+  verify,
   secretHeaders: ['authorization'],
 };
