@@ -3,12 +3,14 @@
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { loadConfig, type Config } from '../config';
+import type { Config } from '../config';
 import { checkSecretKey } from '../crypto/keyFingerprint';
 import type { SecretBox } from '../crypto/secretBox';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { connectClient } from '../temporal/connect';
+import { CliError } from './errors';
+import { discoverInstance, instanceFile } from './instance';
 
 export interface CliIo {
   stdout(s: string): void;
@@ -18,17 +20,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-export class UsageError extends CliError {
-  constructor(message: string, readonly usage?: string) {
-    super(message, 2);
-  }
-}
+export { CliError, UsageError } from './errors';
 
 export interface CliContext {
   io: CliIo;
@@ -38,12 +30,19 @@ export interface CliContext {
   /** The installation's SecretBox, once the key is checked against the database's fingerprint. */
   box(): Promise<SecretBox>;
   temporalAddress(): string;
+  /** The running gateway: PORT when set, else the instance.json's, else the default port. */
+  gatewayUrl: string;
+  /** Where a connection setting came from, for error messages. */
+  describeSource(variable: 'DATABASE_URL' | 'TEMPORAL_ADDRESS'): string;
   defaultActor(): string;
   close(): Promise<void>;
 }
 
 export function createContext(io: CliIo): CliContext {
-  const config = loadConfig(io.env);
+  const discovered = discoverInstance(io.env);
+  const config = discovered.config;
+  const describeSource = (variable: 'DATABASE_URL' | 'TEMPORAL_ADDRESS') =>
+    io.env[variable] !== undefined ? variable : discovered.instanceFile && config[variable] ? `${variable} from ${discovered.instanceFile}` : `default ${variable}`;
   let pool: Pool | null = null;
   let temporal: Promise<Client> | null = null;
   let box: Promise<SecretBox> | null = null;
@@ -52,13 +51,21 @@ export function createContext(io: CliIo): CliContext {
     io,
     config,
     pool() {
-      if (!config.DATABASE_URL) throw new CliError('DATABASE_URL is not set; this command reads Postgres');
+      if (!config.DATABASE_URL) {
+        throw new CliError(
+          `DATABASE_URL is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
+            'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set DATABASE_URL=postgres://USER@HOST:PORT/DB',
+        );
+      }
       pool ??= createPool(config.DATABASE_URL, 4);
       return pool;
     },
     temporal() {
       temporal ??= connectClient(temporalAddress(), config.TEMPORAL_NAMESPACE).catch((err: Error) => {
-        throw new CliError(`cannot reach Temporal at ${temporalAddress()}: ${err.message.split('\n')[0]}`);
+        throw new CliError(
+          `cannot reach Temporal at ${temporalAddress()} (${describeSource('TEMPORAL_ADDRESS')}): ${err.message.split('\n')[0]}; ` +
+            'is `npm start` running? set TEMPORAL_ADDRESS=HOST:PORT (or HRHOOKS_DATA_DIR) to reach another one',
+        );
       });
       return temporal;
     },
@@ -68,6 +75,8 @@ export function createContext(io: CliIo): CliContext {
       return box;
     },
     temporalAddress,
+    gatewayUrl: discovered.gatewayUrl,
+    describeSource,
     defaultActor: () => `cli:${safeUser()}`,
     async close() {
       if (pool) await pool.end().catch(() => undefined);

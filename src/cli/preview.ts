@@ -1,13 +1,16 @@
 // `hrhooks preview`: renders the exact HTTP request(s) a subscription would receive for an event file.
 // I/O only through the injected io (no fs, no network, no process.exit); returns the exit code.
-import { parseArgs } from 'node:util';
 import { TEST_EVENT_TYPE } from '../events/eventTypes';
 import { parseEvent, type HrEvent } from '../events/schema';
-import type { Format, SubscriptionView } from '../formats/format';
+import type { Format, RenderedRequest, SubscriptionView } from '../formats/format';
+import { aspnetBody } from '../formats/aspnet';
 import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
 import { formatNames, getFormat, isFormatName } from '../formats/registry';
+import { msSignature, standardSignature } from '../signing/signature';
+import { UsageError } from './errors';
 import { formatHttpRequest } from './httpMessage';
+import { parseStandalone, previewCommand } from './program';
 
 export interface PreviewIo {
   readFile(path: string): string | Buffer;
@@ -15,31 +18,18 @@ export interface PreviewIo {
   stderr(s: string): void;
 }
 
-export const PREVIEW_USAGE =
-  `usage: hrhooks preview <event.json> --format ${formatNames().join('|')} [--secret S]... [--authorization A]\n` +
-  '         [--delivery-id D] [--attempt N] [--mode all|approved] [--url U] [--timestamp SECONDS]\n';
+export interface PreviewOptions {
+  format?: string; secret?: string[]; authorization?: string; deliveryId?: string; messageId?: string;
+  attempt?: string; mode?: string; url?: string; timestamp?: string; json?: boolean;
+}
 
 const DEFAULT_URL = 'https://receiver.example/webhook';
 
-class UsageError extends Error {}
-
-function options(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      secret: { type: 'string', multiple: true },
-      authorization: { type: 'string' },
-      'delivery-id': { type: 'string' },
-      attempt: { type: 'string', default: '1' },
-      mode: { type: 'string' },
-      url: { type: 'string', default: DEFAULT_URL },
-      timestamp: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected exactly one event file');
+function options(args: string[], given: PreviewOptions) {
+  const values = { ...given, attempt: given.attempt ?? '1', url: given.url ?? DEFAULT_URL };
+  if (args.length !== 1) throw new UsageError('expected exactly one event file');
   if (!isFormatName(values.format)) throw new UsageError(`--format must be one of ${formatNames().join(', ')}`);
+  if (values.messageId !== undefined && !/^[\x21-\x7e]{1,200}$/.test(values.messageId)) throw new UsageError('--message-id must be 1 to 200 printable characters');
   if (values.mode !== undefined && values.mode !== 'all' && values.mode !== 'approved') {
     throw new UsageError('--mode must be all or approved');
   }
@@ -47,7 +37,7 @@ function options(argv: string[]) {
   if (values.timestamp !== undefined && !/^\d{1,12}$/.test(values.timestamp)) {
     throw new UsageError('--timestamp must be whole seconds since the epoch');
   }
-  return { ...values, format: values.format, file: positionals[0]!, mode: values.mode as 'all' | 'approved' | undefined };
+  return { ...values, format: values.format, file: args[0]!, mode: values.mode as 'all' | 'approved' | undefined };
 }
 
 function readEvents(io: PreviewIo, file: string): { events: HrEvent[]; problems: string[] } {
@@ -78,12 +68,37 @@ function secretsFor(format: Format, given: string[] | undefined, io: PreviewIo):
   return [secret];
 }
 
+/**
+ * The request with its message id replaced (the aspnet work-item `Id` / the standard `webhook-id`) and
+ * re-signed, so a published example can be reproduced. Formats derive the id from the delivery id;
+ * until their render input takes a message id, preview rewrites it here.
+ */
+function withMessageId(format: string, req: RenderedRequest, messageId: string, secrets: string[], now: Date): RenderedRequest {
+  if (format === 'aspnet') {
+    const item = JSON.parse(req.body.toString('utf8')) as { Attempt: number; Properties: Record<string, unknown>; Notifications: unknown[] };
+    const body = aspnetBody(messageId, item.Attempt, item.Properties, item.Notifications);
+    return { ...req, body, headers: { ...req.headers, 'ms-signature': msSignature(secrets[0]!, body) } };
+  }
+  if (format === 'standard') {
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const signature = secrets.map((secret) => standardSignature(secret, messageId, timestamp, req.body)).join(' ');
+    return { ...req, headers: { ...req.headers, 'webhook-id': messageId, 'webhook-signature': signature } };
+  }
+  throw new UsageError(`--message-id: the ${format} format has no message id`);
+}
+
+/** `hrhooks preview`, parsed in-process (tests, fuzzing): the same options as the CLI. */
 export function runPreview(argv: string[], io: PreviewIo): number {
+  const parsed = parseStandalone(previewCommand(), argv, io);
+  return typeof parsed === 'number' ? parsed : preview(parsed.args, parsed.opts, io);
+}
+
+export function preview(args: string[], given: PreviewOptions, io: PreviewIo): number {
   let opts: ReturnType<typeof options>;
   try {
-    opts = options(argv);
+    opts = options(args, given);
   } catch (err) {
-    io.stderr(`error: ${(err as Error).message}\n${PREVIEW_USAGE}`);
+    io.stderr(`hrhooks preview: ${(err as Error).message} (see hrhooks preview --help)\n`);
     return 2;
   }
   const { events, problems } = readEvents(io, opts.file);
@@ -95,6 +110,7 @@ export function runPreview(argv: string[], io: PreviewIo): number {
   const secrets = secretsFor(format, opts.secret, io);
   const now = opts.timestamp === undefined ? new Date() : new Date(Number(opts.timestamp) * 1000);
   const printed: string[] = [];
+  const requests: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
   try {
     for (const event of events) {
       const subscription: SubscriptionView = {
@@ -111,14 +127,16 @@ export function runPreview(argv: string[], io: PreviewIo): number {
         io.stderr(`note: ${opts.format} does not send ${event.type} (event ${event.id})${subscription.mode ? ` in mode ${subscription.mode}` : ''}\n`);
         continue;
       }
-      const deliveryId = opts['delivery-id'] ?? deliveryIdFor(subscription.id, event.id);
-      const req = format.render({ event, deliveryId, attempt: Number(opts.attempt), now, subscription });
+      const deliveryId = opts.deliveryId ?? deliveryIdFor(subscription.id, event.id);
+      const rendered = format.render({ event, deliveryId, attempt: Number(opts.attempt), now, subscription });
+      const req = opts.messageId === undefined ? rendered : withMessageId(opts.format, rendered, opts.messageId, secrets, now);
+      requests.push({ method: 'POST', url: opts.url, headers: req.headers, body: req.body.toString('utf8') });
       printed.push(`${formatHttpRequest(opts.url, req)}\n`);
     }
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
     return 2;
   }
-  io.stdout(printed.join('\n'));
+  io.stdout(opts.json ? `${JSON.stringify(requests, null, 2)}\n` : printed.join('\n'));
   return 0;
 }

@@ -13,6 +13,7 @@ import { signalProcess } from '../os/procfs';
 import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
 import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from './bootstrapKeys';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
+import { removeInstance, writeInstance } from './instance';
 import { errorFields, Shutdown } from './shutdown';
 import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../workerProcess';
@@ -67,6 +68,7 @@ function killDevServersNow(dbFile: string): void {
 
 export interface AllInOne {
   gatewayUrl: string;
+  databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string;
   keys: BootstrapKeys;
@@ -164,6 +166,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     notInterrupted();
     return {
       gatewayUrl: gateway.url,
+      databaseUrl,
       temporalAddress,
       temporalUiUrl: effective.temporalUiUrl,
       keys,
@@ -189,6 +192,7 @@ export async function runStart(config: Config, print: (line: string) => void = (
     print('stopped before start completed.');
     return 130;
   }
+  writeInstance(config, { gatewayUrl: hr.gatewayUrl, DATABASE_URL: hr.databaseUrl, TEMPORAL_ADDRESS: hr.temporalAddress, TEMPORAL_UI_URL: hr.temporalUiUrl });
   print('');
   print('hrhooks is running');
   print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
@@ -200,6 +204,7 @@ export async function runStart(config: Config, print: (line: string) => void = (
   print(`  producer key         ${hr.keys.producer}`);
   print('');
   print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
+  print(`  CLI                  bin/hrhooks deliveries list   (finds this instance through ${path.join(config.dataDir, 'instance.json')})`);
   print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
   const reason = await Promise.race([
     shutdown.requested,
@@ -212,6 +217,7 @@ export async function runStart(config: Config, print: (line: string) => void = (
     ),
   ]);
   print(`\nreceived ${reason}, stopping...`);
+  removeInstance(config);
   const ok = await hr.stop();
   print(ok ? 'stopped.' : 'stopped, with errors (logged above).');
   const code = ok ? 0 : 1;

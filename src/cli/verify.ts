@@ -1,9 +1,10 @@
 // `hrhooks verify`: checks a captured request (as `hrhooks preview` prints it) against a secret.
 // I/O only through the injected io; prints "valid" or "invalid: <why>"; exit 0 valid, 1 invalid, 2 usage.
-import { parseArgs } from 'node:util';
 import type { Format } from '../formats/format';
 import { formatNames, getFormat, isFormatName } from '../formats/registry';
+import { UsageError } from './errors';
 import { parseHttpRequest, type ParsedHttpRequest } from './httpMessage';
+import { parseStandalone, verifyCommand } from './program';
 
 export interface VerifyIo {
   readFile(path: string): string | Buffer;
@@ -17,12 +18,9 @@ function namesBy(kind: Format['credential']['kind']): string {
   return formatNames().filter((name) => getFormat(name).credential.kind === kind).join('|');
 }
 
-export const VERIFY_USAGE =
-  `usage: hrhooks verify --format ${namesBy('secret')} --secret S [--secret S2] [--tolerance SECONDS] [FILE]\n` +
-  `       hrhooks verify --format ${namesBy('authorization')} --authorization A [FILE]\n` +
-  '(reads the request from stdin when FILE is absent)\n';
-
-class UsageError extends Error {}
+export interface VerifyFlags {
+  format?: string; secret?: string[]; authorization?: string; tolerance?: string; json?: boolean;
+}
 
 interface VerifyOptions {
   format: Format;
@@ -32,17 +30,7 @@ interface VerifyOptions {
   file?: string;
 }
 
-function options(argv: string[]): VerifyOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string' },
-      secret: { type: 'string', multiple: true },
-      authorization: { type: 'string' },
-      tolerance: { type: 'string' },
-    },
-  });
+function options(positionals: string[], values: VerifyFlags): VerifyOptions {
   if (positionals.length > 1) throw new UsageError('expected at most one file');
   if (!isFormatName(values.format)) throw new UsageError(`--format must be one of ${formatNames().join(', ')}`);
   const format = getFormat(values.format);
@@ -64,20 +52,27 @@ function options(argv: string[]): VerifyOptions {
   };
 }
 
+/** `hrhooks verify`, parsed in-process (tests, fuzzing): the same options as the CLI. */
 export function runVerify(argv: string[], io: VerifyIo): number {
+  const parsed = parseStandalone(verifyCommand(), argv, io);
+  return typeof parsed === 'number' ? parsed : verify(parsed.args, parsed.opts, io);
+}
+
+export function verify(args: string[], flags: VerifyFlags, io: VerifyIo): number {
   let opts: VerifyOptions;
   let req: ParsedHttpRequest;
   let problem: string | null;
   try {
-    opts = options(argv);
+    opts = options(args, flags);
     req = parseHttpRequest(opts.file === undefined ? io.readStdin() : io.readFile(opts.file));
     if (req.method !== 'POST') problem = `method is ${req.method}, expected POST`;
     else problem = opts.format.verify(req, { ...opts, now: io.now?.() ?? new Date() });
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr(`error: ${(err as Error).message}\n${usage ? VERIFY_USAGE : ''}`);
+    const usage = err instanceof UsageError ? ' (see hrhooks verify --help)' : '';
+    io.stderr(`hrhooks verify: ${(err as Error).message.split('\n')[0]}${usage}\n`);
     return 2;
   }
-  io.stdout(problem === null ? 'valid\n' : `invalid: ${problem}\n`);
+  if (flags.json) io.stdout(`${JSON.stringify({ valid: problem === null, problem })}\n`);
+  else io.stdout(problem === null ? 'valid\n' : `invalid: ${problem}\n`);
   return problem === null ? 0 : 1;
 }

@@ -67,7 +67,10 @@ describe('hrhooks operator CLI', () => {
     assert.equal(list.code, 0, list.stderr);
     assert.equal(JSON.parse(list.stdout).items.length, 4);
     const human = await cli('deliveries', 'list', '--subscription', failSub);
-    assert.equal(human.stdout.trim().split('\n').length, 4);
+    const lines = human.stdout.trim().split('\n');
+    assert.equal(lines.length, 5, 'a header and one row per delivery');
+    assert.match(lines[0]!, /^ID\s+EVENT\s+SUBSCRIPTION\s+STATUS\s+ATTEMPTS\s+NEXT ATTEMPT\s+LAST ERROR$/);
+    assert.equal(lines[1]!.indexOf('failed'), lines[0]!.indexOf('STATUS'), 'aligned columns');
     assert.match(human.stdout, /failed/);
     const [id] = await failedIds();
     const show = await cli('deliveries', 'show', id!);

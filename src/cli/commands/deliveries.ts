@@ -1,36 +1,29 @@
 // `hrhooks deliveries list|show`: reads the deliveries mirror in Postgres, plus live state from Temporal.
-import { parseArgs } from 'node:util';
 import { getDelivery, listDeliveries, type DeliverySummary } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
 import { queryState } from '../../temporal/deliveryClient';
 import { deliveriesQuerySchema } from '../../gateway/schemas';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
+import { table } from '../table';
 
-export const DELIVERIES_USAGE =
-  'usage: hrhooks deliveries list [--status S] [--subscription S] [--event-type T] [--since ISO] [--q TEXT] [--limit N] [--json]\n' +
-  '       hrhooks deliveries show <delivery-id> [--json]\n';
+const COLUMNS = ['ID', 'EVENT', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'];
 
-function row(d: DeliverySummary): string {
-  const subject = d.subject.name ?? d.subject.id ?? '';
-  return [d.id.padEnd(44), d.status.padEnd(10), String(d.attempts).padStart(3), ` ${d.eventType.padEnd(22)}`, subject, d.updatedAt].join('  ');
+function row(d: DeliverySummary): string[] {
+  return [d.id, d.eventType, d.subscriptionName ?? d.subscriptionId, d.status, String(d.attempts), d.nextAttemptAt ?? '-', (d.lastError ?? '').split('\n')[0]!.slice(0, 60)];
 }
 
-async function list(argv: string[], ctx: CliContext): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      status: { type: 'string' }, subscription: { type: 'string' }, 'event-type': { type: 'string' },
-      since: { type: 'string' }, q: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+export interface ListOptions {
+  status?: string; subscription?: string; eventType?: string; since?: string; q?: string; limit?: string; cursor?: string; json?: boolean;
+}
+
+export async function listCommand(values: ListOptions, ctx: CliContext): Promise<number> {
   const parsed = deliveriesQuerySchema.safeParse({
-    status: values.status, subscriptionId: values.subscription, eventType: values['event-type'],
+    status: values.status, subscriptionId: values.subscription, eventType: values.eventType,
     since: values.since, q: values.q, limit: values.limit, cursor: values.cursor,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--${String(issue.path[0] ?? 'option')}: ${issue.message}`, DELIVERIES_USAGE);
+    throw new UsageError(`--${String(issue.path[0] ?? 'option')}: ${issue.message}`);
   }
   const page = await listDeliveries(ctx.pool(), parsed.data);
   if (values.json) {
@@ -38,16 +31,14 @@ async function list(argv: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (page.items.length === 0) ctx.io.stdout('no deliveries\n');
-  for (const d of page.items) ctx.io.stdout(`${row(d)}\n`);
+  else ctx.io.stdout(table(COLUMNS, page.items.map(row)));
   if (page.nextCursor) ctx.io.stdout(`more: --cursor ${page.nextCursor}\n`);
   return 0;
 }
 
-async function show(argv: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-  if (positionals.length !== 1) throw new UsageError('expected one delivery id', DELIVERIES_USAGE);
-  const found = await getDelivery(ctx.pool(), positionals[0]!);
-  if (!found) throw new CliError(`no delivery ${positionals[0]}`);
+export async function showCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const found = await getDelivery(ctx.pool(), id);
+  if (!found) throw new CliError(`no delivery ${id}`);
   const d = found.delivery;
   const live = await ctx.temporal().then((c) => queryState(c, d.id)).catch(() => null);
   const temporalUrl = `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(d.id)}`;
@@ -68,11 +59,4 @@ async function show(argv: string[], ctx: CliContext): Promise<number> {
   }
   for (const action of d.actions) out(`  ${action.kind} by ${action.by} at ${action.at}${action.note ? `: ${action.note}` : ''}\n`);
   return 0;
-}
-
-export async function runDeliveries(argv: string[], ctx: CliContext): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === 'list') return list(rest, ctx);
-  if (sub === 'show') return show(rest, ctx);
-  throw new UsageError(sub ? `unknown deliveries command "${sub}"` : 'expected list or show', DELIVERIES_USAGE);
 }

@@ -6,7 +6,7 @@ import { collectProcessMetrics } from '../../metrics';
 import { startWorker } from '../../workerProcess';
 import { CliError, type CliContext } from '../context';
 
-export async function runGateway(_argv: string[], ctx: CliContext): Promise<number> {
+export async function runGateway(ctx: CliContext): Promise<number> {
   if (!ctx.config.DATABASE_URL) throw new CliError('DATABASE_URL is not set (use `hrhooks start` for the all-in-one set-up)');
   const config = { ...ctx.config, TEMPORAL_ADDRESS: ctx.temporalAddress() };
   const log = createLogger(config.LOG_LEVEL, 'gateway');
@@ -21,7 +21,7 @@ export async function runGateway(_argv: string[], ctx: CliContext): Promise<numb
   return new Promise((resolve) => stopOnSignals(both, resolve));
 }
 
-export async function runWorker(_argv: string[], ctx: CliContext): Promise<number> {
+export async function runWorker(ctx: CliContext): Promise<number> {
   if (!ctx.config.DATABASE_URL) throw new CliError('DATABASE_URL is not set (use `hrhooks start` for the all-in-one set-up)');
   const config = { ...ctx.config, TEMPORAL_ADDRESS: ctx.temporalAddress() };
   collectProcessMetrics();

@@ -1,23 +1,13 @@
 // `hrhooks send <event.json>`: posts an event file to a running gateway, like a producer would.
-import { parseArgs } from 'node:util';
 import { bootstrapKeysFile, knownBootstrapKeys } from '../bootstrapKeys';
 import { CliError, UsageError, type CliContext } from '../context';
 
-export const SEND_USAGE = 'usage: hrhooks send <event.json|-> [--url GATEWAY_URL] [--key API_KEY] [--json]\n';
-
-export async function runSend(argv: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { url: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one event file (or - for stdin)', SEND_USAGE);
+export async function sendCommand(file: string, values: { url?: string; key?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   const known = knownBootstrapKeys(ctx.config);
   const key = values.key ?? known.producer ?? known.admin;
-  if (!key) throw new UsageError(`no API key: pass --key, set HRHOOKS_PRODUCER_KEY, or run where ${bootstrapKeysFile(ctx.config)} exists`, SEND_USAGE);
-  const file = positionals[0]!;
+  if (!key) throw new UsageError(`no API key: pass --key, set HRHOOKS_PRODUCER_KEY, or run where ${bootstrapKeysFile(ctx.config)} exists`);
   const body = file === '-' ? ctx.io.readStdin() : ctx.io.readFile(file);
-  const base = (values.url ?? `http://127.0.0.1:${ctx.config.PORT}`).replace(/\/+$/, '');
+  const base = (values.url ?? ctx.gatewayUrl).replace(/\/+$/, '');
   let res: Response;
   try {
     res = await fetch(`${base}/v1/events`, {

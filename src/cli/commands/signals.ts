@@ -1,33 +1,19 @@
 // `hrhooks resync` and `hrhooks mark-processed`: signal the delivery's event workflow directly through
 // Temporal (the delivery id names it), so they work while the gateway and Postgres are down. `resync --failed` reads the failed list from Postgres.
-import { parseArgs } from 'node:util';
 import { markProcessed, resync, resyncFailed } from '../../temporal/deliveryClient';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 
-export const RESYNC_USAGE =
-  'usage: hrhooks resync <delivery-id> [--note N] [--by NAME] [--json]\n' +
-  '       hrhooks resync --failed [--subscription S] [--since ISO-TIME] [--by NAME] [--json]\n';
-export const MARK_PROCESSED_USAGE = 'usage: hrhooks mark-processed <delivery-id> --note N [--by NAME] [--json]\n';
-
 const notOpen = (id: string) => new CliError(`delivery ${id} has no open workflow (unknown id, or already delivered/processed/cancelled)`);
 
-export async function runResync(argv: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      failed: { type: 'boolean', default: false },
-      subscription: { type: 'string' },
-      since: { type: 'string' },
-      note: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+export interface ResyncOptions {
+  failed?: boolean; subscription?: string; since?: string; note?: string; by?: string; json?: boolean;
+}
+
+export async function resyncCommand(deliveryId: string | undefined, values: ResyncOptions, ctx: CliContext): Promise<number> {
   const by = values.by ?? ctx.defaultActor();
   if (values.failed) {
-    if (positionals.length > 0) throw new UsageError('give either a delivery id or --failed, not both', RESYNC_USAGE);
-    if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError('--since must be an ISO date-time', RESYNC_USAGE);
+    if (deliveryId !== undefined) throw new UsageError('give either a delivery id or --failed, not both');
+    if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError('--since must be an ISO date-time');
     const client = await ctx.temporal();
     const result = await resyncFailed(client, ctx.pool(), { subscriptionId: values.subscription, since: values.since }, by, values.note);
     if (values.json) printJson(ctx.io, result);
@@ -38,8 +24,8 @@ export async function runResync(argv: string[], ctx: CliContext): Promise<number
     }
     return result.failed.length > 0 ? 1 : 0;
   }
-  if (positionals.length !== 1) throw new UsageError('expected one delivery id (or --failed)', RESYNC_USAGE);
-  const id = positionals[0]!;
+  if (deliveryId === undefined) throw new UsageError('expected one delivery id (or --failed)');
+  const id = deliveryId;
   const client = await ctx.temporal();
   if ((await resync(client, id, by, values.note)) === 'not_found') throw notOpen(id);
   if (values.json) printJson(ctx.io, { id, requested: 'resync', by });
@@ -47,15 +33,8 @@ export async function runResync(argv: string[], ctx: CliContext): Promise<number
   return 0;
 }
 
-export async function runMarkProcessed(argv: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { note: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected one delivery id', MARK_PROCESSED_USAGE);
-  if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering', MARK_PROCESSED_USAGE);
-  const id = positionals[0]!;
+export async function markProcessedCommand(id: string, values: { note?: string; by?: string; json?: boolean }, ctx: CliContext): Promise<number> {
+  if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering');
   const by = values.by ?? ctx.defaultActor();
   const pool = ctx.config.DATABASE_URL ? ctx.pool() : undefined;
   if ((await markProcessed(await ctx.temporal(), id, by, values.note.trim(), pool)) === 'not_found') throw notOpen(id);

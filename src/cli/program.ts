@@ -1,0 +1,253 @@
+// Every `hrhooks` command, its options, the environment it reads and an example, declared once with
+// commander: this is what `--help` and `help <command>` print. Loads no command module: each action
+// requires its module when it runs, so `hrhooks --help` stays fast. Never touches process.* itself.
+import { Command, CommanderError } from 'commander';
+import type { CliContext, CliIo } from './context';
+import { CliError, UsageError } from './errors';
+
+const ENV = {
+  discovery: ['HRHOOKS_DATA_DIR', 'data dir of the running `npm start`; its instance.json supplies what is unset below (default ./data)'],
+  database: ['DATABASE_URL', 'Postgres of the installation (default: from instance.json)'],
+  temporal: ['TEMPORAL_ADDRESS', 'Temporal frontend host:port (default: from instance.json, else 127.0.0.1:$TEMPORAL_PORT)'],
+  namespace: ['TEMPORAL_NAMESPACE', 'Temporal namespace (default: default)'],
+  ui: ['TEMPORAL_UI_URL', 'base of links to the Temporal Web UI (default: from instance.json)'],
+  secretKey: ['HRHOOKS_SECRET_KEY', 'key that encrypts stored secrets (default: <data dir>/secret.key)'],
+  previousKey: ['HRHOOKS_SECRET_KEY_PREVIOUS', 'during a key rotation: the old key'],
+  port: ['PORT', 'gateway port (default: the instance.json gateway, else 3000)'],
+  producerKey: ['HRHOOKS_PRODUCER_KEY', 'producer API key (default: <data dir>/bootstrap-keys.json)'],
+  egress: ['HRHOOKS_EGRESS_ALLOW', 'CIDRs exempt from the SSRF guard, e.g. 127.0.0.1/32'],
+} as const;
+
+type EnvEntry = readonly [string, string];
+
+function explain(cmd: Command, env: readonly EnvEntry[], examples: string[]): Command {
+  const width = Math.max(0, ...env.map(([name]) => name.length));
+  const envText = env.length ? `\nEnvironment:\n${env.map(([name, what]) => `  ${name.padEnd(width)}  ${what}`).join('\n')}\n` : '';
+  return cmd.addHelpText('after', `${envText}\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Runs a command that may use Postgres / Temporal, and turns any failure into one line and an exit code. */
+type Runner = (name: string, body: (ctx: CliContext) => Promise<number>) => Promise<void>;
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: { message?: string }[]; address?: string; port?: number };
+  if (e?.code === 'ECONNREFUSED') return `connection refused (${e.message ?? ''})`;
+  const text = e?.message || e?.errors?.[0]?.message || String(err);
+  return text.split('\n')[0]!;
+}
+
+function runner(io: CliIo, exit: { code: number }): Runner {
+  return async (name, body) => {
+    let ctx: CliContext | null = null;
+    try {
+      const { createContext } = require('./context') as typeof import('./context');
+      ctx = createContext(io);
+      exit.code = await body(ctx);
+    } catch (err) {
+      const { ConfigError } = require('../config') as typeof import('../config');
+      let text = err instanceof ConfigError || err instanceof CliError ? (err as Error).message.split('\n')[0]! : describe(err);
+      if ((err as { code?: string }).code === 'ECONNREFUSED' && ctx) {
+        text += `; is Postgres running? (${ctx.describeSource('DATABASE_URL')}: start hrhooks with \`npm start\`, or set DATABASE_URL=postgres://USER@HOST:PORT/DB)`;
+      }
+      io.stderr(`hrhooks ${name}: ${text}\n`);
+      exit.code = err instanceof CliError ? err.exitCode : 1;
+    } finally {
+      await ctx?.close();
+    }
+  };
+}
+
+export function previewCommand(): Command {
+  const cmd = new Command('preview')
+    .description('print the exact HTTP request(s) a format would send for an event file (nothing is sent)')
+    .argument('<event.json>', 'one event, or a JSON array of events (see examples/)')
+    .requiredOption('--format <name>', 'wire format (`hrhooks preview --help` lists them)')
+    .option('--secret <secret>', 'signing secret; repeat for several (generated when absent)', collect)
+    .option('--authorization <value>', 'lucca: the Authorization header value')
+    .option('--delivery-id <id>', 'delivery id the message ids derive from')
+    .option('--message-id <id>', 'the message id itself: aspnet work-item Id / standard webhook-id')
+    .option('--attempt <n>', 'attempt number', '1')
+    .option('--mode <mode>', 'lucca: all or approved')
+    .option('--url <url>', 'receiver URL', 'https://receiver.example/webhook')
+    .option('--timestamp <seconds>', 'send time, seconds since the epoch (default: now)')
+    .option('--json', 'print the requests as JSON');
+  cmd.addHelpText('after', () => {
+    const { formatNames } = require('../formats/registry') as typeof import('../formats/registry');
+    return `\nFormats: ${formatNames().join(', ')}\n`;
+  });
+  return explain(cmd, [], [
+    'hrhooks preview examples/leave-approved.json --format standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --timestamp 1700000000',
+    'hrhooks preview examples/aspnet-seed-event.json --format aspnet --secret OLgCtvLZU4h9GYzZgamuYGdn4e7Zk651 --message-id f62319a8e9594b1da89ee456525711ea',
+  ]);
+}
+
+export function verifyCommand(): Command {
+  const cmd = new Command('verify')
+    .description("check a captured request's signature (as `hrhooks preview` prints it); exit 0 valid, 1 invalid")
+    .argument('[request.txt]', 'the captured HTTP request (default: stdin)')
+    .requiredOption('--format <name>', 'wire format')
+    .option('--secret <secret>', 'signing secret; repeat to accept several', collect)
+    .option('--authorization <value>', 'lucca: the expected Authorization header')
+    .option('--tolerance <seconds>', 'standard: largest accepted webhook-timestamp skew')
+    .option('--json', 'print { valid, problem } as JSON');
+  return explain(cmd, [], ['hrhooks preview ev.json --format aspnet --secret S | hrhooks verify --format aspnet --secret S']);
+}
+
+/** Parses argv against one standalone command (preview, verify) in-process: its options, or the exit code to return. */
+export function parseStandalone(cmd: Command, argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): { args: string[]; opts: Record<string, unknown> } | number {
+  let parsed: { args: string[]; opts: Record<string, unknown> } | null = null;
+  cmd
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`hrhooks ${cmd.name()}: ${text}`) })
+    .action((...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      parsed = { args: self.args, opts: self.opts() };
+    });
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return parsed ?? 2;
+}
+
+function services(program: Command, run: Runner, io: CliIo, exit: { code: number }): void {
+  explain(
+    program.command('start').description('all-in-one: Temporal dev server + Web UI, embedded Postgres, worker and gateway; Ctrl-C stops all'),
+    [['HRHOOKS_DATA_DIR', 'where the embedded servers, keys and instance.json live (default ./data)'], ['PORT', 'gateway port (default 3000)'],
+      ['DATABASE_URL', 'use this Postgres instead of the embedded one'], ['TEMPORAL_ADDRESS', 'use this Temporal instead of a dev server'],
+      ENV.egress, ['…', 'every variable in the README Configuration table']],
+    ['npm start', 'HRHOOKS_EGRESS_ALLOW=127.0.0.1/32 hrhooks start'],
+  ).action(async () => {
+    try {
+      const { loadConfig } = require('../config') as typeof import('../config');
+      const { runStart } = require('./start') as typeof import('./start');
+      exit.code = await runStart(loadConfig(io.env), (line) => io.stdout(`${line}\n`));
+    } catch (err) {
+      io.stderr(`hrhooks start: ${describe(err)}\n`);
+      exit.code = 1;
+    }
+  });
+  explain(
+    program.command('gateway').description('run the HTTP gateway (API, follow-up UI, metrics) until SIGTERM/SIGINT'),
+    [ENV.database, ENV.temporal, ENV.port, ['HOST', 'bind address (default 127.0.0.1)'], ['HRHOOKS_EMBEDDED_WORKER', 'true: run a worker in this process too'], ENV.secretKey],
+    ['DATABASE_URL=postgres://hrhooks@db/hrhooks TEMPORAL_ADDRESS=temporal:7233 hrhooks gateway'],
+  ).action(() => run('gateway', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runGateway(ctx)));
+  explain(
+    program.command('worker').description('run a delivery worker (polls the Temporal task queue) until SIGTERM/SIGINT'),
+    [ENV.database, ENV.temporal, ['TEMPORAL_TASK_QUEUE', 'task queue (default hrhooks)'], ENV.secretKey, ENV.egress],
+    ['DATABASE_URL=postgres://hrhooks@db/hrhooks TEMPORAL_ADDRESS=temporal:7233 hrhooks worker'],
+  ).action(() => run('worker', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runWorker(ctx)));
+}
+
+function operations(program: Command, run: Runner): void {
+  const deliveries = program.command('deliveries').description('search deliveries, inspect one');
+  const load = () => require('./commands/deliveries') as typeof import('./commands/deliveries');
+  explain(
+    deliveries.command('list').description('deliveries, newest first: id, event, subscription, status, attempts, next attempt, last error')
+      .option('--status <status>', 'only this status (pending, scheduled, delivered, failed, processed, cancelled…)')
+      .option('--subscription <id>', 'only this subscription')
+      .option('--event-type <type>', 'only this event type, e.g. leave.approved')
+      .option('--since <iso>', 'created at or after this ISO date-time')
+      .option('--q <text>', 'free-text search (event id, subject, error)')
+      .option('--limit <n>', 'page size')
+      .option('--cursor <cursor>', 'next page (printed after a full page)')
+      .option('--json', 'print the page as JSON'),
+    [ENV.discovery, ENV.database],
+    ['hrhooks deliveries list --status failed', 'hrhooks deliveries list --subscription sub_abc --json'],
+  ).action((opts) => run('deliveries list', (ctx) => load().listCommand(opts, ctx)));
+  explain(
+    deliveries.command('show').description('one delivery: message, attempts and responses, live workflow state, Temporal UI link')
+      .argument('<delivery-id>').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.temporal, ENV.namespace, ENV.ui],
+    ['hrhooks deliveries show dlv_sub_abc_XYZ'],
+  ).action((id: string, opts) => run('deliveries show', (ctx) => load().showCommand(id, opts, ctx)));
+  explain(deliveries, [ENV.discovery, ENV.database], ['hrhooks deliveries list --status failed']);
+
+  const signals = () => require('./commands/signals') as typeof import('./commands/signals');
+  explain(
+    program.command('resync').description("attempt now: signals the delivery's event workflow directly (works while the gateway is down)")
+      .argument('[delivery-id]').option('--failed', 'every failed delivery (read from Postgres)')
+      .option('--subscription <id>', 'with --failed: only this subscription').option('--since <iso>', 'with --failed: failed since')
+      .option('--note <text>', 'why').option('--by <name>', 'who (default cli:$USER)').option('--json', 'print the result as JSON'),
+    [ENV.discovery, ENV.temporal, ENV.namespace, ['DATABASE_URL', 'with --failed: Postgres (default: from instance.json)']],
+    ['hrhooks resync dlv_sub_abc_XYZ', 'hrhooks resync --failed --subscription sub_abc'],
+  ).action((id: string | undefined, opts) => run('resync', (ctx) => signals().resyncCommand(id, opts, ctx)));
+  explain(
+    program.command('mark-processed').description('close a delivery as processed (no further attempts)')
+      .argument('<delivery-id>').option('--note <text>', 'why it no longer needs delivering (required)')
+      .option('--by <name>', 'who (default cli:$USER)').option('--json', 'print the result as JSON'),
+    [ENV.discovery, ENV.temporal, ENV.namespace, ENV.database],
+    ['hrhooks mark-processed dlv_sub_abc_XYZ --note "entered by hand in payroll"'],
+  ).action((id: string, opts) => run('mark-processed', (ctx) => signals().markProcessedCommand(id, opts, ctx)));
+
+  const subscriptions = program.command('subscriptions').description('list and create subscriptions');
+  const subs = () => require('./commands/subscriptions') as typeof import('./commands/subscriptions');
+  explain(
+    subscriptions.command('list').description('every subscription: id, state, format, name, url, events').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.secretKey], ['hrhooks subscriptions list'],
+  ).action((opts) => run('subscriptions list', (ctx) => subs().listCommand(opts, ctx)));
+  explain(
+    subscriptions.command('create').description('create a subscription; its secret is printed once')
+      .option('--name <name>', 'display name').option('--url <url>', 'receiver URL (https, public unless HRHOOKS_EGRESS_ALLOW)')
+      .option('--format <name>', 'wire format').option('--events <list>', "comma-separated event types, or '*'")
+      .option('--mode <mode>', 'lucca: all or approved').option('--authorization <value>', 'lucca: Authorization header sent')
+      .option('--secret <secret>', 'signing secret (generated when absent)').option('--retry <ladder>', 'retry ladder, e.g. 1m,10m,1h')
+      .option('--header <name=value>', 'extra header; repeatable', collect).option('--disabled', 'create disabled')
+      .option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.secretKey, ENV.egress],
+    ["hrhooks subscriptions create --name payroll --url https://payroll.example/hooks --format standard --events '*'"],
+  ).action((opts) => run('subscriptions create', (ctx) => subs().createCommand(opts, ctx)));
+  explain(subscriptions, [ENV.discovery, ENV.database], ['hrhooks subscriptions list']);
+
+  const keys = program.command('keys').description('API keys and the secret key');
+  const keysModule = () => require('./commands/keys') as typeof import('./commands/keys');
+  explain(
+    keys.command('create').description('create an API key (printed once; only its hash is stored)')
+      .option('--scope <scope>', 'producer or admin').option('--name <name>', 'who uses it').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database], ['hrhooks keys create --scope producer --name payroll'],
+  ).action((opts) => run('keys create', (ctx) => keysModule().createCommand(opts, ctx)));
+  explain(
+    keys.command('rotate-secret-key').description('re-encrypt every stored secret under HRHOOKS_SECRET_KEY').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ['HRHOOKS_SECRET_KEY', 'the new key'], ['HRHOOKS_SECRET_KEY_PREVIOUS', 'the old key']],
+    ['HRHOOKS_SECRET_KEY=$NEW HRHOOKS_SECRET_KEY_PREVIOUS=$OLD hrhooks keys rotate-secret-key'],
+  ).action((opts) => run('keys rotate-secret-key', (ctx) => keysModule().rotateCommand(opts, ctx)));
+  explain(keys, [ENV.discovery, ENV.database], ['hrhooks keys create --scope admin --name ops']);
+
+  explain(
+    program.command('send').description('post an event file to a running gateway, as a producer would')
+      .argument('<event.json>', "event file, or - for stdin").option('--url <url>', 'gateway URL (default: from instance.json)')
+      .option('--key <key>', 'API key (default: HRHOOKS_PRODUCER_KEY, else bootstrap-keys.json)').option('--json', 'print the answer as JSON'),
+    [ENV.discovery, ENV.port, ENV.producerKey], ['hrhooks send examples/leave-approved.json'],
+  ).action((file: string, opts) => run('send', (ctx) => (require('./commands/send') as typeof import('./commands/send')).sendCommand(file, opts, ctx)));
+}
+
+/** The whole `hrhooks` program; its actions set exit.code. */
+export function buildProgram(io: CliIo, exit: { code: number }): Command {
+  const program = new Command('hrhooks')
+    .description('durable webhook delivery for HR and payroll events, on Temporal')
+    .usage('<command> [options]')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`hrhooks: ${text}`) })
+    .addHelpText('after', '\nRun `hrhooks help <command>` (or `hrhooks <command> --help`) for its options, environment and an example.\n' +
+      'Next to a running `npm start` the CLI finds it through ./data/instance.json (or $HRHOOKS_DATA_DIR/instance.json).\n');
+  const run = runner(io, exit);
+  services(program, run, io, exit);
+  operations(program, run);
+  for (const make of [previewCommand, verifyCommand]) {
+    const cmd = make().copyInheritedSettings(program);
+    program.addCommand(cmd);
+    cmd.action(() => {
+      const module = cmd.name() === 'preview'
+        ? (require('./preview') as typeof import('./preview')).preview
+        : (require('./verify') as typeof import('./verify')).verify;
+      exit.code = module(cmd.args, cmd.opts(), io);
+    });
+  }
+  return program;
+}
+
+export { UsageError };
