@@ -1,4 +1,4 @@
-// `npm run demo`: a narrated tour. Starts hrhooks all-in-one (or uses the one already running on PORT),
+// `npm run demo`: a narrated tour. Starts hrhooks all-in-one (or uses the one already running, found as the CLI finds it: instance.json, or PORT),
 // a local receiver that fails its first requests and then recovers, one subscription per format, a
 // handful of realistic events, and tells what happens until every delivery settles.
 // However it ends (done, error, Ctrl-C) it deletes the subscriptions it created; its last line is the
@@ -7,8 +7,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { bootstrapKeysFile, knownBootstrapKeys } from '../src/cli/bootstrapKeys';
+import { discoverInstance } from '../src/cli/instance';
 import { startAllInOne, type AllInOne } from '../src/cli/start';
-import { loadConfig } from '../src/config';
+import { inheritedEnv, loadConfig } from '../src/config';
 import { portIsOpen } from '../src/temporal/devServer';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../workflows/definitions';
 
@@ -125,9 +126,9 @@ interface Run {
 }
 
 async function connect(interrupt: AbortSignal): Promise<Run> {
-  const config = loadConfig();
-  const base = `http://${config.HOST}:${config.PORT}`;
-  if (await portIsOpen(config.HOST, config.PORT)) {
+  const { config, gatewayUrl: base } = discoverInstance(inheritedEnv());
+  const gateway = new URL(base);
+  if (await portIsOpen(gateway.hostname, Number(gateway.port || 80))) {
     say(`hrhooks already answers on ${base}: the demo uses it (it must allow 127.0.0.1: HRHOOKS_EGRESS_ALLOW=127.0.0.1/32).`);
     const keys = knownBootstrapKeys(config);
     if (!keys.admin || !keys.producer) {
