@@ -51,7 +51,7 @@ function runner(io: CliIo, exit: { code: number }): Runner {
       if ((err as { code?: string }).code === 'ECONNREFUSED' && ctx) {
         text += `; is Postgres running? (${ctx.describeSource('DATABASE_URL')}: start hrhooks with \`npm start\`, or set DATABASE_URL=postgres://USER@HOST:PORT/DB)`;
       }
-      io.stderr(`hrhooks ${name}: ${text}\n`);
+      io.stderr(`hrhooks ${name.split(' ')[0]}: ${text}\n`);
       exit.code = err instanceof CliError ? err.exitCode : 1;
     } finally {
       await ctx?.close();
