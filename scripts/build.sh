@@ -9,6 +9,8 @@ if [[ "${1:-}" != "--force" && -f "$stamp" && -z "$(find src workflows activitie
   exit 0
 fi
 started=$(date +%s%N)
+# from scratch: a module that moved must not leave its old compiled copy behind to be loaded
+rm -rf dist
 node_modules/.bin/tsc -p tsconfig.build.json
 node dist/scripts/bundleWorkflows.js
 touch "$stamp"
