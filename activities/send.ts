@@ -21,6 +21,7 @@ import {
 import type { RenderedRequest } from '../src/formats/format';
 import { getFormat } from '../src/formats/registry';
 import { classify, postOnce, type AttemptResult, type ErrorKind } from '../src/http/dispatcher';
+import { redactHeaders } from '../src/http/headerRedaction';
 import type { Cidr } from '../src/http/ssrfGuard';
 import type { Logger } from '../src/log';
 import { attemptDuration, attemptsTotal, deliveriesFinished } from '../src/metrics';
@@ -41,17 +42,6 @@ export interface ActivityDeps {
   log: Logger;
   /** Operator aborts published through Postgres (cuts an in-flight attempt off within a second). */
   aborts?: AbortChannel;
-}
-
-const REDACTED = '[redacted]';
-const SENSITIVE_HEADER = /authorization|signature|secret|token|api[-_]?key|password|cookie/i;
-
-export function redactHeaders(headers: Record<string, string>, secretHeaders: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = secretHeaders.includes(name.toLowerCase()) || SENSITIVE_HEADER.test(name) ? REDACTED : value;
-  }
-  return out;
 }
 
 /** The attempt's outcome, the delivery status it leads to and the delay before the next attempt: decided once, here. */

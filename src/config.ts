@@ -3,15 +3,16 @@
 // external binaries (src/temporal/binaries.ts, src/db/localCluster.ts: PATH and their *_PATH/_DIR hints).
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDuration } from './ladder';
 
-const durationMs = z
-  .string()
-  .regex(/^\d+(ms|s|m|h)$/, 'a duration like 250ms, 15s, 5m or 1h')
-  .transform((value) => {
-    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(value)!;
-    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-    return Number(amount) * factor;
-  });
+const durationMs = z.string().transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (e.g. 250ms, 15s, 5m, 1h)` });
+    return z.NEVER;
+  }
+});
 
 const port = z.coerce.number().int().min(0).max(65535);
 

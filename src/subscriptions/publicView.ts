@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { SecretBox } from '../crypto/secretBox';
 import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
 import { formatNameSchema, type FormatName } from '../formats/registry';
+import { redactHeaders } from '../http/headerRedaction';
 import { retryScheduleSchema } from '../ladder';
 import { authorizationProblem, inspectSecrets } from './secretStore';
 
@@ -44,12 +45,6 @@ type Row = Record<string, any>;
 interface Problem {
   field: string;
   message: string;
-}
-
-const SENSITIVE_HEADER = /authorization|signature|secret|token|api[-_]?key|password|cookie/i;
-
-function redactStaticHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SENSITIVE_HEADER.test(k) ? '[redacted]' : v]));
 }
 
 function column<S extends z.ZodType>(schema: S, value: unknown, field: string, problems: Problem[]): z.infer<S> | null {
@@ -94,7 +89,7 @@ export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()):
     events: column(eventsSchema, row.events, 'events', problems),
     mode: column(modeSchema.nullable(), row.mode ?? null, 'mode', problems),
     retrySchedule: column(retryScheduleSchema.nullable(), row.retry_schedule ?? null, 'retrySchedule', problems),
-    headers: headers ? redactStaticHeaders(headers) : {},
+    headers: headers ? redactHeaders(headers) : {},
     properties: column(propertiesSchema, row.properties ?? {}, 'properties', problems) ?? {},
     enabled: row.enabled === true,
     disabledReason: typeof row.disabled_reason === 'string' ? row.disabled_reason : null,

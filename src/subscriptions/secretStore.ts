@@ -8,6 +8,11 @@ export interface StoredSecret {
   expiresAt: string | null;
 }
 
+/** A secret still signs: no expiry, or its rotation grace period has not ended. */
+function isLive(s: StoredSecret, now: Date): boolean {
+  return s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime();
+}
+
 export function sealSecrets(box: SecretBox, secrets: StoredSecret[]): string {
   return box.seal(JSON.stringify(secrets));
 }
@@ -15,13 +20,13 @@ export function sealSecrets(box: SecretBox, secrets: StoredSecret[]): string {
 export function openSecrets(box: SecretBox, sealed: string | null, now: Date): string[] {
   if (!sealed) return [];
   const all = JSON.parse(box.open(sealed)) as StoredSecret[];
-  return all.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime()).map((s) => s.secret);
+  return all.filter((s) => isLive(s, now)).map((s) => s.secret);
 }
 
 /** New list after a rotation: the new secret first, the current one kept until the grace period ends. */
 export function rotateSecrets(box: SecretBox, sealed: string | null, fresh: string, now: Date, graceMs: number): string {
   const current = sealed ? (JSON.parse(box.open(sealed)) as StoredSecret[]) : [];
-  const live = current.filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime());
+  const live = current.filter((s) => isLive(s, now));
   const expiresAt = new Date(now.getTime() + graceMs).toISOString();
   const kept = live.slice(0, 1).map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? expiresAt }));
   return sealSecrets(box, [{ secret: fresh, expiresAt: null }, ...kept]);
@@ -62,7 +67,7 @@ export function inspectSecrets(box: SecretBox, sealed: string | null, now: Date)
   }
   const valid = Array.isArray(all) && all.every((s) => typeof s?.secret === 'string' && (s.expiresAt === null || !Number.isNaN(Date.parse(s.expiresAt))));
   if (!valid) return { ok: false, problem: 'decrypted, but not a list of secrets' };
-  const live = (all as StoredSecret[]).filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now.getTime());
+  const live = (all as StoredSecret[]).filter((s) => isLive(s, now));
   const expiring = live.map((s) => s.expiresAt).filter((e): e is string => e !== null).sort();
   return { ok: true, live: live.length, previousExpiresAt: expiring[0] ?? null };
 }
