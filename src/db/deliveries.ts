@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import type { FormatName } from '../formats/registry';
 import { APPEND_ACTION } from './deliveryLog';
-import { DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../workflows/definitions';
+import { CLOSED_STATUSES, DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../workflows/definitions';
 
 export interface DeliveryStartRow {
   id: string;
@@ -60,7 +60,7 @@ export class CursorError extends Error {
   override readonly name = 'CursorError';
 }
 
-const OPEN_STATUSES: DeliveryStatus[] = ['pending', 'delivering', 'retrying', 'failed'];
+const OPEN_STATUSES = DELIVERY_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 /** A stored time as ISO text; one Postgres can hold but JS cannot ('infinity', year 294276) stays as its raw text. */
 const iso = (v: unknown): string | null => {
   if (v == null) return null;

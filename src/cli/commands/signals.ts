@@ -1,7 +1,30 @@
-// `hrhooks resync` and `hrhooks mark-processed`: signal the delivery's event workflow directly through
-// Temporal (the delivery id names it), so they work while the gateway and Postgres are down. `resync --failed` reads the failed list from Postgres.
-import { markProcessed, resync, resyncFailed } from '../../temporal/deliveryClient';
+// `hrhooks resync` and `hrhooks mark-processed`: the same operator actions as the API and the web
+// interface (src/deliveries/operatorActions.ts); when Postgres cannot be reached they signal the
+// delivery's event workflow directly (the delivery id names it), so they work while the gateway and
+// Postgres are down. `resync --failed` reads the failed list from Postgres.
+import { createLogger } from '../../log';
+import { markDeliveryProcessed, resyncDelivery, type ActionDeps, type ActionOutcome } from '../../deliveries/operatorActions';
+import { resyncFailed } from '../../temporal/deliveryClient';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
+
+/** Runs the action checked against Postgres; unchecked, straight to Temporal, when Postgres is unreachable. */
+async function act(ctx: CliContext, action: (deps: ActionDeps) => Promise<ActionOutcome>): Promise<ActionOutcome> {
+  const deps: ActionDeps = { temporal: await ctx.temporal(), taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, log: createLogger('silent') };
+  if (!ctx.config.DATABASE_URL) return action(deps);
+  try {
+    return await action({ ...deps, pool: ctx.pool() });
+  } catch (err) {
+    if (!/ECONNREFUSED|ENOTFOUND|timeout|terminated|57P|08/.test(`${(err as { code?: string }).code ?? ''} ${(err as Error).message}`)) throw err;
+    ctx.io.stderr(`Postgres unreachable (${(err as Error).message}); signalling Temporal directly\n`);
+    return action(deps);
+  }
+}
+
+function refused(id: string, outcome: ActionOutcome): void {
+  if (outcome.ok) return;
+  if (outcome.reason === 'closed') throw new CliError(`delivery ${id} is already ${outcome.status}; nothing was done`);
+  throw notOpen(id);
+}
 
 const notOpen = (id: string) => new CliError(`delivery ${id} has no open workflow (unknown id, or already delivered/processed/cancelled)`);
 
@@ -26,18 +49,19 @@ export async function resyncCommand(deliveryId: string | undefined, values: Resy
   }
   if (deliveryId === undefined) throw new UsageError('expected one delivery id (or --failed)');
   const id = deliveryId;
-  const client = await ctx.temporal();
-  if ((await resync(client, id, by, values.note)) === 'not_found') throw notOpen(id);
-  if (values.json) printJson(ctx.io, { id, requested: 'resync', by });
-  else ctx.io.stdout(`resync requested for ${id} (by ${by})\n`);
+  const outcome = await act(ctx, (deps) => resyncDelivery(deps, id, by, values.note ?? null));
+  refused(id, outcome);
+  const requested = outcome.ok ? outcome.requested : 'resync';
+  if (values.json) printJson(ctx.io, { id, requested, by });
+  else ctx.io.stdout(requested === 'start' ? `started the delivery ${id}, which had not started yet (by ${by})\n` : `resync requested for ${id} (by ${by})\n`);
   return 0;
 }
 
 export async function markProcessedCommand(id: string, values: { note?: string; by?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering');
   const by = values.by ?? ctx.defaultActor();
-  const pool = ctx.config.DATABASE_URL ? ctx.pool() : undefined;
-  if ((await markProcessed(await ctx.temporal(), id, by, values.note.trim(), pool)) === 'not_found') throw notOpen(id);
+  const note = values.note.trim();
+  refused(id, await act(ctx, (deps) => markDeliveryProcessed(deps, id, by, note)));
   if (values.json) printJson(ctx.io, { id, requested: 'markProcessed', by, note: values.note.trim() });
   else ctx.io.stdout(`marked ${id} as processed (by ${by})\n`);
   return 0;

@@ -1,26 +1,25 @@
 // /v1/deliveries: search, detail (message sent, attempts, live state), resync, mark processed, bulk resync.
 // Operator actions are Temporal signals; Postgres only answers "does it exist, is it closed".
 import { Router } from 'express';
-import { getDelivery, listDeliveries, startRow } from '../../db/deliveries';
+import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../deliveries/operatorActions';
+import { getDelivery, listDeliveries } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
-import { startEventNow } from '../../ingest/ingest';
-import { markProcessed, queryState, resync, resyncFailed, workflowIdOf } from '../../temporal/deliveryClient';
+import { queryState, resyncFailed, workflowIdOf } from '../../temporal/deliveryClient';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError } from '../errors';
 import { bulkResyncSchema, deliveriesQuerySchema, markProcessedSchema, parseInput, resyncSchema } from '../schemas';
 
-const CLOSED = new Set(['delivered', 'processed', 'cancelled']);
-
 export function deliveriesRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use('/v1/deliveries', requireScope('admin'));
 
-  const openRow = async (id: string) => {
-    const row = await startRow(deps.pool, id);
-    if (!row) throw new NotFoundError(`no delivery ${id}`);
-    if (CLOSED.has(row.status)) throw new ConflictError(`delivery ${id} is closed (${row.status})`);
-    return row;
+  /** What was requested, or the refusal as the API's problem. */
+  const accepted = (id: string, outcome: ActionOutcome): string => {
+    if (outcome.ok) return outcome.requested;
+    if (outcome.reason === 'not_found') throw new NotFoundError(`no delivery ${id}`);
+    if (outcome.reason === 'closed') throw new ConflictError(`delivery ${id} is closed (${outcome.status})`);
+    throw new ConflictError(`delivery ${id} has no open workflow`);
   };
 
   router.get('/v1/deliveries', async (req, res) => {
@@ -51,24 +50,14 @@ export function deliveriesRouter(deps: RouteDeps): Router {
 
   router.post('/v1/deliveries/:id/resync', async (req, res) => {
     const input = parseInput(resyncSchema, req.body);
-    const row = await openRow(req.params.id);
-    if (!row.workflowStarted) {
-      await startEventNow(deps, row.eventId);
-      res.status(202).json({ id: row.id, requested: 'start' });
-      return;
-    }
-    const outcome = await resync(deps.temporal, row.id, callerOf(res).name, input.note);
-    if (outcome === 'not_found') throw new ConflictError(`delivery ${row.id} has no open workflow`);
-    res.status(202).json({ id: row.id, requested: 'resync' });
+    const outcome = await resyncDelivery(deps, req.params.id, callerOf(res).name, input.note ?? null);
+    res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
   });
 
   router.post('/v1/deliveries/:id/mark-processed', async (req, res) => {
     const input = parseInput(markProcessedSchema, req.body);
-    const row = await openRow(req.params.id);
-    if (!row.workflowStarted) await startEventNow(deps, row.eventId);
-    const outcome = await markProcessed(deps.temporal, row.id, callerOf(res).name, input.note, deps.pool);
-    if (outcome === 'not_found') throw new ConflictError(`delivery ${row.id} has no open workflow`);
-    res.status(202).json({ id: row.id, requested: 'markProcessed' });
+    const outcome = await markDeliveryProcessed(deps, req.params.id, callerOf(res).name, input.note);
+    res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
   });
   return router;
 }

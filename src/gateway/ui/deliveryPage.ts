@@ -1,15 +1,14 @@
 // One delivery: the exact request sent, every attempt with its response, operator actions, the link to
 // its Temporal workflow, and the "Re-sync now" / "Mark as processed" actions (Temporal signals).
 import { Router, type RequestHandler } from 'express';
-import { getDelivery, startRow, type AttemptView, type DeliverySummary } from '../../db/deliveries';
-import { startEventNow } from '../../ingest/ingest';
-import { markProcessed, queryState, resync, workflowIdOf } from '../../temporal/deliveryClient';
+import { getDelivery, type AttemptView, type DeliverySummary } from '../../db/deliveries';
+import { isClosed, markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../deliveries/operatorActions';
+import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
 import type { OperatorAction } from '../../../workflows/definitions';
 import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, timeTag, type SafeHtml } from './layout';
 import { failureAdvice } from './failureAdvice';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 
-const CLOSED = new Set(['delivered', 'processed', 'cancelled']);
 const ACTION_LABEL: Record<OperatorAction['kind'], string> = { resync: 'Re-sync', markProcessed: 'Marked as processed', cancel: 'Cancelled' };
 
 function pretty(body: string): string {
@@ -77,7 +76,7 @@ function failureCard(d: DeliverySummary, attempts: AttemptView[]): SafeHtml {
 }
 
 function actionForms(d: DeliverySummary, csrf: string): SafeHtml {
-  if (CLOSED.has(d.status)) return html``;
+  if (isClosed(d.status)) return html``;
   const base = `/deliveries/${encodeURIComponent(d.id)}`;
   return html`<div class="action-grid">
     <section class="card">
@@ -128,24 +127,19 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     sendPage(req, res, { title: `Delivery ${d.eventType}`, active: 'deliveries' }, body);
   });
 
-  /** Null when the delivery can take an action (its workflow started if it never was); else why not. */
-  const refusal = async (id: string): Promise<string | null> => {
-    const row = await startRow(deps.pool, id);
-    if (!row) return 'There is no such delivery.';
-    if (CLOSED.has(row.status)) return `This delivery is already ${row.status}; nothing was done.`;
-    if (!row.workflowStarted) await startEventNow({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, row.eventId);
-    return null;
+  /** The flash message for an action's outcome. */
+  const flashFor = (outcome: ActionOutcome, done: string): { kind: 'ok' | 'error'; text: string } => {
+    if (outcome.ok) return { kind: 'ok', text: done };
+    if (outcome.reason === 'not_found') return { kind: 'error', text: 'There is no such delivery.' };
+    if (outcome.reason === 'closed') return { kind: 'error', text: `This delivery is already ${outcome.status}; nothing was done.` };
+    return { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' };
   };
+  const actionDeps = { pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log };
 
   router.post('/deliveries/:id/resync', ...chains.action, async (req, res) => {
     const id = req.params.id as string;
-    const back = `/deliveries/${encodeURIComponent(id)}`;
-    const refused = await refusal(id);
-    if (refused) return redirectWithFlash(req, res, back, { kind: 'error', text: refused });
-    const outcome = await resync(deps.client, id, sessionOf(res)!.name, null);
-    redirectWithFlash(req, res, back, outcome === 'signalled'
-      ? { kind: 'ok', text: 'Re-sync requested' }
-      : { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' });
+    const outcome = await resyncDelivery(actionDeps, id, sessionOf(res)!.name, null);
+    redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(id)}`, flashFor(outcome, 'Re-sync requested'));
   });
 
   router.post('/deliveries/:id/mark-processed', ...chains.action, async (req, res) => {
@@ -153,12 +147,8 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const back = `/deliveries/${encodeURIComponent(id)}`;
     const note = typeof req.body?.note === 'string' ? req.body.note.trim().slice(0, 2000) : '';
     if (!note) return redirectWithFlash(req, res, back, { kind: 'error', text: 'A note is required to mark a delivery as processed.' });
-    const refused = await refusal(id);
-    if (refused) return redirectWithFlash(req, res, back, { kind: 'error', text: refused });
-    const outcome = await markProcessed(deps.client, id, sessionOf(res)!.name, note, deps.pool);
-    redirectWithFlash(req, res, back, outcome === 'signalled'
-      ? { kind: 'ok', text: 'Marked as processed' }
-      : { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' });
+    const outcome = await markDeliveryProcessed(actionDeps, id, sessionOf(res)!.name, note);
+    redirectWithFlash(req, res, back, flashFor(outcome, 'Marked as processed'));
   });
   return router;
 }
