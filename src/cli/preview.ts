@@ -2,12 +2,10 @@
 // I/O only through the injected io (no fs, no network, no process.exit); returns the exit code.
 import { TEST_EVENT_TYPE } from '../events/eventTypes';
 import { parseEvent, type HrEvent } from '../events/schema';
-import type { Format, RenderedRequest, SubscriptionView } from '../formats/format';
-import { aspnetBody } from '../formats/aspnet';
+import type { Format, SubscriptionView } from '../formats/format';
 import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
 import { formatNames, getFormat, isFormatName } from '../formats/registry';
-import { msSignature, standardSignature } from '../signing/signature';
 import { UsageError } from './errors';
 import { formatHttpRequest } from './httpMessage';
 import { parseStandalone, previewCommand } from './program';
@@ -68,25 +66,6 @@ function secretsFor(format: Format, given: string[] | undefined, io: PreviewIo):
   return [secret];
 }
 
-/**
- * The request with its message id replaced (the aspnet work-item `Id` / the standard `webhook-id`) and
- * re-signed, so a published example can be reproduced. Formats derive the id from the delivery id;
- * until their render input takes a message id, preview rewrites it here.
- */
-function withMessageId(format: string, req: RenderedRequest, messageId: string, secrets: string[], now: Date): RenderedRequest {
-  if (format === 'aspnet') {
-    const item = JSON.parse(req.body.toString('utf8')) as { Attempt: number; Properties: Record<string, unknown>; Notifications: unknown[] };
-    const body = aspnetBody(messageId, item.Attempt, item.Properties, item.Notifications);
-    return { ...req, body, headers: { ...req.headers, 'ms-signature': msSignature(secrets[0]!, body) } };
-  }
-  if (format === 'standard') {
-    const timestamp = Math.floor(now.getTime() / 1000);
-    const signature = secrets.map((secret) => standardSignature(secret, messageId, timestamp, req.body)).join(' ');
-    return { ...req, headers: { ...req.headers, 'webhook-id': messageId, 'webhook-signature': signature } };
-  }
-  throw new UsageError(`--message-id: the ${format} format has no message id`);
-}
-
 /** `hrhooks preview`, parsed in-process (tests, fuzzing): the same options as the CLI. */
 export function runPreview(argv: string[], io: PreviewIo): number {
   const parsed = parseStandalone(previewCommand(), argv, io);
@@ -107,6 +86,10 @@ export function preview(args: string[], given: PreviewOptions, io: PreviewIo): n
     return 2;
   }
   const format = getFormat(opts.format);
+  if (opts.messageId !== undefined && !format.hasMessageId) {
+    io.stderr(`hrhooks preview: --message-id: the ${format.name} format has no message id (see hrhooks preview --help)\n`);
+    return 2;
+  }
   const secrets = secretsFor(format, opts.secret, io);
   const now = opts.timestamp === undefined ? new Date() : new Date(Number(opts.timestamp) * 1000);
   const printed: string[] = [];
@@ -128,8 +111,7 @@ export function preview(args: string[], given: PreviewOptions, io: PreviewIo): n
         continue;
       }
       const deliveryId = opts.deliveryId ?? deliveryIdFor(subscription.id, event.id);
-      const rendered = format.render({ event, deliveryId, attempt: Number(opts.attempt), now, subscription });
-      const req = opts.messageId === undefined ? rendered : withMessageId(opts.format, rendered, opts.messageId, secrets, now);
+      const req = format.render({ event, deliveryId, messageId: opts.messageId, attempt: Number(opts.attempt), now, subscription });
       requests.push({ method: 'POST', url: opts.url, headers: req.headers, body: req.body.toString('utf8') });
       printed.push(`${formatHttpRequest(opts.url, req)}\n`);
     }

@@ -99,4 +99,5 @@ export const aspnet: Format<'aspnet'> = {
   render,
   verify,
   secretHeaders: ['authorization'],
+  hasMessageId: true,
 };

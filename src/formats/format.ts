@@ -73,6 +73,8 @@ export interface Format<Name extends string = string> {
   verify(request: ReceivedRequest, key: VerifyKey): string | null;
   /** lowercase header names to redact in logs and the API */
   secretHeaders: readonly string[];
+  /** the request carries a message id stable across attempts, which render's `messageId` can set */
+  hasMessageId: boolean;
 }
 
 /** The errors for fields a format does not take (mode, authorization), named after the format. */

@@ -73,4 +73,5 @@ export const standard: Format<'standard'> = {
   render,
   verify,
   secretHeaders: ['authorization'],
+  hasMessageId: true,
 };

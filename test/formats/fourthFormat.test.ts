@@ -30,6 +30,7 @@ const echo: Format<'echo'> = {
     if (!signature) return 'missing X-Echo-Signature header';
     return key.secrets.some((s) => sign(s, req.body) === signature) ? null : 'X-Echo-Signature does not match the body';
   },
+  hasMessageId: false,
   secretHeaders: ['authorization'],
 };
 registerFormatForTest(echo);

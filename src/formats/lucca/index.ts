@@ -113,4 +113,5 @@ export const lucca: Format<'lucca'> = {
   render,
   verify,
   secretHeaders: ['authorization'],
+  hasMessageId: false,
 };
