@@ -8,7 +8,7 @@ import { subscriptionMatches } from '../formats/matching';
 import { formatNames, getFormat, isFormatName } from '../formats/registry';
 import { UsageError } from './errors';
 import { formatHttpRequest } from './httpMessage';
-import { parseStandalone, previewCommand } from './program';
+import { parseStandalone, previewCommand } from './standaloneCommands';
 
 export interface PreviewIo {
   readFile(path: string): string | Buffer;

@@ -1,9 +1,11 @@
 // Every `hrhooks` command, its options, the environment it reads and an example, declared once with
 // commander: this is what `--help` and `help <command>` print. Loads no command module: each action
 // requires its module when it runs, so `hrhooks --help` stays fast. Never touches process.* itself.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import type { CliContext, CliIo } from './context';
+import { collect, explain } from './commandHelp';
 import { CliError, UsageError } from './errors';
+import { previewCommand, verifyCommand } from './standaloneCommands';
 
 const ENV = {
   discovery: ['HRHOOKS_DATA_DIR', 'data dir of the running `npm start`; its instance.json supplies what is unset below (default ./data)'],
@@ -18,15 +20,7 @@ const ENV = {
   egress: ['HRHOOKS_EGRESS_ALLOW', 'CIDRs exempt from the SSRF guard, e.g. 127.0.0.1/32'],
 } as const;
 
-type EnvEntry = readonly [string, string];
 
-function explain(cmd: Command, env: readonly EnvEntry[], examples: string[]): Command {
-  const width = Math.max(0, ...env.map(([name]) => name.length));
-  const envText = env.length ? `\nEnvironment:\n${env.map(([name, what]) => `  ${name.padEnd(width)}  ${what}`).join('\n')}\n` : '';
-  return cmd.addHelpText('after', `${envText}\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs a command that may use Postgres / Temporal, and turns any failure into one line and an exit code. */
 type Runner = (name: string, body: (ctx: CliContext) => Promise<number>) => Promise<void>;
@@ -57,61 +51,6 @@ function runner(io: CliIo, exit: { code: number }): Runner {
       await ctx?.close();
     }
   };
-}
-
-export function previewCommand(): Command {
-  const cmd = new Command('preview')
-    .description('print the exact HTTP request(s) a format would send for an event file (nothing is sent)')
-    .argument('<event.json>', 'one event, or a JSON array of events (see examples/)')
-    .requiredOption('--format <name>', 'wire format (`hrhooks preview --help` lists them)')
-    .option('--secret <secret>', 'signing secret; repeat for several (generated when absent)', collect)
-    .option('--authorization <value>', 'lucca: the Authorization header value')
-    .option('--delivery-id <id>', 'delivery id the message ids derive from')
-    .option('--message-id <id>', 'the message id itself: aspnet work-item Id / standard webhook-id')
-    .option('--attempt <n>', 'attempt number', '1')
-    .option('--mode <mode>', 'lucca: all or approved')
-    .option('--url <url>', 'receiver URL', 'https://receiver.example/webhook')
-    .option('--timestamp <seconds>', 'send time, seconds since the epoch (default: now)')
-    .option('--json', 'print the requests as JSON');
-  cmd.addHelpText('after', () => {
-    const { formatNames } = require('../formats/registry') as typeof import('../formats/registry');
-    return `\nFormats: ${formatNames().join(', ')}\n`;
-  });
-  return explain(cmd, [], [
-    'hrhooks preview examples/leave-approved.json --format standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --timestamp 1700000000',
-    'hrhooks preview examples/aspnet-seed-event.json --format aspnet --secret OLgCtvLZU4h9GYzZgamuYGdn4e7Zk651 --message-id f62319a8e9594b1da89ee456525711ea',
-  ]);
-}
-
-export function verifyCommand(): Command {
-  const cmd = new Command('verify')
-    .description("check a captured request's signature (as `hrhooks preview` prints it); exit 0 valid, 1 invalid")
-    .argument('[request.txt]', 'the captured HTTP request (default: stdin)')
-    .requiredOption('--format <name>', 'wire format')
-    .option('--secret <secret>', 'signing secret; repeat to accept several', collect)
-    .option('--authorization <value>', 'lucca: the expected Authorization header')
-    .option('--tolerance <seconds>', 'standard: largest accepted webhook-timestamp skew')
-    .option('--json', 'print { valid, problem } as JSON');
-  return explain(cmd, [], ['hrhooks preview ev.json --format aspnet --secret S | hrhooks verify --format aspnet --secret S']);
-}
-
-/** Parses argv against one standalone command (preview, verify) in-process: its options, or the exit code to return. */
-export function parseStandalone(cmd: Command, argv: string[], io: Pick<CliIo, 'stdout' | 'stderr'>): { args: string[]; opts: Record<string, unknown> } | number {
-  let parsed: { args: string[]; opts: Record<string, unknown> } | null = null;
-  cmd
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`hrhooks ${cmd.name()}: ${text}`) })
-    .action((...params: unknown[]) => {
-      const self = params[params.length - 1] as Command;
-      parsed = { args: self.args, opts: self.opts() };
-    });
-  try {
-    cmd.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    throw err;
-  }
-  return parsed ?? 2;
 }
 
 function services(program: Command, run: Runner, io: CliIo, exit: { code: number }): void {

@@ -4,7 +4,7 @@ import type { Format } from '../formats/format';
 import { formatNames, getFormat, isFormatName } from '../formats/registry';
 import { UsageError } from './errors';
 import { parseHttpRequest, type ParsedHttpRequest } from './httpMessage';
-import { parseStandalone, verifyCommand } from './program';
+import { parseStandalone, verifyCommand } from './standaloneCommands';
 
 export interface VerifyIo {
   readFile(path: string): string | Buffer;
