@@ -4,8 +4,7 @@
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../events/eventTypes';
-import type { FormatName } from '../formats/registry';
-import { generateAspnetSecret, generateStandardSecret } from '../signing/signature';
+import { getFormat, type FormatName } from '../formats/registry';
 import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
 import { inspectSecrets, rotateSecrets, sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
 import { inTransaction } from './transaction';
@@ -47,22 +46,23 @@ type Row = Record<string, any>;
 
 const toPublic = (box: SecretBox, row: Row): PublicSubscription => readSubscriptionRow(box, row);
 
+/** A new signing secret in the format's own shape; null for a format that sends an Authorization value instead. */
 export function generateSecretFor(format: FormatName): string | null {
-  if (format === 'standard') return generateStandardSecret();
-  if (format === 'aspnet') return generateAspnetSecret();
-  return null;
+  const { credential } = getFormat(format);
+  return credential.kind === 'secret' ? credential.generate() : null;
 }
 
 export async function createSubscription(pool: Pool, box: SecretBox, input: SubscriptionFields): Promise<RevealedSubscription> {
   const id = randomToken('sub_', 12);
-  const secret = input.format === 'lucca' ? null : input.secret ?? generateSecretFor(input.format);
+  const format = getFormat(input.format);
+  const secret = format.credential.kind === 'secret' ? input.secret ?? generateSecretFor(input.format) : null;
   const authorization = input.authorization ?? null;
   const { rows } = await pool.query(
     `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
     [
       id, input.name, input.url, input.format, JSON.stringify(input.events),
-      input.format === 'lucca' ? input.mode ?? 'all' : null,
+      format.defaultMode === null ? null : input.mode ?? format.defaultMode,
       sealAuthorization(box, authorization),
       secret ? sealSecrets(box, [{ secret, expiresAt: null }]) : null,
       input.retrySchedule ? JSON.stringify(input.retrySchedule) : null,

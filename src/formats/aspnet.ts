@@ -91,6 +91,7 @@ function verify(req: ReceivedRequest, key: VerifyKey): string | null {
 
 export const aspnet: Format<'aspnet'> = {
   name: 'aspnet',
+  offer: { label: 'MS-Signature', rank: 2 },
   defaultLadder: ['1m', '2m', '4m', '8m', '15m', '30m', '60m'],
   credential: { kind: 'secret', generate: generateAspnetSecret },
   defaultMode: null,

@@ -62,6 +62,11 @@ export interface VerifyKey {
 
 export interface Format<Name extends string = string> {
   name: Name;
+  /**
+   * How the format is offered where a person picks one (the web form): a short description shown after its
+   * name, and its place in the list (lowest first; the first is preselected). Unset: listed by name, last.
+   */
+  offer?: { label: string; rank: number };
   defaultLadder: readonly string[];
   credential: Credential;
   /** the mode a subscription gets when it names none; null when the format has no modes */

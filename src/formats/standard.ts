@@ -65,6 +65,7 @@ function verify(req: ReceivedRequest, key: VerifyKey): string | null {
 
 export const standard: Format<'standard'> = {
   name: 'standard',
+  offer: { label: 'Standard Webhooks', rank: 1 },
   defaultLadder: ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'],
   credential: { kind: 'secret', generate: generateStandardSecret },
   defaultMode: null,

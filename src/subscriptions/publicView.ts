@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secretBox';
 import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
-import { formatNameSchema, type FormatName } from '../formats/registry';
+import { formatNameSchema, getFormat, type FormatName } from '../formats/registry';
 import { redactHeaders } from '../http/headerRedaction';
 import { retryScheduleSchema } from '../ladder';
 import { authorizationProblem, inspectSecrets } from './secretStore';
@@ -70,7 +70,7 @@ function credentials(box: SecretBox, row: Row, format: FormatName | null, now: D
     problems.push({ field: 'secret', message: `${secrets.problem}; rotate the secret to replace it` });
     return { secretCount: null, secretExpiresAt: null };
   }
-  if (secrets.live === 0 && format !== null && format !== 'lucca') {
+  if (secrets.live === 0 && format !== null && getFormat(format).credential.kind === 'secret') {
     problems.push({ field: 'secret', message: 'no live signing secret; rotate the secret to set one' });
   }
   return { secretCount: secrets.live, secretExpiresAt: secrets.previousExpiresAt };

@@ -105,6 +105,7 @@ function verify(req: ReceivedRequest, key: VerifyKey): string | null {
 
 export const lucca: Format<'lucca'> = {
   name: 'lucca',
+  offer: { label: 'leave webhook', rank: 3 },
   defaultLadder: ['5m', '15m', '1h', '24h'],
   credential: { kind: 'authorization' },
   defaultMode: 'all',

@@ -2,6 +2,8 @@
 // fields into the API's create input, validated by the same zod schema and format rules as /v1.
 import { EVENT_TYPES } from '../../events/eventTypes';
 import type { FieldError } from '../../events/schema';
+import type { Format } from '../../formats/format';
+import { formatNames, getFormat, isFormatName, type FormatName } from '../../formats/registry';
 import { checkUrl, type Cidr } from '../../http/ssrfGuard';
 import { subscriptionCreateSchema, subscriptionRules, type SubscriptionCreate } from '../schemas';
 import { fieldErrors } from '../../events/schema';
@@ -19,15 +21,32 @@ function list(form: PostedForm, name: string): string[] {
   return (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
 }
 
+/** The registered formats in the order the form offers them (Format.offer); the first is preselected. */
+function offeredFormats(): FormatName[] {
+  const rank = (name: FormatName) => getFormat(name).offer?.rank ?? Number.MAX_SAFE_INTEGER;
+  return [...formatNames()].sort((a, b) => rank(a) - rank(b));
+}
+
+function formatLabel(name: FormatName): string {
+  const label = getFormat(name).offer?.label;
+  return label ? `${name} (${label})` : name;
+}
+
+/** The names of the formats a field applies to, for its label ("aspnet / standard"). */
+function formatsWhere(applies: (format: Format) => boolean): string {
+  return formatNames().filter((name) => applies(getFormat(name))).join(' / ');
+}
+
 export function parseSubscriptionForm(form: PostedForm, allow: Cidr[]): { input: SubscriptionCreate } | { errors: FieldError[] } {
   const format = text(form, 'format');
+  const defaultMode = isFormatName(format) ? getFormat(format).defaultMode : null;
   const schedule = text(form, 'retrySchedule').split(/[\s,]+/).filter(Boolean);
   const candidate = {
     name: text(form, 'name'),
     url: text(form, 'url'),
     format,
     events: text(form, 'allEvents') === 'on' ? '*' : list(form, 'events'),
-    ...(format === 'lucca' ? { mode: text(form, 'mode') || 'all' } : {}),
+    ...(defaultMode !== null ? { mode: text(form, 'mode') || defaultMode } : {}),
     ...(text(form, 'authorization') ? { authorization: text(form, 'authorization') } : {}),
     ...(text(form, 'secret') ? { secret: text(form, 'secret') } : {}),
     ...(schedule.length ? { retrySchedule: schedule } : {}),
@@ -42,7 +61,8 @@ export function parseSubscriptionForm(form: PostedForm, allow: Cidr[]): { input:
 
 export function subscriptionForm(csrf: string, form: PostedForm = {}, errors: FieldError[] = []): SafeHtml {
   const chosen = new Set(list(form, 'events'));
-  const format = text(form, 'format') || 'standard';
+  const offered = offeredFormats();
+  const format = text(form, 'format') || offered[0]!;
   const opt = (value: string, current: string, label = value) =>
     html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
   return html`<section class="card" id="new-subscription">
@@ -53,7 +73,7 @@ export function subscriptionForm(csrf: string, form: PostedForm = {}, errors: Fi
       <div class="form-grid">
         <label>Name <input name="name" required maxlength="200" value="${text(form, 'name')}"></label>
         <label>Format <select name="format">
-          ${opt('standard', format, 'standard (Standard Webhooks)')}${opt('aspnet', format, 'aspnet (MS-Signature)')}${opt('lucca', format, 'lucca (leave webhook)')}
+          ${offered.map((name) => opt(name, format, formatLabel(name)))}
         </select></label>
         <label class="wide">URL <input name="url" type="url" required maxlength="2000" placeholder="https://receiver.example.com/hooks" value="${text(form, 'url')}"></label>
         <div class="wide"><label>Events</label>
@@ -62,9 +82,9 @@ export function subscriptionForm(csrf: string, form: PostedForm = {}, errors: Fi
             ${EVENT_TYPES.map((t) => html`<label><input type="checkbox" name="events" value="${t}"${chosen.has(t) ? html` checked` : ''}> ${t}</label>`)}
           </div></details>
         </div>
-        <label>Mode (lucca only) <select name="mode">${opt('all', text(form, 'mode') || 'all', 'all events')}${opt('approved', text(form, 'mode'), 'approved only')}</select></label>
-        <label>Authorization (lucca only) <input name="authorization" autocomplete="off" placeholder="sent verbatim in Authorization"></label>
-        <label>Secret (aspnet / standard) <input name="secret" autocomplete="off" placeholder="leave empty to generate one"></label>
+        <label>Mode (${formatsWhere((f) => f.defaultMode !== null)} only) <select name="mode">${opt('all', text(form, 'mode') || 'all', 'all events')}${opt('approved', text(form, 'mode'), 'approved only')}</select></label>
+        <label>Authorization (${formatsWhere((f) => f.credential.kind === 'authorization')} only) <input name="authorization" autocomplete="off" placeholder="sent verbatim in Authorization"></label>
+        <label>Secret (${formatsWhere((f) => f.credential.kind === 'secret')}) <input name="secret" autocomplete="off" placeholder="leave empty to generate one"></label>
         <label>Retry schedule <input name="retrySchedule" placeholder="e.g. 1m 10m 2h (empty: default)" value="${text(form, 'retrySchedule')}"></label>
       </div>
       <p><button class="btn btn-primary" type="submit">Create subscription</button></p>
