@@ -2,7 +2,7 @@
 import { getDelivery, listDeliveries, type DeliverySummary } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
 import { queryState } from '../../temporal/deliveryClient';
-import { deliveriesQuerySchema } from '../../gateway/schemas';
+import { deliveriesQuerySchema } from '../../deliveries/querySchema';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 

@@ -1,8 +1,8 @@
 // `hrhooks subscriptions list|create`: manages subscriptions in Postgres directly. A created
 // subscription's secret is printed once, here, and never again.
-import { createSubscription, listSubscriptions } from '../../db/subscriptions';
-import { checkUrl, parseAllowlist } from '../../http/ssrfGuard';
-import { inputErrors, subscriptionCreateSchema, subscriptionRules } from '../../gateway/schemas';
+import { listSubscriptions } from '../../db/subscriptions';
+import { parseAllowlist } from '../../http/ssrfGuard';
+import { checkSubscriptionCreate, createSubscriptionChecked } from '../../subscriptions/manage';
 import { printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
@@ -41,21 +41,19 @@ export interface CreateOptions {
 
 export async function createCommand(values: CreateOptions, ctx: CliContext): Promise<number> {
   const events = values.events === '*' ? '*' : values.events?.split(',').map((e) => e.trim()).filter(Boolean);
-  const parsed = subscriptionCreateSchema.safeParse({
+  const allow = parseAllowlist(ctx.config.HRHOOKS_EGRESS_ALLOW);
+  // Checked before the database is opened, so bad options are a usage error even with no database reachable.
+  const checked = checkSubscriptionCreate(allow, {
     name: values.name, url: values.url, format: values.format, events, mode: values.mode,
     authorization: values.authorization, secret: values.secret,
     retrySchedule: values.retry?.split(',').map((s) => s.trim()), headers: headersOf(values.header),
     enabled: !values.disabled,
   });
-  const problems = parsed.success ? subscriptionRules(parsed.data.format, parsed.data) : inputErrors(parsed.error);
-  if (parsed.success) {
-    const verdict = checkUrl(parsed.data.url, parseAllowlist(ctx.config.HRHOOKS_EGRESS_ALLOW));
-    if (!verdict.ok) problems.push({ field: 'url', message: verdict.reason });
+  const outcome = checked.ok ? await createSubscriptionChecked({ pool: ctx.pool(), box: await ctx.box(), allow }, checked.input) : checked;
+  if (!outcome.ok) {
+    throw new UsageError(outcome.errors.map((p) => `--${p.field === 'retrySchedule' ? 'retry' : p.field}: ${p.message}`).join('; '));
   }
-  if (!parsed.success || problems.length > 0) {
-    throw new UsageError(problems.map((p) => `--${p.field === 'retrySchedule' ? 'retry' : p.field}: ${p.message}`).join('; '));
-  }
-  const created = await createSubscription(ctx.pool(), await ctx.box(), parsed.data);
+  const { created } = outcome;
   if (values.json) {
     printJson(ctx.io, { ...created.subscription, secret: created.secret ?? undefined, authorization: created.authorization ?? undefined });
     return 0;

@@ -2,38 +2,25 @@
 // A subscription that cannot be read fully is still listed, shown, patched, disabled, deleted and rotated (with `error`).
 import { Router, type Response } from 'express';
 import {
-  createSubscription,
   getMatchable,
   getSubscription,
   listSubscriptions,
   rotateSubscriptionSecret,
-  softDeleteSubscription,
-  updateSubscription,
   type RevealedSubscription,
 } from '../../db/subscriptions';
 import { getFormat } from '../../formats/registry';
 import { testEventFor } from '../../formats/testMessage';
-import { checkUrl } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
-import { cancelOpenDeliveries } from '../../temporal/deliveryClient';
+import {
+  createSubscriptionChecked,
+  deleteSubscriptionChecked,
+  updateSubscriptionChecked,
+} from '../../subscriptions/manage';
+import { rotateSecretSchema, subscriptionRules } from '../../subscriptions/schemas';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import {
-  parseInput,
-  rotateSecretSchema,
-  subscriptionCreateSchema,
-  subscriptionRules,
-  subscriptionUpdateSchema,
-} from '../schemas';
-
-function checkSubscriptionUrl(deps: RouteDeps, url: string): void {
-  const verdict = checkUrl(url, deps.allow);
-  if (!verdict.ok) {
-    const hint = verdict.kind === 'ssrf' ? ' (add its range to HRHOOKS_EGRESS_ALLOW to permit it)' : '';
-    throw new ValidationError([{ field: 'url', message: `${verdict.reason}${hint}` }]);
-  }
-}
+import { parseInput } from '../schemas';
 
 function revealed(res: Response, status: number, r: RevealedSubscription): void {
   res.status(status).set('cache-control', 'no-store').json({
@@ -48,11 +35,9 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
   router.use('/v1/subscriptions', requireScope('admin'));
 
   router.post('/v1/subscriptions', async (req, res) => {
-    const input = parseInput(subscriptionCreateSchema, req.body);
-    const problems = subscriptionRules(input.format, input);
-    if (problems.length) throw new ValidationError(problems);
-    checkSubscriptionUrl(deps, input.url);
-    revealed(res, 201, await createSubscription(deps.pool, deps.box, input));
+    const outcome = await createSubscriptionChecked(deps, req.body);
+    if (!outcome.ok) throw new ValidationError(outcome.errors);
+    revealed(res, 201, outcome.created);
   });
 
   router.get('/v1/subscriptions', async (_req, res) => {
@@ -66,23 +51,14 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
   });
 
   router.patch('/v1/subscriptions/:id', async (req, res) => {
-    const patch = parseInput(subscriptionUpdateSchema, req.body);
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id);
-    if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
-    const problems = existing.format ? subscriptionRules(existing.format, patch) : [];
-    if (problems.length) throw new ValidationError(problems);
-    if (patch.url !== undefined) checkSubscriptionUrl(deps, patch.url);
-    const updated = await updateSubscription(deps.pool, deps.box, existing.id, patch);
-    if (!updated) throw new NotFoundError(`no subscription ${req.params.id}`);
-    if (existing.enabled && patch.enabled === false) {
-      await cancelOpenDeliveries(deps, existing.id, callerOf(res).name, 'subscription disabled');
-    }
-    res.json(updated);
+    const outcome = await updateSubscriptionChecked(deps, req.params.id, req.body, callerOf(res).name);
+    if (!outcome.ok) throw outcome.reason === 'invalid' ? new ValidationError(outcome.errors) : new NotFoundError(`no subscription ${req.params.id}`);
+    res.json(outcome.updated);
   });
 
   router.delete('/v1/subscriptions/:id', async (req, res) => {
-    if (!(await softDeleteSubscription(deps.pool, req.params.id))) throw new NotFoundError(`no subscription ${req.params.id}`);
-    await cancelOpenDeliveries(deps, req.params.id, callerOf(res).name, 'subscription deleted');
+    const outcome = await deleteSubscriptionChecked(deps, req.params.id, callerOf(res).name);
+    if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.status(204).end();
   });
 

@@ -1,26 +1,40 @@
 // Subscriptions: list, create (the secret / authorization shown ONCE on the result page), enable/disable,
 // send a test message through the normal delivery path, rotate the signing secret (new one shown once), replace a
-// lucca Authorization value, delete. A subscription that cannot be read fully is listed flagged, its actions kept.
+// static Authorization value (formats that send one), delete. A subscription that cannot be read fully is listed flagged, its actions kept.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  createSubscription,
   getMatchable,
   getSubscription,
   listSubscriptions,
   rotateSubscriptionSecret,
-  softDeleteSubscription,
-  updateSubscription,
   type PublicSubscription,
   type RevealedSubscription,
 } from '../../db/subscriptions';
+import type { Credential } from '../../formats/format';
+import { formatNames, getFormat } from '../../formats/registry';
 import { testEventFor } from '../../formats/testMessage';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import { ingest } from '../../ingest/ingest';
-import { subscriptionUpdateSchema } from '../schemas';
-import { cancelOpenDeliveries } from '../../temporal/deliveryClient';
+import {
+  createSubscriptionChecked,
+  deleteSubscriptionChecked,
+  setSubscriptionEnabled,
+  updateSubscriptionChecked,
+} from '../../subscriptions/manage';
+import { subscriptionUpdateSchema } from '../../subscriptions/schemas';
 import { actionButton, csrfField, emptyState, html, problemBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
+
+/** How the subscription's receiver authenticates (null when its format is unreadable). */
+function credentialKind(s: Pick<PublicSubscription, 'format'>): Credential['kind'] | null {
+  return s.format === null ? null : getFormat(s.format).credential.kind;
+}
+
+/** The formats whose receivers take a static Authorization value, for messages ("lucca"). */
+function authorizationFormats(): string {
+  return formatNames().filter((name) => getFormat(name).credential.kind === 'authorization').join(' or ');
+}
 
 function stateBadge(s: PublicSubscription): SafeHtml {
   return s.enabled
@@ -29,8 +43,9 @@ function stateBadge(s: PublicSubscription): SafeHtml {
 }
 
 function credential(s: PublicSubscription): SafeHtml {
-  if (s.format === null) return html`<span class="muted">—</span>`;
-  if (s.format === 'lucca') {
+  const kind = credentialKind(s);
+  if (kind === null) return html`<span class="muted">—</span>`;
+  if (kind === 'authorization') {
     if (s.error?.includes('authorization:')) return html`<span class="unreadable">Authorization unreadable</span>`;
     return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}`;
   }
@@ -54,7 +69,7 @@ function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
     ${s.enabled
       ? actionButton({ action: `${base}/disable`, label: 'Disable', csrf, kind: 'danger', confirm: `Disable "${s.name}"? Its open deliveries will be cancelled.` })
       : actionButton({ action: `${base}/enable`, label: 'Enable', csrf, confirm: `Enable "${s.name}"?` })}
-    ${s.format === 'aspnet' || s.format === 'standard'
+    ${credentialKind(s) === 'secret'
       ? actionButton({
         action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, kind: s.secretCount === null ? 'primary' : 'plain',
         confirm: s.secretCount === null
@@ -63,7 +78,7 @@ function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
       })
       : ''}
     ${actionButton({ action: `${base}/delete`, label: 'Delete', csrf, kind: 'danger', confirm: `Delete "${s.name}"? Its open deliveries will be cancelled.` })}
-  </div>${s.format === 'lucca' ? authorizationForm(`${base}/authorization`, csrf) : ''}`;
+  </div>${credentialKind(s) === 'authorization' ? authorizationForm(`${base}/authorization`, csrf) : ''}`;
 }
 
 function events(s: PublicSubscription): SafeHtml {
@@ -106,6 +121,7 @@ function revealPage(req: Request, res: Response, title: string, r: RevealedSubsc
 export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
   const allow = parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW);
+  const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
   const list = async (req: Request, res: Response, form?: PostedForm, errors: { field: string; message: string }[] = [], status = 200) => {
     const csrf = sessionOf(res)!.csrf;
     const subs = await listSubscriptions(deps.pool, deps.box);
@@ -118,20 +134,18 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   router.post('/subscriptions', ...chains.action, async (req, res) => {
     const parsed = parseSubscriptionForm(req.body as PostedForm, allow);
     if ('errors' in parsed) return list(req, res, req.body as PostedForm, parsed.errors, 400);
-    const created = await createSubscription(deps.pool, deps.box, parsed.input);
+    const outcome = await createSubscriptionChecked({ ...deps, allow }, parsed.input);
+    if (!outcome.ok) return list(req, res, req.body as PostedForm, outcome.errors, 400);
+    const { created } = outcome;
     deps.log.info({ subscriptionId: created.subscription.id, by: sessionOf(res)!.name }, 'subscription created from the web interface');
     revealPage(req, res, 'Subscription created', created);
   });
 
   for (const toggle of ['enable', 'disable'] as const) router.post(`/subscriptions/:id/${toggle}`, ...chains.action, async (req, res) => {
     const enabled = toggle === 'enable';
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
-    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    await updateSubscription(deps.pool, deps.box, existing.id, { enabled });
-    if (existing.enabled && !enabled) {
-      await cancelOpenDeliveries({ pool: deps.pool, temporal: deps.client, log: deps.log }, existing.id, sessionOf(res)!.name, 'subscription disabled');
-    }
-    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${existing.name}" ${enabled ? 'enabled' : 'disabled'}` });
+    const outcome = await setSubscriptionEnabled(stopDeps, req.params.id as string, enabled, sessionOf(res)!.name);
+    if (!outcome.ok) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" ${enabled ? 'enabled' : 'disabled'}` });
   });
 
   router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
@@ -149,7 +163,7 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
     const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
     if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (existing.format !== 'aspnet' && existing.format !== 'standard') {
+    if (credentialKind(existing) !== 'secret') {
       return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `${existing.format ?? 'This'} subscription has no signing secret to rotate.` });
     }
     const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE);
@@ -158,21 +172,25 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   });
 
   router.post('/subscriptions/:id/delete', ...chains.action, async (req, res) => {
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
-    if (!existing || !(await softDeleteSubscription(deps.pool, existing.id))) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    await cancelOpenDeliveries({ pool: deps.pool, temporal: deps.client, log: deps.log }, existing.id, sessionOf(res)!.name, 'subscription deleted');
-    deps.log.info({ subscriptionId: existing.id, by: sessionOf(res)!.name }, 'subscription deleted from the web interface');
-    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${existing.name}" deleted` });
+    const outcome = await deleteSubscriptionChecked(stopDeps, req.params.id as string, sessionOf(res)!.name);
+    if (!outcome.ok) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    deps.log.info({ subscriptionId: outcome.subscription.id, by: sessionOf(res)!.name }, 'subscription deleted from the web interface');
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" deleted` });
   });
 
   router.post('/subscriptions/:id/authorization', ...chains.action, async (req, res) => {
     const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
     if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (existing.format !== 'lucca') return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'Only lucca subscriptions send an Authorization value.' });
+    if (credentialKind(existing) !== 'authorization') {
+      return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `Only ${authorizationFormats()} subscriptions send an Authorization value.` });
+    }
     const value = (req.body as PostedForm).authorization;
     const parsed = subscriptionUpdateSchema.shape.authorization.safeParse(typeof value === 'string' ? value.trim() : value);
-    if (!parsed.success || !parsed.data) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'The Authorization value must be one line of 1 to 4000 characters.' });
-    await updateSubscription(deps.pool, deps.box, existing.id, { authorization: parsed.data });
+    const outcome = parsed.success && parsed.data
+      ? await updateSubscriptionChecked({ ...stopDeps, allow }, existing.id, { authorization: parsed.data }, sessionOf(res)!.name)
+      : null;
+    if (outcome && !outcome.ok && outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    if (!outcome?.ok) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'The Authorization value must be one line of 1 to 4000 characters.' });
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `Authorization of "${existing.name}" replaced` });
   });
   return router;

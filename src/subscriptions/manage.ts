@@ -1,0 +1,97 @@
+// The subscription use cases shared by the API, the web interface and the CLI: create and update (schema, the
+// format's field rules, the URL against the egress allowlist), enable/disable and delete (cancelling the open
+// deliveries of a subscription that stops). Each returns an outcome; callers only turn it into their own words.
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { SecretBox } from '../crypto/secretBox';
+import {
+  createSubscription,
+  getSubscription,
+  softDeleteSubscription,
+  updateSubscription,
+  type PublicSubscription,
+  type RevealedSubscription,
+} from '../db/subscriptions';
+import type { FieldError } from '../events/schema';
+import { checkUrl, type Cidr } from '../http/ssrfGuard';
+import type { Logger } from '../log';
+import { cancelOpenDeliveries } from '../temporal/deliveryClient';
+import { inputErrors, subscriptionCreateSchema, subscriptionRules, subscriptionUpdateSchema, type SubscriptionCreate } from './schemas';
+
+export interface CheckDeps {
+  pool: Pool;
+  box: SecretBox;
+  /** the egress allowlist (parseAllowlist of HRHOOKS_EGRESS_ALLOW) */
+  allow: Cidr[];
+}
+
+export interface StopDeps {
+  pool: Pool;
+  box: SecretBox;
+  temporal: Client;
+  log: Logger;
+}
+
+export type CreateOutcome = { ok: true; created: RevealedSubscription } | { ok: false; errors: FieldError[] };
+
+export type UpdateOutcome =
+  | { ok: true; updated: PublicSubscription }
+  | { ok: false; reason: 'invalid'; errors: FieldError[] }
+  | { ok: false; reason: 'not_found' };
+
+export type StopOutcome = { ok: true; subscription: PublicSubscription } | { ok: false; reason: 'not_found' };
+
+/** The receiver URL's verdict as a field error; null when outbound webhooks may reach it. */
+function urlError(allow: Cidr[], url: string): FieldError | null {
+  const verdict = checkUrl(url, allow);
+  if (verdict.ok) return null;
+  const hint = verdict.kind === 'ssrf' ? ' (add its range to HRHOOKS_EGRESS_ALLOW to permit it)' : '';
+  return { field: 'url', message: `${verdict.reason}${hint}` };
+}
+
+/** Create input checked without I/O: schema, the format's field rules, the URL. */
+export function checkSubscriptionCreate(allow: Cidr[], raw: unknown): { ok: true; input: SubscriptionCreate } | { ok: false; errors: FieldError[] } {
+  const parsed = subscriptionCreateSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, errors: inputErrors(parsed.error) };
+  const url = urlError(allow, parsed.data.url);
+  const errors = [...subscriptionRules(parsed.data.format, parsed.data), ...(url ? [url] : [])];
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, input: parsed.data };
+}
+
+export async function createSubscriptionChecked(deps: CheckDeps, raw: unknown): Promise<CreateOutcome> {
+  const checked = checkSubscriptionCreate(deps.allow, raw);
+  if (!checked.ok) return checked;
+  return { ok: true, created: await createSubscription(deps.pool, deps.box, checked.input) };
+}
+
+/** Applies a patch (checked against the stored format); disabling it cancels its open deliveries, by `by`. */
+export async function updateSubscriptionChecked(deps: CheckDeps & StopDeps, id: string, patch: unknown, by: string): Promise<UpdateOutcome> {
+  const parsed = subscriptionUpdateSchema.safeParse(patch ?? {});
+  if (!parsed.success) return { ok: false, reason: 'invalid', errors: inputErrors(parsed.error) };
+  const existing = await getSubscription(deps.pool, deps.box, id);
+  if (!existing) return { ok: false, reason: 'not_found' };
+  const url = parsed.data.url === undefined ? null : urlError(deps.allow, parsed.data.url);
+  const errors = [...(existing.format ? subscriptionRules(existing.format, parsed.data) : []), ...(url ? [url] : [])];
+  if (errors.length > 0) return { ok: false, reason: 'invalid', errors };
+  const updated = await updateSubscription(deps.pool, deps.box, existing.id, parsed.data);
+  if (!updated) return { ok: false, reason: 'not_found' };
+  if (existing.enabled && parsed.data.enabled === false) await cancelOpenDeliveries(deps, existing.id, by, 'subscription disabled');
+  return { ok: true, updated };
+}
+
+/** Enables or disables; disabling an enabled subscription cancels its open deliveries. Answers the subscription as it was. */
+export async function setSubscriptionEnabled(deps: StopDeps, id: string, enabled: boolean, by: string): Promise<StopOutcome> {
+  const existing = await getSubscription(deps.pool, deps.box, id);
+  if (!existing) return { ok: false, reason: 'not_found' };
+  await updateSubscription(deps.pool, deps.box, existing.id, { enabled });
+  if (existing.enabled && !enabled) await cancelOpenDeliveries(deps, existing.id, by, 'subscription disabled');
+  return { ok: true, subscription: existing };
+}
+
+/** Deletes (soft) and cancels the open deliveries. Answers the subscription as it was. */
+export async function deleteSubscriptionChecked(deps: StopDeps, id: string, by: string): Promise<StopOutcome> {
+  const existing = await getSubscription(deps.pool, deps.box, id);
+  if (!existing || !(await softDeleteSubscription(deps.pool, existing.id))) return { ok: false, reason: 'not_found' };
+  await cancelOpenDeliveries(deps, existing.id, by, 'subscription deleted');
+  return { ok: true, subscription: existing };
+}

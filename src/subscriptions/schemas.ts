@@ -1,0 +1,65 @@
+// The zod schemas of subscription input (create, update, secret rotation), the format's field rules and how a
+// failed parse is reported field by field. Used by the use cases (manage.ts), the API's OpenAPI document and the
+// web form. Pure: no I/O.
+import { z } from 'zod';
+import { fieldErrors, type FieldError } from '../events/schema';
+import type { SubscriptionFields } from '../formats/format';
+import { getFormat, type FormatName } from '../formats/registry';
+import { retryScheduleSchema } from '../ladder';
+import { eventsSchema, formatSchema } from './publicView';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const NO_CONTROL = /^[^\r\n\0]*$/;
+
+const headersSchema = z
+  .record(z.string().regex(TOKEN, 'must be an HTTP header name').max(100), z.string().max(2000).regex(NO_CONTROL, 'no line breaks'))
+  .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers');
+const propertiesSchema = z
+  .record(z.string().max(200), z.unknown())
+  .refine((p) => JSON.stringify(p).length <= 16_384, 'at most 16 KiB of properties');
+
+const subscriptionBase = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  url: z.string().min(1).max(2000),
+  format: formatSchema,
+  events: eventsSchema,
+  mode: z.enum(['all', 'approved']).optional(),
+  authorization: z.string().min(1).max(4000).regex(NO_CONTROL, 'no line breaks').optional(),
+  secret: z.string().min(16).max(200).optional(),
+  retrySchedule: retryScheduleSchema.nullable().optional(),
+  headers: headersSchema.optional(),
+  properties: propertiesSchema.optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const subscriptionCreateSchema = subscriptionBase;
+export type SubscriptionCreate = z.infer<typeof subscriptionCreateSchema>;
+
+export const subscriptionUpdateSchema = subscriptionBase
+  .omit({ format: true, secret: true })
+  .partial()
+  .extend({ authorization: subscriptionBase.shape.authorization.unwrap().nullable().optional() });
+export type SubscriptionUpdate = z.infer<typeof subscriptionUpdateSchema>;
+
+export const rotateSecretSchema = z.strictObject({ secret: z.string().min(16).max(200).optional() });
+
+/** The format's own rules for the fields given (checked on create, and on update against the stored format). */
+export function subscriptionRules(format: FormatName, fields: SubscriptionFields): FieldError[] {
+  return getFormat(format).validate(fields);
+}
+
+/** A failed union ("*" or a list) reports the branch that got furthest, so the bad item is named. */
+function precise(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    if (depth(best) === 0) return [{ ...issue, message: 'expected "*" or a list of event types' } as z.core.$ZodIssue];
+    return precise(best).map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+  });
+}
+
+/** A failed parse as one error per bad field (the path joined with dots, under `prefix`). */
+export function inputErrors(error: z.ZodError, prefix: PropertyKey[] = []): FieldError[] {
+  return fieldErrors(precise(error.issues), prefix);
+}
