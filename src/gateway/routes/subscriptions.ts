@@ -1,22 +1,15 @@
 // /v1/subscriptions: CRUD, test message, secret rotation. Secrets appear only in create/rotate answers.
 // A subscription that cannot be read fully is still listed, shown, patched, disabled, deleted and rotated (with `error`).
 import { Router, type Response } from 'express';
-import {
-  getMatchable,
-  getSubscription,
-  listSubscriptions,
-  rotateSubscriptionSecret,
-  type RevealedSubscription,
-} from '../../db/subscriptions';
-import { getFormat } from '../../formats/registry';
-import { testEventFor } from '../../formats/testMessage';
-import { ingest } from '../../ingest/ingest';
+import { getSubscription, listSubscriptions, type RevealedSubscription } from '../../db/subscriptions';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
+  rotateSecretChecked,
+  sendTestMessage,
   updateSubscriptionChecked,
 } from '../../subscriptions/manage';
-import { rotateSecretSchema, subscriptionRules } from '../../subscriptions/schemas';
+import { rotateSecretSchema } from '../../subscriptions/schemas';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -63,32 +56,28 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
   });
 
   router.post('/v1/subscriptions/:id/test', async (req, res) => {
-    const sub = await getMatchable(deps.pool, req.params.id);
-    if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
-    const current = await getSubscription(deps.pool, deps.box, sub.id);
-    if (!current?.enabled) throw new ConflictError('the subscription is disabled; enable it to send a test message');
-    if (current.error) throw new ConflictError(`fix the subscription before testing it: ${current.error}`);
-    const outcome = await ingest(deps, testEventFor(sub), { only: sub, isTest: true });
-    if (outcome.kind !== 'accepted' || outcome.accepted.deliveries.length === 0) {
+    const outcome = await sendTestMessage(deps, req.params.id);
+    if (!outcome.ok) {
+      if (outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
+      if (outcome.reason === 'disabled') throw new ConflictError('the subscription is disabled; enable it to send a test message');
+      if (outcome.reason === 'broken') throw new ConflictError(`fix the subscription before testing it: ${outcome.error}`);
       throw new ConflictError('this subscription takes no test message for its current settings');
     }
-    const delivery = outcome.accepted.deliveries[0]!;
-    res.status(202).json({ eventId: outcome.accepted.eventId, deliveryId: delivery.id, status: delivery.status });
+    res.status(202).json({ eventId: outcome.eventId, deliveryId: outcome.deliveryId, status: outcome.status });
   });
 
   router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {
     const input = parseInput(rotateSecretSchema, req.body);
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id);
-    if (!existing) throw new NotFoundError(`no subscription ${req.params.id}`);
-    if (existing.format === null) throw new ConflictError(`cannot rotate the secret of a subscription whose format is unreadable: ${existing.error}`);
-    if (getFormat(existing.format).credential.kind !== 'secret') {
-      throw new ValidationError([{ field: 'format', message: `${existing.format} subscriptions have no signing secret; PATCH authorization instead` }]);
+    const outcome = await rotateSecretChecked({ ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE }, req.params.id, input.secret);
+    if (!outcome.ok) {
+      if (outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
+      if (outcome.reason === 'unreadable_format') throw new ConflictError(`cannot rotate the secret of a subscription whose format is unreadable: ${outcome.error}`);
+      if (outcome.reason === 'no_secret') {
+        throw new ValidationError([{ field: 'format', message: `${outcome.format} subscriptions have no signing secret; PATCH authorization instead` }]);
+      }
+      throw new ValidationError(outcome.errors);
     }
-    const problems = subscriptionRules(existing.format, { secret: input.secret });
-    if (problems.length) throw new ValidationError(problems);
-    const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE, input.secret);
-    if (!rotated) throw new NotFoundError(`no subscription ${req.params.id}`);
-    revealed(res, 200, rotated);
+    revealed(res, 200, outcome.rotated);
   });
   return router;
 }

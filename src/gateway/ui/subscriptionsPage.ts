@@ -3,22 +3,20 @@
 // static Authorization value (formats that send one), delete. A subscription that cannot be read fully is listed flagged, its actions kept.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  getMatchable,
   getSubscription,
   listSubscriptions,
-  rotateSubscriptionSecret,
   type PublicSubscription,
   type RevealedSubscription,
 } from '../../db/subscriptions';
 import type { Credential } from '../../formats/format';
 import { formatNames, getFormat } from '../../formats/registry';
-import { testEventFor } from '../../formats/testMessage';
 import { parseAllowlist } from '../../http/ssrfGuard';
-import { ingest } from '../../ingest/ingest';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
   setSubscriptionEnabled,
+  rotateSecretChecked,
+  sendTestMessage,
   updateSubscriptionChecked,
 } from '../../subscriptions/manage';
 import { subscriptionUpdateSchema } from '../../subscriptions/schemas';
@@ -149,26 +147,21 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   });
 
   router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
-    const sub = await getMatchable(deps.pool, req.params.id as string);
-    const current = sub ? await getSubscription(deps.pool, deps.box, sub.id) : null;
-    if (!sub || !current) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (!current.enabled) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'Enable the subscription to send a test message.' });
-    if (current.error) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `Fix the subscription before testing it: ${current.error}` });
-    const outcome = await ingest({ pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, testEventFor(sub), { only: sub, isTest: true });
-    const delivery = outcome.kind === 'accepted' ? outcome.accepted.deliveries[0] : undefined;
-    if (!delivery) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'This subscription takes no test message with its current settings.' });
-    redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(delivery.id)}`, { kind: 'ok', text: 'Test message sent' });
+    const outcome = await sendTestMessage({ pool: deps.pool, box: deps.box, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, req.params.id as string);
+    if (outcome.ok) return redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(outcome.deliveryId)}`, { kind: 'ok', text: 'Test message sent' });
+    if (outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    const text = outcome.reason === 'disabled' ? 'Enable the subscription to send a test message.'
+      : outcome.reason === 'broken' ? `Fix the subscription before testing it: ${outcome.error}`
+        : 'This subscription takes no test message with its current settings.';
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text });
   });
 
   router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
-    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (credentialKind(existing) !== 'secret') {
-      return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `${existing.format ?? 'This'} subscription has no signing secret to rotate.` });
-    }
-    const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.config.HRHOOKS_ROTATION_GRACE);
-    if (!rotated) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    revealPage(req, res, 'Secret rotated', rotated);
+    const outcome = await rotateSecretChecked({ pool: deps.pool, box: deps.box, graceMs: deps.config.HRHOOKS_ROTATION_GRACE }, req.params.id as string);
+    if (outcome.ok) return revealPage(req, res, 'Secret rotated', outcome.rotated);
+    if (outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
+    const format = outcome.reason === 'no_secret' ? outcome.format : null;
+    redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `${format ?? 'This'} subscription has no signing secret to rotate.` });
   });
 
   router.post('/subscriptions/:id/delete', ...chains.action, async (req, res) => {
