@@ -1,12 +1,12 @@
 // The activities the hrhooks worker registers, bound to their dependencies.
 // Workflows import only the type DeliveryActivities.
-import { recordStatusChange, sendAttempts, type ActivityDeps } from './send';
+import { mirrorStatus, sendAttempts, type ActivityDeps } from './send';
 import type { SendAttemptInput, StatusChange } from '../workflows/definitions';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     sendAttempts: (inputs: SendAttemptInput[]) => sendAttempts(deps, inputs),
-    recordStatus: (change: StatusChange) => recordStatusChange(deps, change),
+    mirrorStatus: (change: StatusChange) => mirrorStatus(deps, change),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   disableSubscription,
   loadDeliveryContexts,
   recordAttempts,
-  recordStatus,
+  writeDeliveryStatus,
   type AttemptRecord,
   type DeliveryContext,
   type StatusUpdate,
@@ -248,7 +248,7 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
   await writer.done();
   for (const [i, end] of ends.entries()) {
     if (end.cancelled) {
-      await recordStatus(deps.pool, inputs[i]!.deliveryId, 'cancelled', null);
+      await writeDeliveryStatus(deps.pool, inputs[i]!.deliveryId, 'cancelled', null);
       deliveriesFinished.inc({ status: 'cancelled' });
     }
     if (end.goneSubscription) {
@@ -258,8 +258,9 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
   return ends.map((e) => e.result);
 }
 
-export async function recordStatusChange(deps: ActivityDeps, change: StatusChange): Promise<void> {
-  await recordStatus(
+/** Mirrors in Postgres a status the workflow decided (an operator's close, an attempt that could not run). */
+export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Promise<void> {
+  await writeDeliveryStatus(
     deps.pool,
     change.deliveryId,
     change.status,

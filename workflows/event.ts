@@ -47,7 +47,7 @@ const { sendAttempts } = proxyLocalActivities<DeliveryActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
-const { recordStatus } = proxyLocalActivities<DeliveryActivities>({
+const { mirrorStatus } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
@@ -197,7 +197,7 @@ export async function event(input: EventInput): Promise<EventState> {
     const action = d.actions.filter((a) => a.kind === (status === 'processed' ? 'markProcessed' : 'cancel')).at(-1);
     busy += 1;
     try {
-      await recordStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action });
+      await mirrorStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action });
     } catch (err) {
       log.error('could not mirror a closed delivery in Postgres', { deliveryId: d.deliveryId, error: messageOf(err) });
     } finally {
@@ -228,7 +228,7 @@ export async function event(input: EventInput): Promise<EventState> {
       result = { outcome, statusCode: null, durationMs: 0, error, at, nextDelayMs: ladderDelayMs };
       if (!aborted) {
         const nextAttemptAt = ladderDelayMs === null ? null : new Date(Date.now() + ladderDelayMs).toISOString();
-        await recordStatus({
+        await mirrorStatus({
           deliveryId: d.deliveryId, status: ladderDelayMs === null ? 'failed' : 'retrying', nextAttemptAt,
           attempt: { number: d.attemptCount, at, error, outcome },
         }).catch((failure) => log.error('could not record a failed attempt in Postgres', { deliveryId: d.deliveryId, error: messageOf(failure) }));

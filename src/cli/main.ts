@@ -1,5 +1,6 @@
 // The `hrhooks` command line: the commands are declared in program.ts (commander); this runs one and
-// returns its exit code: 0 done (help included), 1 failed, 2 usage error. Only this file touches process.*.
+// returns its exit code: 0 done (help included), 1 failed, 2 usage error. This file owns the process's
+// arguments and exit; the long-running commands (start, gateway, worker) also own their signals (shutdown.ts).
 import fs from 'node:fs';
 import { CommanderError } from 'commander';
 import type { CliIo } from './context';

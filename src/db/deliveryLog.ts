@@ -181,7 +181,7 @@ export interface UnrecordedAttempt {
   outcome: string;
 }
 
-export async function recordStatus(
+export async function writeDeliveryStatus(
   pool: Pool,
   deliveryId: string,
   status: DeliveryStatus,
