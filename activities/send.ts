@@ -111,12 +111,6 @@ function prepare(
   }
 }
 
-/** Postgres unreachable or failing: worth the workflow's bounded local retry. */
-function isInfrastructure(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  return /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|57P|08|53)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '');
-}
-
 /** What one attempt leads to: its result for the workflow, and what to write (nothing when its rows are gone). */
 interface AttemptEnd {
   result: SendAttemptResult;

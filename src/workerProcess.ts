@@ -1,7 +1,6 @@
 // Runs the worker role from configuration: migrates, registers the search
 // attributes when missing, then polls task queue `hrhooks` until stopped.
 import { DefaultLogger, Runtime, type LogLevel, type NativeConnection } from '@temporalio/worker';
-import type { Pool } from 'pg';
 import type { Config } from './config';
 import { checkSecretKey } from './crypto/keyFingerprint';
 import { listenForAborts } from './db/abortChannel';
@@ -29,22 +28,14 @@ function installRuntime(log: Logger): void {
   Runtime.install({ logger: new DefaultLogger(level, (entry) => log.warn({ sdk: withErrorFields(entry.meta) }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
 }
 
-/** The connection string of a pool handed in (tests, the all-in-one) for the abort channel's own connection. */
-function poolUrl(pool: Pool): string {
-  const o = (pool as unknown as { options: { connectionString?: string } }).options;
-  if (!o.connectionString) throw new Error('the worker needs DATABASE_URL (or a pool made from a connection string)');
-  return o.connectionString;
-}
-
-export async function startWorker(config: Config, log: Logger, pool?: Pool): Promise<WorkerProcess> {
-  if (!config.DATABASE_URL && !pool) throw new Error('DATABASE_URL is not set');
+export async function startWorker(config: Config, log: Logger): Promise<WorkerProcess> {
+  if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set');
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
   installRuntime(log);
-  const ownPool = !pool;
-  const db = pool ?? createPool(config.DATABASE_URL!, config.HRHOOKS_DB_POOL);
+  const db = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
   await migrate(db);
   const box = await checkSecretKey(db, config, log);
-  const aborts = listenForAborts(config.DATABASE_URL ?? poolUrl(db), log);
+  const aborts = listenForAborts(config.DATABASE_URL, log);
   const { worker, connection } = await createDeliveryWorker({
     aborts,
     address: config.TEMPORAL_ADDRESS,
@@ -74,7 +65,7 @@ export async function startWorker(config: Config, log: Logger, pool?: Pool): Pro
     await aborts.stop();
     await connection.close().catch(() => undefined);
     await closeDispatcher();
-    if (ownPool) await db.end().catch(() => undefined);
+    await db.end().catch(() => undefined);
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   return {

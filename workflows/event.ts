@@ -124,8 +124,10 @@ export async function event(input: EventInput): Promise<EventState> {
   const byId = new Map(state.deliveries.map((d) => [d.deliveryId, d]));
   /** What the search attributes show while an attempt is in flight: the status before it (no transient `delivering`). */
   const shown = new Map<string, DeliveryStatus>();
-  const inFlight = new Map<string, CancellationScope>();
+  /** Each delivery's cancellation scope, made anew only after an operator cancelled it (a scope costs promises). */
   const scopes = new Map<string, CancellationScope>();
+  /** Deliveries with an attempt in flight: an operator's close cancels their scope. */
+  const inFlight = new Set<string>();
 
   /**
    * Attempts asked for in the same activation go out as one local activity: one marker in history,
@@ -176,7 +178,7 @@ export async function event(input: EventInput): Promise<EventState> {
     remember(d, action);
     if (isClosed(d)) return;
     queue(d);
-    inFlight.get(d.deliveryId)?.cancel();
+    if (inFlight.has(d.deliveryId)) scopes.get(d.deliveryId)?.cancel();
   };
   setHandler(markProcessedSignal, (req) =>
     closeRequested(req.deliveryId, { kind: 'markProcessed', by: req.by, note: req.note }, (d) => void (d.pending.process ??= req)),
@@ -213,10 +215,9 @@ export async function event(input: EventInput): Promise<EventState> {
     d.nextAttemptAt = null;
     const at = new Date().toISOString();
     const ladderDelayMs = d.ladderMs[d.ladderPosition] ?? null;
-    // One scope per delivery, made anew only after an operator cancelled it (each scope costs promises).
     let scope = scopes.get(d.deliveryId);
     if (!scope || scope.consideredCancelled) scopes.set(d.deliveryId, (scope = new CancellationScope()));
-    inFlight.set(d.deliveryId, scope);
+    inFlight.add(d.deliveryId);
     let result: SendAttemptResult;
     busy += 1;
     try {

@@ -85,13 +85,6 @@ export async function loadDeliveryContexts(
   return found;
 }
 
-/** One delivery's context; throws DeliveryNotFound when its rows are gone. */
-export async function loadDeliveryContext(pool: Pool, box: SecretBox, deliveryId: string, now: Date): Promise<DeliveryContext> {
-  const loaded = (await loadDeliveryContexts(pool, box, [deliveryId], now)).get(deliveryId)!;
-  if (loaded instanceof Error) throw loaded;
-  return loaded;
-}
-
 export interface AttemptRecord {
   deliveryId: string;
   number: number;
@@ -166,11 +159,6 @@ export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: Atte
       WHERE d.id = i.delivery_id`,
     [JSON.stringify(rows)],
   );
-}
-
-/** One attempt: recordAttempts with a batch of one. */
-export function recordAttempt(pool: Pool, attempt: AttemptRecord, update: StatusUpdate): Promise<void> {
-  return recordAttempts(pool, [{ attempt, update }]);
 }
 
 /** An attempt the activity could not record itself (it never returned): only what the workflow knows. */

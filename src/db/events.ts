@@ -58,11 +58,13 @@ export async function storeEvent(
       const existing = await findEvent(client, event.id);
       return { created: false as const, existing: existing! };
     }
-    for (const d of deliveriesFor()) {
+    const rows = deliveriesFor();
+    if (rows.length > 0) {
       await client.query(
         `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name)
-         VALUES ($1,$2,$3,$4,$5,'pending',$6,$7)`,
-        [d.id, event.id, d.subscriptionId, event.type, d.format, d.subjectId, d.subjectName],
+         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name
+           FROM jsonb_to_recordset($1::jsonb) AS d(id text, subscription_id text, format text, subject_id text, subject_name text)`,
+        [JSON.stringify(rows.map((d) => ({ id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subjectId, subject_name: d.subjectName }))), event.id, event.type],
       );
     }
     return { created: true as const };

@@ -48,7 +48,7 @@ export async function resyncDelivery(deps: ActionDeps, id: string, by: string, n
 export async function markDeliveryProcessed(deps: ActionDeps, id: string, by: string, note: string): Promise<ActionOutcome> {
   const { outcome } = await refusal(deps, id);
   if (outcome) return outcome;
-  return (await markProcessed(deps.temporal, id, by, note, deps.pool)) === 'signalled'
+  return (await markProcessed(deps.temporal, id, by, note, deps.pool ? { pool: deps.pool, log: deps.log } : undefined)) === 'signalled'
     ? { ok: true, requested: 'markProcessed' }
     : { ok: false, reason: 'no_workflow' };
 }

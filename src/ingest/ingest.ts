@@ -8,7 +8,7 @@
 // path can deliver twice. Postgres down → nothing stored; the producer retries from scratch.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { deliveriesOfEvent, markEventsStarted, unstartedRowsOfEvents, type DeliveryStartRow } from '../db/deliveries';
+import { deliveriesOfEvent, type DeliveryStartRow } from '../db/deliveries';
 import { bodyHashOf, storeEvent, type NewDeliveryRow } from '../db/events';
 import { listActiveForMatching, type MatchableSubscription } from '../db/subscriptions';
 import { parseEvent, type FieldError, type HrEvent } from '../events/schema';
@@ -16,8 +16,7 @@ import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
 import type { Logger } from '../log';
 import { eventsAccepted } from '../metrics';
-import { startEvent } from '../temporal/deliveryClient';
-import type { EventStarter } from './starter';
+import { startEvents, type EventStarter } from './starter';
 import type { DeliveryStatus } from '../../workflows/definitions';
 
 export interface IngestDeps {
@@ -78,17 +77,14 @@ function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[
 
 /** Starts the event's workflow now (no starter: test messages, tools); throws DeliveryStartError if Temporal refuses. */
 export async function startEventNow(deps: IngestDeps, eventId: string): Promise<void> {
-  const rows = await unstartedRowsOfEvents(deps.pool, [eventId]);
-  if (rows.length === 0) return;
-  try {
-    await startEvent(deps.temporal, deps.taskQueue, rows);
-  } catch (err) {
-    throw new DeliveryStartError(`could not start the event workflow: ${(err as Error).message}`);
-  }
-  await markEventsStarted(deps.pool, [eventId]);
+  await startEvents(deps, [eventId]).catch((err: Error) => {
+    throw new DeliveryStartError(`could not start the event workflow: ${err.message}`);
+  });
 }
 
-function answer(eventId: string, rows: DeliveryStartRow[], replayed: boolean): AcceptedEvent {
+type AnsweredRow = Pick<DeliveryStartRow, 'id' | 'subscriptionId' | 'status' | 'workflowStarted'>;
+
+function answer(eventId: string, rows: AnsweredRow[], replayed: boolean): AcceptedEvent {
   return {
     eventId,
     replayed,
@@ -112,10 +108,14 @@ export async function ingest(
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
   const event = parsed.event;
   const subs = opts.only ? [opts.only] : await listActiveForMatching(deps.pool);
-  const stored = await storeEvent(deps.pool, event, opts.isTest ?? false, () => rowsFor(event, subs));
+  const fresh = rowsFor(event, subs);
+  const stored = await storeEvent(deps.pool, event, opts.isTest ?? false, () => fresh);
   if (!stored.created && stored.existing.bodyHash !== bodyHashOf(event)) return { kind: 'conflict', eventId: event.id };
   if (stored.created) eventsAccepted.inc({ type: event.type });
-  const rows = await deliveriesOfEvent(deps.pool, event.id);
+  // a new event's rows are the ones just stored; a replayed one reads what the first call stored
+  const rows: AnsweredRow[] = stored.created
+    ? fresh.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, status: 'pending', workflowStarted: false }))
+    : await deliveriesOfEvent(deps.pool, event.id);
   if (rows.some((r) => !r.workflowStarted)) {
     if (deps.starter) deps.starter.enqueue(event.id);
     else await startEventNow(deps, event.id);

@@ -33,8 +33,6 @@ export interface StarterOptions {
 export interface EventStarter {
   /** Queues an accepted event for its workflow start; never throws, never waits. */
   enqueue(eventId: string): void;
-  /** Starts one event's workflow now (operator action on a not-yet-started delivery); throws if Temporal refuses. */
-  startNow(eventId: string): Promise<void>;
   /** One re-drive pass now; resolves with how many deliveries it started. */
   runOnce(): Promise<number>;
   /** Resolves when the queue is empty and no lane is busy. */
@@ -48,6 +46,31 @@ function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
   const groups = new Map<string, StartRow[]>();
   for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
   return groups;
+}
+
+/**
+ * Starts the workflows of some events from their unstarted rows and marks them started in one UPDATE;
+ * resolves with the deliveries started. Stops at the first refusal from Temporal (the rest waits for a
+ * retry) and rethrows it once the successes are marked.
+ */
+export async function startEvents(deps: StarterDeps, eventIds: string[], eager = false): Promise<number> {
+  const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
+  const started: string[] = [];
+  let deliveries = 0;
+  let failure: Error | null = null;
+  for (const [eventId, rows] of groups) {
+    try {
+      await startEvent(deps.temporal, deps.taskQueue, rows, { eager });
+      started.push(eventId);
+      deliveries += rows.length;
+    } catch (err) {
+      failure = err as Error;
+      break;
+    }
+  }
+  await markEventsStarted(deps.pool, started);
+  if (failure) throw failure;
+  return deliveries;
 }
 
 export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}): EventStarter {
@@ -69,26 +92,7 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
     deps.log.warn({ err: err.message, cause: String((err as { cause?: unknown }).cause ?? '') }, what);
   };
 
-  /** Starts the workflows of some events; resolves with the deliveries started, marks them in one UPDATE. */
-  const startBatch = async (eventIds: string[]): Promise<number> => {
-    const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
-    const started: string[] = [];
-    let deliveries = 0;
-    let failure: Error | null = null;
-    for (const [eventId, rows] of groups) {
-      try {
-        await startEvent(deps.temporal, deps.taskQueue, rows, { eager: opts.eager });
-        started.push(eventId);
-        deliveries += rows.length;
-      } catch (err) {
-        failure = err as Error;
-        break; // Temporal is refusing: the rest waits for a retry
-      }
-    }
-    await markEventsStarted(deps.pool, started);
-    if (failure) throw failure;
-    return deliveries;
-  };
+  const startBatch = (eventIds: string[]) => startEvents(deps, eventIds, opts.eager);
 
   /** Tries a failed batch again after 1, 2, 4, 8, 16 s; past that the periodic re-drive pass owns it. */
   const retryLater = (eventIds: string[]) => {
@@ -170,9 +174,6 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
       if (stopped || queue.size >= maxQueued) return;
       queue.add(eventId);
       pump();
-    },
-    async startNow(eventId) {
-      await startBatch([eventId]);
     },
     runOnce,
     idle() {

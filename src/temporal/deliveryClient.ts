@@ -109,21 +109,29 @@ export function resync(client: Client, id: string, by: string, note?: string | n
  * this makes the close take effect now for the API, the UI and the receiver. Failures here are logged
  * only: the signal alone still closes the delivery.
  */
-async function closeNow(pool: Pool | undefined, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
-  if (!pool) return;
-  await closeDelivery(pool, id, status, action).catch(() => undefined);
-  await publishAbort(pool, id).catch(() => undefined);
+async function closeNow(mirror: Mirror | undefined, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
+  if (!mirror) return;
+  const logged = (what: string) => (err: Error) =>
+    mirror.log.warn({ deliveryId: id, err: err.message, cause: String(err.cause ?? '') }, `${what}; the workflow signal still closes the delivery`);
+  await closeDelivery(mirror.pool, id, status, action).catch(logged('could not close the delivery row at once'));
+  await publishAbort(mirror.pool, id).catch(logged('could not publish the abort of its in-flight attempt'));
 }
 
-export async function markProcessed(client: Client, id: string, by: string, note: string, pool?: Pool): Promise<SignalOutcome> {
+/** Where an operator's close is mirrored at once (see closeNow); absent when Postgres is out of reach. */
+export interface Mirror {
+  pool: Pool;
+  log: Logger;
+}
+
+export async function markProcessed(client: Client, id: string, by: string, note: string, mirror?: Mirror): Promise<SignalOutcome> {
   const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(markProcessedSignal, { deliveryId: id, by, note })));
-  if (outcome === 'signalled') await closeNow(pool, id, 'processed', { kind: 'markProcessed', by, note, at: new Date().toISOString() });
+  if (outcome === 'signalled') await closeNow(mirror, id, 'processed', { kind: 'markProcessed', by, note, at: new Date().toISOString() });
   return outcome;
 }
 
-export async function cancel(client: Client, id: string, by: string, reason: string, pool?: Pool): Promise<SignalOutcome> {
+export async function cancel(client: Client, id: string, by: string, reason: string, mirror?: Mirror): Promise<SignalOutcome> {
   const outcome = await signalled(id, (wf) => within(client, CALL_DEADLINE_MS, () => client.workflow.getHandle(wf).signal(cancelSignal, { deliveryId: id, by, reason })));
-  if (outcome === 'signalled') await closeNow(pool, id, 'cancelled', { kind: 'cancel', by, note: reason, at: new Date().toISOString() });
+  if (outcome === 'signalled') await closeNow(mirror, id, 'cancelled', { kind: 'cancel', by, note: reason, at: new Date().toISOString() });
   return outcome;
 }
 
@@ -135,7 +143,7 @@ export async function cancelOpenDeliveries(
   reason: string,
 ): Promise<void> {
   for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
-    await cancel(deps.temporal, id, by, reason, deps.pool).catch((err: Error) =>
+    await cancel(deps.temporal, id, by, reason, deps).catch((err: Error) =>
       deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
     );
   }

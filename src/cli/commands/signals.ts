@@ -9,7 +9,7 @@ import { CliError, printJson, UsageError, type CliContext } from '../context';
 
 /** Runs the action checked against Postgres; unchecked, straight to Temporal, when Postgres is unreachable. */
 async function act(ctx: CliContext, action: (deps: ActionDeps) => Promise<ActionOutcome>): Promise<ActionOutcome> {
-  const deps: ActionDeps = { temporal: await ctx.temporal(), taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, log: createLogger('silent') };
+  const deps: ActionDeps = { temporal: await ctx.temporal(), taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, log: createLogger('warn', 'hrhooks', { write: (line: string) => ctx.io.stderr(line) }) };
   if (!ctx.config.DATABASE_URL) return action(deps);
   try {
     return await action({ ...deps, pool: ctx.pool() });
