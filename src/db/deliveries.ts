@@ -1,5 +1,6 @@
 // Queries over the deliveries mirror: search with keyset pagination, detail with attempts,
 // dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
+import { resourceKeysMatching } from '../events/subject';
 import type { Pool } from 'pg';
 import type { FormatName } from '../formats/registry';
 import { APPEND_ACTION } from './deliveryLog';
@@ -28,7 +29,8 @@ export interface DeliverySummary {
   lastStatusCode: number | null;
   lastError: string | null;
   nextAttemptAt: string | null;
-  subject: { id: string | null; name: string | null };
+  /** What the event is about (src/events/subject.ts): the person or pay run, and the resource key. */
+  subject: { id: string | null; name: string | null; number: string | null; resourceKey: string | null };
   workflowStarted: boolean;
   actions: OperatorAction[];
   createdAt: string;
@@ -83,7 +85,7 @@ function toSummary(r: Record<string, any>): DeliverySummary {
     id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, subscriptionName: r.subscription_name ?? null,
     eventType: r.event_type, format: r.format, status: r.status, attempts: r.attempts,
     lastStatusCode: r.last_status_code, lastError: r.last_error, nextAttemptAt: iso(r.next_attempt_at),
-    subject: { id: r.subject_id, name: r.subject_name }, workflowStarted: r.workflow_started, actions: r.actions ?? [],
+    subject: { id: r.subject_id, name: r.subject_name, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null }, workflowStarted: r.workflow_started, actions: r.actions ?? [],
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
   };
 }
@@ -150,7 +152,14 @@ export async function listDeliveries(pool: Pool, filter: DeliveryFilter): Promis
   if (filter.subscriptionId) add((n) => `d.subscription_id = ${n}`, filter.subscriptionId);
   if (filter.eventType) add((n) => `d.event_type = ${n}`, filter.eventType);
   if (filter.since) add((n) => `d.created_at >= ${n}::timestamptz`, filter.since);
-  if (filter.q) add((n) => `(d.subject_name ILIKE '%' || ${n} || '%' OR d.subject_id = ${n} OR d.id = ${n} OR d.event_id = ${n})`, filter.q);
+  if (filter.q) {
+    // One term, every meaning an admin may intend: a name (part of it), an employee id or number, an
+    // absence or pay-run id (resource keys, by equality), a delivery or event id.
+    values.push(resourceKeysMatching(filter.q));
+    const keys = `$${values.length}::text[]`;
+    add((n) => `(d.subject_name ILIKE '%' || ${n} || '%' OR d.subject_id = ${n} OR d.subject_number = ${n}
+      OR d.resource_key = ANY(${keys}) OR d.id = ${n} OR d.event_id = ${n})`, filter.q);
+  }
   if (filter.cursor) {
     const [createdAt, id] = decodeCursor(filter.cursor);
     values.push(createdAt, id);

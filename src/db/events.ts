@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { HrEvent } from '../events/schema';
 import type { FormatName } from '../formats/registry';
+import type { EventSubject } from '../events/subject';
 import { inTransaction } from './transaction';
 
 export interface NewDeliveryRow {
   id: string;
   subscriptionId: string;
   format: FormatName;
-  subjectId: string | null;
-  subjectName: string | null;
+  subject: EventSubject;
 }
 
 export interface StoredEvent {
@@ -61,10 +61,14 @@ export async function storeEvent(
     const rows = deliveriesFor();
     if (rows.length > 0) {
       await client.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name)
-         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name
-           FROM jsonb_to_recordset($1::jsonb) AS d(id text, subscription_id text, format text, subject_id text, subject_name text)`,
-        [JSON.stringify(rows.map((d) => ({ id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subjectId, subject_name: d.subjectName }))), event.id, event.type],
+        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_number, resource_key)
+         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name, d.subject_number, d.resource_key
+           FROM jsonb_to_recordset($1::jsonb)
+             AS d(id text, subscription_id text, format text, subject_id text, subject_name text, subject_number text, resource_key text)`,
+        [JSON.stringify(rows.map((d) => ({
+          id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subject.id, subject_name: d.subject.name,
+          subject_number: d.subject.number, resource_key: d.subject.resourceKey,
+        }))), event.id, event.type],
       );
     }
     return { created: true as const };

@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import { deliveriesOfEvent, type DeliveryStartRow } from '../db/deliveries';
 import { bodyHashOf, storeEvent, type NewDeliveryRow } from '../db/events';
 import { listActiveForMatching, type MatchableSubscription } from '../db/subscriptions';
+import { subjectOf } from '../events/subject';
 import { parseEvent, type FieldError, type HrEvent } from '../events/schema';
 import { deliveryIdFor } from '../formats/identity';
 import { subscriptionMatches } from '../formats/matching';
@@ -58,21 +59,11 @@ function nestedTooDeep(value: unknown, limit: number): boolean {
   return false;
 }
 
-const clip = (v: unknown): string | null => (v == null || v === '' ? null : String(v).slice(0, 200));
-
-function subjectOf(data: unknown): { subjectId: string | null; subjectName: string | null } {
-  if (data === null || typeof data !== 'object') return { subjectId: null, subjectName: null };
-  const d = data as Record<string, any>;
-  const who = d.owner && typeof d.owner === 'object' ? d.owner : d;
-  const fullName = [who.firstName, who.lastName].filter((p) => typeof p === 'string').join(' ');
-  return { subjectId: clip(who.id ?? who.employeeId), subjectName: clip(who.name ?? (fullName || null)) };
-}
-
 function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[] {
-  const subject = subjectOf(event.data);
+  const subject = subjectOf(event.type, event.data);
   return subs
     .filter((s) => subscriptionMatches(s, event))
-    .map((s) => ({ id: deliveryIdFor(s.id, event.id), subscriptionId: s.id, format: s.format, ...subject }));
+    .map((s) => ({ id: deliveryIdFor(s.id, event.id), subscriptionId: s.id, format: s.format, subject }));
 }
 
 /** Starts the event's workflow now (no starter: test messages, tools); throws DeliveryStartError if Temporal refuses. */
