@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Owns the machine set-up every entry point needs: node modules, the pinned
 # Temporal binaries (CLI dev server + time-skipping test server) and, with
-# --test, the Debian packages the test suite drives (chromium, docker-compose).
+# --test, the Debian packages the test suite drives (chromium, docker-compose); with --server or
+# --test (or HRHOOKS_TEMPORAL=server), the real Temporal server built from source (scripts/setupServer.sh).
 # Idempotent: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +46,8 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
   fi
+fi
+
+if [ "${1:-}" = "--server" ] || [ "${1:-}" = "--test" ] || [ "${HRHOOKS_TEMPORAL:-}" = "server" ]; then
+  bash scripts/setupServer.sh
 fi

