@@ -51,7 +51,7 @@ export async function storeEvent(
   return inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO events (id, type, occurred_at, body, body_hash, is_test) VALUES ($1,$2,$3,$4,$5,$6)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+       ON CONFLICT (id) DO NOTHING RETURNING seq`,
       [event.id, event.type, event.occurredAt, JSON.stringify(event), hash, isTest],
     );
     if (inserted.rowCount === 0) {
@@ -61,14 +61,15 @@ export async function storeEvent(
     const rows = deliveriesFor();
     if (rows.length > 0) {
       await client.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_number, resource_key)
-         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name, d.subject_number, d.resource_key
+        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_number, resource_key,
+                                 occurred_at, seq)
+         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name, d.subject_number, d.resource_key, $4, $5
            FROM jsonb_to_recordset($1::jsonb)
              AS d(id text, subscription_id text, format text, subject_id text, subject_name text, subject_number text, resource_key text)`,
         [JSON.stringify(rows.map((d) => ({
           id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subject.id, subject_name: d.subject.name,
           subject_number: d.subject.number, resource_key: d.subject.resourceKey,
-        }))), event.id, event.type],
+        }))), event.id, event.type, event.occurredAt, inserted.rows[0].seq],
       );
     }
     return { created: true as const };

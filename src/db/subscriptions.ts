@@ -21,6 +21,11 @@ export interface SubscriptionFields {
   headers?: Record<string, string>;
   properties?: Record<string, unknown>;
   enabled?: boolean;
+  ordering?: 'resource' | 'none';
+  collapse?: boolean;
+  maxPerSecond?: number;
+  maxInFlight?: number;
+  pauseAfterFailures?: number;
 }
 
 export type SubscriptionPatch = Partial<Omit<SubscriptionFields, 'format' | 'secret'>>;
@@ -58,8 +63,9 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
   const secret = format.credential.kind === 'secret' ? input.secret ?? generateSecretFor(input.format) : null;
   const authorization = input.authorization ?? null;
   const { rows } = await pool.query(
-    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING *`,
+    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled,
+                                ordering, collapse, max_per_second, max_in_flight, pause_after_failures)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,COALESCE($15, 50),COALESCE($16, 20),COALESCE($17, 10)) RETURNING *`,
     [
       id, input.name, input.url, input.format, JSON.stringify(input.events),
       format.defaultMode === null ? null : input.mode ?? format.defaultMode,
@@ -67,6 +73,8 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
       secret ? sealSecrets(box, [{ secret, expiresAt: null }]) : null,
       input.retrySchedule ? JSON.stringify(input.retrySchedule) : null,
       JSON.stringify(input.headers ?? {}), JSON.stringify(input.properties ?? {}), input.enabled ?? true,
+      input.ordering ?? format.defaultOrdering, input.collapse ?? false,
+      input.maxPerSecond ?? null, input.maxInFlight ?? null, input.pauseAfterFailures ?? null,
     ],
   );
   return { subscription: toPublic(box, rows[0]), secret, authorization };
@@ -92,6 +100,11 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   headers: 'headers',
   properties: 'properties',
   enabled: 'enabled',
+  ordering: 'ordering',
+  collapse: 'collapse',
+  maxPerSecond: 'max_per_second',
+  maxInFlight: 'max_in_flight',
+  pauseAfterFailures: 'pause_after_failures',
 };
 
 const JSON_FIELDS = new Set(['events', 'retrySchedule', 'headers', 'properties']);

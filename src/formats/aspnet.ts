@@ -95,6 +95,8 @@ export const aspnet: Format<'aspnet'> = {
   defaultLadder: ['1m', '2m', '4m', '8m', '15m', '30m', '60m'],
   credential: { kind: 'secret', generate: generateAspnetSecret },
   defaultMode: null,
+  defaultOrdering: 'resource',
+  collapsible: true,
   validate,
   sends,
   render,

@@ -71,6 +71,13 @@ export interface Format<Name extends string = string> {
   credential: Credential;
   /** the mode a subscription gets when it names none; null when the format has no modes */
   defaultMode: 'all' | 'approved' | null;
+  /**
+   * Delivery order a subscription gets when it names none: `resource` sends the events of one resource
+   * (absence, employee, pay run) in event order; `none` sends each as soon as it can.
+   */
+  defaultOrdering: 'resource' | 'none';
+  /** Whether `collapse` may close a superseded `*.updated` unsent (a format whose receivers need every step says no). */
+  collapsible: boolean;
   validate(fields: SubscriptionFields): FieldError[];
   sends(event: HrEvent, sub: Pick<SubscriptionView, 'mode' | 'events'>): boolean;
   render(input: RenderInput): RenderedRequest;

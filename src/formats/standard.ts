@@ -69,6 +69,8 @@ export const standard: Format<'standard'> = {
   defaultLadder: ['5s', '5m', '30m', '2h', '5h', '10h', '14h', '20h', '24h'],
   credential: { kind: 'secret', generate: generateStandardSecret },
   defaultMode: null,
+  defaultOrdering: 'none',
+  collapsible: true,
   validate,
   sends,
   render,

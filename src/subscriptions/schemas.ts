@@ -30,6 +30,13 @@ const subscriptionBase = z.strictObject({
   headers: headersSchema.optional(),
   properties: propertiesSchema.optional(),
   enabled: z.boolean().optional(),
+  ordering: z.enum(['resource', 'none']).optional()
+    .describe('resource: the events of one absence, employee or pay run reach the receiver in event order (default for lucca and aspnet)'),
+  collapse: z.boolean().optional().describe('close a queued *.updated unsent when a later *.updated or deletion of the same resource follows'),
+  maxPerSecond: z.int().min(1).max(10_000).optional().describe('requests per second to this receiver, across all workers (default 50)'),
+  maxInFlight: z.int().min(1).max(1000).optional().describe('requests in flight to this receiver at once, across all workers (default 20)'),
+  pauseAfterFailures: z.int().min(1).max(100_000).optional()
+    .describe('consecutive failed attempts that pause the subscription (circuit breaker; default 10)'),
 });
 
 export const subscriptionCreateSchema = subscriptionBase;
@@ -44,8 +51,12 @@ export type SubscriptionUpdate = z.infer<typeof subscriptionUpdateSchema>;
 export const rotateSecretSchema = z.strictObject({ secret: z.string().min(16).max(200).optional() });
 
 /** The format's own rules for the fields given (checked on create, and on update against the stored format). */
-export function subscriptionRules(format: FormatName, fields: SubscriptionFields): FieldError[] {
-  return getFormat(format).validate(fields);
+export function subscriptionRules(format: FormatName, fields: SubscriptionFields & { collapse?: boolean | undefined }): FieldError[] {
+  const f = getFormat(format);
+  const collapse = fields.collapse && !f.collapsible
+    ? [{ field: 'collapse', message: `${format} subscriptions never collapse: their receivers need every event` }]
+    : [];
+  return [...f.validate(fields), ...collapse];
 }
 
 /** A failed union ("*" or a list) reports the branch that got furthest, so the bad item is named. */

@@ -14,6 +14,8 @@ const echo: Format<'echo'> = {
   defaultLadder: ['1s', '2s'],
   credential: { kind: 'secret', generate: () => `echo_${randomBytes(16).toString('hex')}` },
   defaultMode: null,
+  defaultOrdering: 'none',
+  collapsible: true,
   validate(fields: SubscriptionFields): FieldError[] {
     const errors = unusedFieldErrors('echo', fields, ['mode', 'authorization']);
     if (fields.events === '*') errors.push({ field: 'events', message: 'echo subscriptions list their events' });

@@ -109,6 +109,8 @@ export const lucca: Format<'lucca'> = {
   defaultLadder: ['5m', '15m', '1h', '24h'],
   credential: { kind: 'authorization' },
   defaultMode: 'all',
+  defaultOrdering: 'resource',
+  collapsible: false,
   validate,
   sends,
   render,
