@@ -2,11 +2,13 @@
 // Every page needs a signed-in admin (else 302 /login); every POST also needs the CSRF token (else 401/403).
 import { Router, type ErrorRequestHandler } from 'express';
 import { toProblem } from '../errors';
+import { bulkRoutes } from './bulkActions';
 import { checkCsrf } from './csrf';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
 import { sendError, type UiDeps } from './respond';
 import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
+import { subscriptionEditRoutes } from './subscriptionEditPage';
 import { subscriptionsRoutes } from './subscriptionsPage';
 import { todoRoutes } from './todoPage';
 
@@ -18,9 +20,11 @@ export function createUiRouter(deps: UiDeps): Router {
   const router = Router();
   router.use(sessionRoutes(deps, chains));
   router.use(todoRoutes(deps, chains));
+  router.use(bulkRoutes(deps, chains));
   router.use(deliveriesRoutes(deps, chains));
   router.use(deliveryRoutes(deps, chains));
   router.use(subscriptionsRoutes(deps, chains));
+  router.use(subscriptionEditRoutes(deps, chains));
 
   const renderError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
