@@ -44,11 +44,15 @@ const HEADINGS: Record<DeliveryColumn, string> = {
   created: 'Created',
 };
 
+const COLUMN_CLASS: Record<DeliveryColumn, string> = {
+  status: 'col-status', lastError: 'col-why', nextAttempt: 'col-time', failedAt: 'col-time', created: 'col-time',
+};
+
 function cell(column: DeliveryColumn, d: DeliverySummary): SafeHtml {
   const label = HEADINGS[column];
   switch (column) {
     case 'status':
-      return html`<td data-label="${label}">${statusBadge(d.status)}</td>`;
+      return html`<td data-label="${label}" class="col-status">${statusBadge(d.status)}</td>`;
     case 'lastError':
       return html`<td data-label="${label}" class="col-why">${lastErrorCell(d)}</td>`;
     case 'nextAttempt':
@@ -65,7 +69,7 @@ export const actionable = (status: DeliveryStatus | string): boolean => !isClose
 
 function selectCell(d: DeliverySummary, form: string): SafeHtml {
   const what = `${d.eventType} → ${d.subscriptionName ?? d.subscriptionId}`;
-  return html`<td class="col-select"><input type="checkbox" name="id" value="${d.id}" form="${form}" aria-label="Select ${what}"${actionable(d.status) ? '' : html` disabled title="already ${d.status}"`}></td>`;
+  return html`<td class="col-select" data-label="Select"><input type="checkbox" name="id" value="${d.id}" form="${form}" aria-label="Select ${what}"${actionable(d.status) ? '' : html` disabled title="already ${d.status}"`}></td>`;
 }
 
 function rowButtons(d: DeliverySummary, form: string): SafeHtml {
@@ -79,7 +83,7 @@ function rowButtons(d: DeliverySummary, form: string): SafeHtml {
 /** `selectForm`: the id of the bulk form the checkboxes and row buttons belong to (none: a read-only table). */
 export function deliveryTable(items: DeliverySummary[], columns: DeliveryColumn[], selectForm?: string): SafeHtml {
   return html`<div class="table-wrap"><table class="deliveries cards">
-    <thead><tr>${selectForm ? html`<th class="col-select"><input type="checkbox" data-select-all aria-label="Select all rows of this table"></th>` : ''}<th>Event</th><th>About</th><th>Subscription</th>${columns.map((c) => html`<th>${HEADINGS[c]}</th>`)}<th class="col-num" title="Attempts">Tries</th><th class="col-num" title="HTTP status of the last attempt">Code</th>${selectForm ? html`<th>Actions</th>` : ''}</tr></thead>
+    <thead><tr>${selectForm ? html`<th class="col-select"><input type="checkbox" data-select-all aria-label="Select all rows of this table"></th>` : ''}<th class="col-event">Event</th><th class="col-about">About</th><th class="col-sub">Subscription</th>${columns.map((c) => html`<th class="${COLUMN_CLASS[c]}">${HEADINGS[c]}</th>`)}<th class="col-num" title="Attempts">Tries</th><th class="col-num" title="HTTP status of the last attempt">Code</th>${selectForm ? html`<th class="col-actions">Actions</th>` : ''}</tr></thead>
     <tbody>${items.map(
       (d) => html`<tr data-delivery="${d.id}">
         ${selectForm ? selectCell(d, selectForm) : ''}

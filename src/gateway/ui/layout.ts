@@ -1,6 +1,7 @@
 // The HTML shell of the follow-up web interface: the `html` template tag (escapes EVERY interpolated
 // value unless it is already SafeHtml), page frame, inline CSS and script, badges and times. No I/O.
 import type { DeliveryStatus } from '../../../workflows/definitions';
+import { BULK_SCRIPT } from './bulkScript';
 import { STYLESHEET } from './stylesheet';
 
 export class SafeHtml {
@@ -49,8 +50,15 @@ const CLIENT_SCRIPT = `
 document.querySelectorAll('time[datetime]').forEach(function (t) {
   var d = new Date(t.getAttribute('datetime'));
   if (isNaN(d.getTime())) return;
-  t.title = t.getAttribute('datetime');
-  t.textContent = d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  t.title = t.textContent;
+  t.textContent = d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  t.classList.add('local');
+});
+document.querySelectorAll('table.cards').forEach(function (table) {
+  var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) { return th.textContent.trim(); });
+  table.querySelectorAll('tbody tr').forEach(function (tr) {
+    Array.prototype.forEach.call(tr.children, function (td, i) { if (!td.hasAttribute('data-label') && heads[i]) td.setAttribute('data-label', heads[i]); });
+  });
 });
 document.querySelectorAll('form[data-confirm]').forEach(function (f) {
   f.addEventListener('submit', function (e) { if (!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault(); });
@@ -83,7 +91,7 @@ export function page(frame: PageFrame, body: SafeHtml): string {
 ${frame.flash ? html`<p class="flash flash-${frame.flash.kind}" role="status">${frame.flash.text}</p>` : ''}
 ${body}
 </main>
-<script nonce="${frame.nonce}">${new SafeHtml(CLIENT_SCRIPT)}</script>
+<script nonce="${frame.nonce}">${new SafeHtml(CLIENT_SCRIPT + BULK_SCRIPT)}</script>
 </body></html>`.value;
 }
 
@@ -95,7 +103,7 @@ export function statusBadge(status: DeliveryStatus | string): SafeHtml {
   return html`<span class="badge badge-${status}">${status}</span>`;
 }
 
-/** An ISO time in <time datetime>; the inline script shows it in the viewer's zone, UTC text otherwise. */
+/** An ISO time in <time datetime>, as UTC text; the inline script shows it in the viewer's zone (named), UTC on hover. */
 export function timeTag(iso: string | null | undefined): SafeHtml {
   if (!iso) return html`<span class="muted">—</span>`;
   const d = new Date(iso);

@@ -1,5 +1,7 @@
 // The web interface's only stylesheet, inlined in every page (no external assets). Responsive:
 // tables scroll sideways on small screens; status colours always come with the status word.
+import { MANAGEMENT_STYLES } from './managementStyles';
+
 export const STYLESHEET = `
 :root { --ink:#1d2430; --muted:#5f6b7a; --line:#e2e6ec; --bg:#f6f7f9; --card:#fff; --accent:#2b59c3;
   --ok:#1f7a3f; --ok-bg:#e3f4e8; --bad:#b42318; --bad-bg:#fdecea; --warn:#8a5a00; --warn-bg:#fff4d6;
@@ -96,4 +98,4 @@ details > summary { cursor:pointer; color:var(--accent); font-size:.9rem; margin
   dl.facts { grid-template-columns:minmax(5.5rem,max-content) 1fr; gap:.3rem .7rem; }
   .headers td:first-child { width:auto; }
 }
-`;
+` + MANAGEMENT_STYLES;

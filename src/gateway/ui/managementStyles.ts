@@ -1,0 +1,57 @@
+// Styles for the management and bulk-action parts of the web interface (appended to stylesheet.ts): tables
+// that fit 1366 px (fixed columns, long values truncated with the full text in a tooltip) and collapse to
+// labelled cards on a phone, the bulk toolbar, the subscription edit page and its field errors. No I/O.
+export const MANAGEMENT_STYLES = `
+.small { font-size:.8rem; }
+.trunc { display:block; max-width:100%; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
+.clamp { display:-webkit-box; -webkit-line-clamp:2; -webkit-box-orient:vertical; overflow:hidden; overflow-wrap:anywhere; }
+table.deliveries { table-layout:fixed; min-width:0; }
+table.deliveries th { white-space:normal; }
+table.deliveries td { overflow:hidden; }
+table.deliveries .col-select { width:2.4rem; padding-right:0; }
+table.deliveries .col-event { width:10.5rem; }
+table.deliveries .col-sub { width:9rem; }
+table.deliveries .col-status { width:7.2rem; }
+table.deliveries .col-time { width:8.6rem; font-size:.86rem; }
+table.deliveries .col-num { width:3.9rem; text-align:right; }
+table.deliveries .col-actions { width:9.4rem; }
+table.deliveries .col-why { font-size:.88rem; }
+.row-buttons { display:flex; flex-direction:column; gap:.3rem; align-items:stretch; }
+.btn-small { font-size:.8rem; padding:.2rem .55rem; }
+.btn-danger-solid { background:var(--bad); border-color:var(--bad); color:#fff; }
+.bulk { position:sticky; top:0; z-index:5; display:flex; flex-wrap:wrap; align-items:flex-end; gap:.5rem .8rem; background:var(--card);
+  border:1px solid var(--line); border-radius:10px; padding:.6rem .8rem; margin:0 0 1rem; box-shadow:0 2px 6px rgba(23,32,58,.06); }
+.bulk-count { align-self:center; color:var(--muted); } .bulk-count b { color:var(--ink); }
+.bulk-note { flex:1 1 16rem; } .bulk-note input { width:100%; }
+.btn:disabled { opacity:.5; cursor:not-allowed; }
+#bulk-outcomes .outcome-ok .outcome { color:var(--ok); font-weight:600; }
+#bulk-outcomes .outcome-refused .outcome { color:var(--bad); font-weight:600; }
+.search-hint { margin:-.4rem 0 1rem; font-size:.85rem; }
+.filters .search { flex:1 1 18rem; } .filters .search input { width:100%; }
+.edit-layout { display:grid; grid-template-columns:minmax(0,1fr) 19rem; gap:1rem; align-items:start; }
+.edit-layout .side .card { margin-bottom:1rem; } .side h2 { font-size:1rem; margin:0 0 .4rem; } .side p { margin:.3rem 0 .6rem; }
+.edit-form fieldset { border:0; padding:0; margin:0; min-width:0; }
+.edit-form legend { font-size:.8rem; color:var(--muted); font-weight:600; padding:0; margin-bottom:.2rem; }
+.edit-form input:not([type=checkbox]), .edit-form select, .edit-form textarea { width:100%; }
+.hint { font-weight:400; color:var(--muted); font-size:.8rem; }
+.field-error { display:flex; flex-direction:column; color:var(--bad); font-weight:600; font-size:.82rem; }
+[aria-invalid=true], fieldset[aria-invalid=true] .checks { border-color:var(--bad); box-shadow:0 0 0 1px var(--bad); border-radius:7px; }
+.form-actions { display:flex; gap:.5rem; margin:1rem 0 0; }
+.danger { border-color:#f5c2bd; }
+.confirm { max-width:44rem; } .consequence { background:var(--warn-bg); border:1px solid #f0d896; border-radius:8px; padding:.6rem .8rem; }
+.advice { margin:.15rem 0; } .raw-error pre { white-space:pre-wrap; overflow-wrap:anywhere; }
+@media (max-width:900px) { .edit-layout { grid-template-columns:minmax(0,1fr); } }
+@media (max-width:640px) {
+  table.cards { min-width:0; table-layout:auto; }
+  table.cards thead { display:none; }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display:block; width:auto !important; }
+  table.cards tr { border-bottom:1px solid var(--line); padding:.55rem .8rem; }
+  table.cards tr:last-child { border-bottom:0; }
+  table.cards td { border:0; padding:.18rem 0 .18rem 6.8rem; position:relative; min-height:1.6rem; text-align:left !important; overflow:visible; }
+  table.cards td::before { content:attr(data-label); position:absolute; left:0; width:6.3rem; color:var(--muted); font-size:.72rem;
+    font-weight:600; text-transform:uppercase; letter-spacing:.03em; line-height:1.9; }
+  table.cards .trunc { white-space:normal; overflow-wrap:anywhere; }
+  table.cards .row-buttons { flex-direction:row; flex-wrap:wrap; }
+  .bulk { position:static; }
+}
+`;
