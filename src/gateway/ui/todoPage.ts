@@ -6,6 +6,7 @@ import { dashboard, listDeliveries, type DeliverySummary } from '../../db/delive
 import { listSubscriptions } from '../../db/subscriptions';
 import { resyncFailed } from '../../temporal/deliveryClient';
 import type { DeliveryStatus } from '../../../workflows/definitions';
+import { bulkForm } from './bulkActions';
 import { deliveryTable } from './deliveryTable';
 import { actionButton, attentionBanner, emptyState, html, problemBadge, statusBadge, type SafeHtml } from './layout';
 import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
@@ -58,6 +59,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
           <button class="btn" type="submit">Filter</button>
         </form>
       </div>
+      ${failed.items.length ? bulkForm('bulk-todo', csrf, req.originalUrl) : ''}
       ${failed.items.length === 0
         ? emptyState('Nothing to do: no failed delivery is waiting for you.')
         : [...grouped].map(([subId, items]) => html`
@@ -71,7 +73,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
               confirm: `Re-sync every failed delivery of "${items[0]!.subscriptionName ?? subId}" now?`,
             })}
           </div>
-          ${deliveryTable(items, ['lastError', 'failedAt'])}`)}
+          ${deliveryTable(items, ['lastError', 'failedAt'], 'bulk-todo')}`)}
       ${failed.nextCursor ? html`<p class="muted">Showing the newest ${TODO_LIMIT}. <a href="/deliveries?status=failed">See them all</a>.</p>` : ''}
       <p class="muted">A failed delivery leaves this list when it is re-synced successfully or marked as processed.</p>`;
     sendPage(req, res, { title: 'To-do', active: 'todo' }, body);
