@@ -64,8 +64,9 @@ function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
   const base = `/subscriptions/${encodeURIComponent(s.id)}`;
   return html`<div class="actions">
     ${s.enabled && !s.error ? actionButton({ action: `${base}/test`, label: 'Send test', csrf, confirm: `Send a test message to ${s.url}?` }) : ''}
+    <a class="btn" href="${base}/edit">Edit</a>
     ${s.enabled
-      ? actionButton({ action: `${base}/disable`, label: 'Disable', csrf, kind: 'danger', confirm: `Disable "${s.name}"? Its open deliveries will be cancelled.` })
+      ? html`<a class="btn btn-danger" href="${base}/disable" title="Shows how many open deliveries this cancels before doing it">Disable…</a>`
       : actionButton({ action: `${base}/enable`, label: 'Enable', csrf, confirm: `Enable "${s.name}"?` })}
     ${credentialKind(s) === 'secret'
       ? actionButton({
@@ -75,7 +76,7 @@ function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
           : 'Generate a new signing secret? The current one keeps signing during the grace period.',
       })
       : ''}
-    ${actionButton({ action: `${base}/delete`, label: 'Delete', csrf, kind: 'danger', confirm: `Delete "${s.name}"? Its open deliveries will be cancelled.` })}
+    <a class="btn btn-danger" href="${base}/delete" title="Shows how many open deliveries this cancels before doing it">Delete…</a>
   </div>${credentialKind(s) === 'authorization' ? authorizationForm(`${base}/authorization`, csrf) : ''}`;
 }
 
