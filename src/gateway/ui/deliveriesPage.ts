@@ -1,13 +1,15 @@
-// Delivery search: by status, subscription, event type, date range (UTC days) and employee/owner name
-// or id; keyset-paginated, newest first. Read-only. Subscriptions that need attention are named on top.
+// Delivery search: by status, subscription, event type, date range (UTC days) and one free-text term (a name,
+// an employee id or number, an absence or pay-run id, an event or delivery id); keyset-paginated, newest first.
+// The results can be selected for the bulk actions (bulkActions.ts). Subscriptions that need attention are named on top.
 import { Router, type Request, type RequestHandler } from 'express';
 import { CursorError, listDeliveries, type DeliveryFilter } from '../../db/deliveries';
 import { listSubscriptions } from '../../db/subscriptions';
 import { EVENT_TYPES, type EventType } from '../../events/eventTypes';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
 import { deliveryTable } from './deliveryTable';
+import { bulkForm } from './bulkActions';
 import { attentionBanner, emptyState, html } from './layout';
-import { sendPage, type UiDeps } from './respond';
+import { sendPage, sessionOf, type UiDeps } from './respond';
 
 const PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -93,15 +95,16 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
         <label>Event type <select name="eventType">${option('', 'Any', form.eventType)}${EVENT_TYPES.map((t) => option(t, t, form.eventType))}</select></label>
         <label>From (UTC) <input type="date" name="since" value="${form.since ?? ''}"></label>
         <label>To (UTC) <input type="date" name="until" value="${form.until ?? ''}"></label>
-        <label>Employee / owner <input type="search" name="q" value="${form.q ?? ''}" placeholder="name or id"></label>
+        <label class="search">Search <input type="search" name="q" value="${form.q ?? ''}" placeholder="name, employee / absence / pay-run id, event id" aria-describedby="search-hint"></label>
         <button class="btn btn-primary" type="submit">Search</button>
         <a class="btn" href="/deliveries">Reset</a>
       </form>
+      <p class="muted search-hint" id="search-hint">Search finds a person by part of their name, employee id or employee number; an absence or a pay run by its id; a single event or delivery by its id. Dates are whole days in UTC.</p>
       ${!found
         ? emptyState('That page link is no longer valid; start the search again.')
         : found.items.length === 0
           ? emptyState('No delivery matches this search.')
-          : deliveryTable(found.items, ['status', 'nextAttempt', 'created'])}
+          : html`${bulkForm('bulk-search', sessionOf(res)!.csrf, req.originalUrl)}${deliveryTable(found.items, ['status', 'nextAttempt', 'created'], 'bulk-search')}`}
       <nav class="pager">
         ${form.cursor ? html`<a href="${link({ ...form, cursor: undefined })}">« First page</a>` : ''}
         ${found?.nextCursor ? html`<a href="${link({ ...form, cursor: undefined }, found.nextCursor)}">Next page »</a>` : ''}

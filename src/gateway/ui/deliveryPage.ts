@@ -6,6 +6,7 @@ import { isClosed, markDeliveryProcessed, resyncDelivery, type ActionOutcome } f
 import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
 import type { OperatorAction } from '../../../workflows/definitions';
 import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, timeTag, type SafeHtml } from './layout';
+import { subjectOf } from './deliveryTable';
 import { failureAdvice } from './failureAdvice';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 
@@ -38,14 +39,14 @@ function messageSent(last: AttemptView | undefined): SafeHtml {
 
 function attemptRows(attempts: AttemptView[]): SafeHtml {
   if (attempts.length === 0) return emptyState('No attempt yet.');
-  return html`<div class="table-wrap"><table id="attempts">
+  return html`<div class="table-wrap"><table id="attempts" class="cards">
     <thead><tr><th>#</th><th>Time</th><th>Duration</th><th>Code</th><th>Error</th><th>Response body (excerpt)</th></tr></thead>
     <tbody>${[...attempts].reverse().map((a) => html`<tr>
       <td>${a.number}</td>
       <td class="nowrap">${timeTag(a.startedAt)}</td>
       <td class="nowrap">${a.durationMs} ms</td>
       <td>${statusCode(a.response.status)}</td>
-      <td>${a.error ? html`<span class="mono">${a.error.kind}</span>${a.error.message ? html`: ${a.error.message}` : ''}` : html`<span class="muted">—</span>`}</td>
+      <td>${attemptError(a)}</td>
       <td>${a.response.body
         ? html`<details><summary>${a.response.body.slice(0, 80)}${a.response.body.length > 80 ? '…' : ''}</summary><pre class="wrap">${a.response.body.slice(0, 4096)}${a.response.truncated ? '\n… (truncated)' : ''}</pre></details>`
         : html`<span class="muted">—</span>`}</td>
@@ -55,7 +56,7 @@ function attemptRows(attempts: AttemptView[]): SafeHtml {
 
 function operatorActions(actions: OperatorAction[]): SafeHtml {
   if (actions.length === 0) return html`<p class="muted">No operator action yet.</p>`;
-  return html`<div class="table-wrap"><table id="operator-actions">
+  return html`<div class="table-wrap"><table id="operator-actions" class="cards">
     <thead><tr><th>When</th><th>Action</th><th>Who</th><th>Note</th></tr></thead>
     <tbody>${[...actions].reverse().map((a) => html`<tr>
       <td class="nowrap">${timeTag(a.at)}</td><td>${ACTION_LABEL[a.kind] ?? a.kind}</td><td>${a.by}</td><td>${a.note ?? ''}</td>
@@ -63,16 +64,38 @@ function operatorActions(actions: OperatorAction[]): SafeHtml {
   </table></div>`;
 }
 
-/** On a failed delivery: why it failed, in words, and what the operator can do about it. */
+/** The raw error of an attempt as recorded ("kind: message", or the HTTP status), for the <details> beside the advice. */
+function rawError(a: AttemptView): string {
+  return a.error ? `${a.error.kind}: ${a.error.message ?? ''}` : `HTTP ${a.response.status ?? '—'}`;
+}
+
+/** An attempt's error in words, the raw error one click away. */
+function attemptError(a: AttemptView): SafeHtml {
+  const failed = a.error !== null || (a.response.status !== null && (a.response.status < 200 || a.response.status >= 300));
+  if (!failed) return html`<span class="muted">—</span>`;
+  const advice = failureAdvice(a.error, a.response.status, a.url);
+  return html`<div class="advice">${advice.why}</div><details class="raw-error"><summary>raw error</summary><pre class="wrap">${rawError(a)}</pre></details>`;
+}
+
+/** On a failed (or retrying) delivery: why its last attempt failed, in words, what to do, and the raw error. */
 function failureCard(d: DeliverySummary, attempts: AttemptView[]): SafeHtml {
-  if (d.status !== 'failed') return html``;
   const last = attempts.at(-1);
+  if (d.status !== 'failed' && !(d.status === 'retrying' && last)) return html``;
   const advice = failureAdvice(last?.error ?? null, last?.response.status ?? d.lastStatusCode, last?.url ?? '');
+  const failed = d.status === 'failed';
   return html`<section class="card failure" id="why-failed">
-    <h2>Why it failed</h2>
-    <p>${advice.why} ${last ? html`<span class="muted">(attempt ${last.number} of ${attempts.length}; the retry schedule is used up)</span>` : ''}</p>
+    <h2>${failed ? 'Why it failed' : 'Why it is retrying'}</h2>
+    <p>${advice.why} ${last ? html`<span class="muted">(attempt ${last.number} of ${attempts.length}${failed ? '; the retry schedule is used up' : '; it will be tried again on its schedule'})</span>` : ''}</p>
     <p><strong>What you can do:</strong> ${advice.next}</p>
+    ${last ? html`<details class="raw-error"><summary>Raw error of attempt ${last.number}</summary><pre class="wrap">${rawError(last)}</pre></details>` : ''}
   </section>`;
+}
+
+/** What the event is about (person, absence or pay run), with its ids. */
+function about(d: DeliverySummary): SafeHtml {
+  const { label, detail } = subjectOf(d);
+  if (!label && !detail) return html`<span class="muted">—</span>`;
+  return html`${label ?? ''}${label && detail ? html` <span class="muted">(${detail})</span>` : detail ?? ''}`;
 }
 
 function actionForms(d: DeliverySummary, csrf: string): SafeHtml {
@@ -112,7 +135,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
       <section class="card"><dl class="facts">
         <dt>Delivery</dt><dd class="mono">${d.id}</dd>
         <dt>Event</dt><dd class="mono">${d.eventId}</dd>
-        <dt>Employee / owner</dt><dd>${d.subject.name ?? '—'}${d.subject.id ? ` (#${d.subject.id})` : ''}</dd>
+        <dt>About</dt><dd id="about">${about(d)}</dd>
         <dt>Format</dt><dd>${d.format}</dd>
         <dt>Attempts</dt><dd>${live?.state?.attemptCount ?? d.attempts}</dd>
         <dt>Next attempt</dt><dd>${nextAttemptAt ? timeTag(nextAttemptAt) : html`<span class="muted">${status === 'failed' ? 'none: the retry schedule is used up' : 'none scheduled'}</span>`}</dd>
