@@ -1,13 +1,14 @@
 // The test runner behind `npm test`: starts one throwaway Postgres cluster and
 // one Temporal dev server for the whole run (each test file still gets its own
 // database and task queue), runs node's test runner over test/**, then tears
-// everything down so nothing is left running.
+// everything down so nothing is left running. test/temporal/realServer.test.ts
+// starts the real Temporal server on that cluster and reruns a set of files on it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startLocalCluster } from '../src/db/localCluster';
-import { TemporalBinaryMissing, temporalCliPath, temporalTestServerPath } from '../src/temporal/binaries';
+import { TemporalBinaryMissing, temporalCliPath, temporalServerPath, temporalSqlToolPath, temporalTestServerPath } from '../src/temporal/binaries';
 import { startDevServer } from '../src/temporal/devServer';
 import { freePort } from '../dev-support/ports';
 
@@ -19,19 +20,30 @@ function listTests(dir: string): string[] {
   });
 }
 
-async function main(): Promise<number> {
+/** Fails fast, before anything starts, when a binary the selected files need is missing. */
+function binariesMissing(files: string[]): string | null {
   try {
     temporalCliPath();
     temporalTestServerPath();
-  } catch (err) {
-    if (err instanceof TemporalBinaryMissing) {
-      console.error(`error: ${err.message}`);
-      return 1;
+    if (files.some((f) => f.endsWith(path.join('temporal', 'realServer.test.ts')))) {
+      temporalServerPath();
+      temporalSqlToolPath();
     }
+    return null;
+  } catch (err) {
+    if (err instanceof TemporalBinaryMissing) return err.message;
     throw err;
   }
+}
+
+async function main(): Promise<number> {
   const filter = process.argv.slice(2);
   const files = listTests('test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
+  const missing = binariesMissing(files);
+  if (missing) {
+    console.error(`error: ${missing}`);
+    return 1;
+  }
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-test-'));
   fs.chmodSync(scratch, 0o755);
   const env: NodeJS.ProcessEnv = { ...process.env, HRHOOKS_TEST_SCRATCH: scratch };

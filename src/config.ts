@@ -28,6 +28,8 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('hrhooks'),
   TEMPORAL_CLI_PATH: z.string().optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+  /** What `hrhooks start` runs when TEMPORAL_ADDRESS is unset: the dev server (SQLite) or the real server on its Postgres. */
+  HRHOOKS_TEMPORAL: z.enum(['dev', 'server']).default('dev'),
   HRHOOKS_DATA_DIR: z.string().default('./data'),
   HRHOOKS_PG_PORT: port.default(55432),
   HRHOOKS_ADMIN_KEY: z.string().min(16).optional(),

@@ -1,5 +1,6 @@
 // `hrhooks start`: the all-in-one. Runs (when not given) a Temporal dev server
-// on a SQLite file and an embedded Postgres under the data dir, then the worker
+// on a SQLite file (or, with HRHOOKS_TEMPORAL=server, the real Temporal server on
+// the same Postgres) and an embedded Postgres under the data dir, then the worker
 // and the gateway in this process; prints where everything is. Ctrl-C stops all
 // (src/cli/shutdown.ts); leftovers of a killed earlier start are stopped first.
 import crypto from 'node:crypto';
@@ -11,6 +12,7 @@ import { startGateway } from '../gateway/server';
 import { createLogger, type Logger } from '../log';
 import { signalProcess } from '../os/procfs';
 import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
+import { HISTORY_SHARDS, runningRealServers, startRealServer, stopRealServersOn, TEMPORAL_SERVER_VERSION } from '../temporal/realServer';
 import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from './bootstrapKeys';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
 import { removeInstance, writeInstance } from './instance';
@@ -44,6 +46,8 @@ function embeddedPaths(config: Config) {
     postgres: path.join(config.dataDir, 'postgres'),
     pgSocket: path.join(config.dataDir, 'pg-socket'),
     temporalDb: path.join(config.dataDir, 'temporal.sqlite'),
+    temporalServerDir: path.join(config.dataDir, 'temporal-server'),
+    temporalServerConfig: path.join(config.dataDir, 'temporal-server', 'temporal-server.yaml'),
   };
 }
 
@@ -56,6 +60,9 @@ async function stopLeftovers(config: Config, log: Logger): Promise<void> {
   const devServers = runningDevServers(paths.temporalDb).map((p) => p.pid);
   if (devServers.length) log.warn({ pids: devServers }, 'stopping the Temporal dev server an earlier hrhooks start left running');
   await stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS });
+  const servers = runningRealServers(paths.temporalServerConfig).map((p) => p.pid);
+  if (servers.length) log.warn({ pids: servers }, 'stopping the Temporal server an earlier hrhooks start left running');
+  await stopRealServersOn(paths.temporalServerConfig, { graceMs: TEMPORAL_GRACE_MS });
 }
 
 function killPostgresNow(dataDir: string): void {
@@ -66,11 +73,17 @@ function killDevServersNow(dbFile: string): void {
   for (const server of runningDevServers(dbFile)) signalProcess(server.pid, 'SIGKILL');
 }
 
+function killRealServersNow(configFile: string): void {
+  for (const server of runningRealServers(configFile)) signalProcess(server.pid, 'SIGKILL');
+}
+
 export interface AllInOne {
   gatewayUrl: string;
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string;
+  /** What runs Temporal: given (TEMPORAL_ADDRESS), the dev server, or the real server on Postgres. */
+  temporal: 'given' | 'dev' | 'server';
   keys: BootstrapKeys;
   /** Resolves if the worker stops on its own (it should not). */
   workerDone: Promise<void>;
@@ -96,6 +109,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       postgresDir: config.DATABASE_URL ? null : paths.postgres,
       pgSocketDir: config.DATABASE_URL ? null : paths.pgSocket,
       temporalDb: config.TEMPORAL_ADDRESS ? null : paths.temporalDb,
+      temporalServerConfig: config.TEMPORAL_ADDRESS ? null : paths.temporalServerConfig,
     });
   }
   const stopAll = async () => {
@@ -125,7 +139,20 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     }
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let uiUrl = config.TEMPORAL_UI_URL ?? null;
-    if (!temporalAddress) {
+    const temporal: AllInOne['temporal'] = temporalAddress ? 'given' : config.HRHOOKS_TEMPORAL;
+    if (!temporalAddress && temporal === 'server') {
+      await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal server', 'TEMPORAL_PORT');
+      stopping.add({
+        name: 'Temporal server',
+        timeoutMs: TEMPORAL_GRACE_MS + 10_000,
+        stop: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: TEMPORAL_GRACE_MS }),
+        kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
+        killNow: () => killRealServersNow(paths.temporalServerConfig),
+      });
+      const server = await startRealServer({ postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
+      temporalAddress = server.address;
+      notInterrupted();
+    } else if (!temporalAddress) {
       await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
       await ensureFree('127.0.0.1', config.TEMPORAL_UI_PORT, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
       stopping.add({
@@ -169,6 +196,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       databaseUrl,
       temporalAddress,
       temporalUiUrl: effective.temporalUiUrl,
+      temporal,
       keys,
       workerDone: worker.done,
       stop: stopAll,
@@ -197,8 +225,12 @@ export async function runStart(config: Config, print: (line: string) => void = (
   print('hrhooks is running');
   print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
   print(`  follow-up UI         ${hr.gatewayUrl}/`);
-  print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
-  print(`  Temporal frontend    ${hr.temporalAddress}`);
+  if (hr.temporal === 'server') {
+    print(`  Temporal server      ${hr.temporalAddress} (v${TEMPORAL_SERVER_VERSION} on Postgres, ${HISTORY_SHARDS} history shards; no Web UI: set TEMPORAL_UI_URL to yours)`);
+  } else {
+    print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+    print(`  Temporal frontend    ${hr.temporalAddress}`);
+  }
   print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
   print(`  admin key            ${hr.keys.admin}`);
   print(`  producer key         ${hr.keys.producer}`);

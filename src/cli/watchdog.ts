@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stopPostmaster } from '../db/localCluster';
 import { stopDevServersOn } from '../temporal/devServer';
+import { stopRealServersOn } from '../temporal/realServer';
 import { ownerOf } from './dataDirOwner';
 
 export interface Watchdog {
@@ -20,6 +21,8 @@ export interface WatchdogTarget {
   postgresDir: string | null;
   pgSocketDir: string | null;
   temporalDb: string | null;
+  /** The real Temporal server's config file (HRHOOKS_TEMPORAL=server). */
+  temporalServerConfig: string | null;
 }
 
 interface Orders extends WatchdogTarget {
@@ -59,6 +62,7 @@ async function watch(target: Orders): Promise<void> {
   }
   console.log(`${new Date().toISOString()} hrhooks start died without stopping; stopping the embedded servers`);
   if (target.temporalDb) await stopDevServersOn(target.temporalDb, { graceMs: 10_000 }).catch((err: Error) => console.log(err.message));
+  if (target.temporalServerConfig) await stopRealServersOn(target.temporalServerConfig, { graceMs: 10_000 }).catch((err: Error) => console.log(err.message));
   if (target.postgresDir) await stopPostmaster(target.postgresDir, { graceMs: 15_000, socketDir: target.pgSocketDir ?? undefined }).catch((err: Error) => console.log(err.message));
   console.log(`${new Date().toISOString()} done`);
 }

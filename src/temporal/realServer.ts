@@ -15,6 +15,8 @@ import { findProcesses, hasArg, stopProcesses, type ProcessInfo } from '../os/pr
 import { temporalServerPath, temporalSqlToolPath } from './binaries';
 import { ensureSearchAttributes } from './registerSearchAttributes';
 
+/** The server version scripts/setupServer.sh builds (and docker-compose.yml runs). */
+export const TEMPORAL_SERVER_VERSION = '1.32.2';
 export const HISTORY_SHARDS = 4;
 /** Cluster-membership ports are stored as Postgres `smallint`: every port the server binds stays below this. */
 const PORT_CEILING = 32768;
@@ -61,8 +63,8 @@ export interface RealServer extends RealServerSetup {
   kill(): Promise<void>;
 }
 
-/** A free TCP port on `ip` below PORT_CEILING, none of `taken`. */
-async function freeLowPort(ip: string, taken: Set<number>): Promise<number> {
+/** A free TCP port on `ip` below 32768 (cluster-membership ports are Postgres smallints), none of `taken`. */
+export async function freeLowPort(ip = '127.0.0.1', taken = new Set<number>()): Promise<number> {
   for (let tries = 0; tries < 200; tries++) {
     const port = 10_000 + Math.floor(Math.random() * (PORT_CEILING - 10_000));
     if (taken.has(port)) continue;

@@ -1,23 +1,23 @@
-// Fault 2: a private Temporal dev server is SIGKILLed while deliveries sleep on retry timers, then
-// restarted on the same SQLite file and port: the timers survive and every delivery ends delivered.
+// Fault 2: a private Temporal server is SIGKILLed while deliveries sleep on retry timers, then
+// restarted on the same storage and port: the timers survive and every delivery ends delivered. The
+// dev server (SQLite file) by default; the real server on Postgres (the whole process group killed)
+// when test/temporal/realServer.test.ts reruns this file with HRHOOKS_TEST_TEMPORAL=server.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deliveryResult, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
-import { freePort } from '../../dev-support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { runTestWorker, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { runTestWorker, startPrivateTemporal, testClient, testTemporalKind, uniqueTaskQueue, type PrivateTemporal, type RunningWorker } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 
 const COUNT = 6;
 let db: TestDatabase;
 let receiver: Receiver;
 let dir: string;
-let server: DevServer | null = null;
+let server: PrivateTemporal | null = null;
 let worker: RunningWorker | null = null;
 
 before(async () => {
@@ -27,16 +27,16 @@ before(async () => {
 });
 after(async () => {
   await worker?.stop().catch(() => undefined);
-  await server?.stop('SIGKILL');
+  await server?.close();
   await receiver.close();
   await db.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('Temporal killed and restarted on the same SQLite file: retry timers resume and finish', { timeout: 180_000 }, async () => {
-  const port = await freePort();
-  const dbFile = path.join(dir, 'temporal.sqlite');
-  server = await startDevServer({ port, headless: true, dbFile });
+const storage = testTemporalKind() === 'dev' ? 'the dev server, on the same SQLite file' : 'the real server, on the same Postgres databases';
+
+test(`Temporal (${storage}) killed and restarted: retry timers resume and finish`, { timeout: 180_000 }, async () => {
+  server = await startPrivateTemporal(path.join(dir, 'temporal'));
   const taskQueue = uniqueTaskQueue('restart');
   worker = await runTestWorker({ pool: db.pool, address: server.address, taskQueue });
   const client = await testClient(server.address);
@@ -58,11 +58,11 @@ test('Temporal killed and restarted on the same SQLite file: retry timers resume
   });
   await client.connection.close();
 
-  await server.stop('SIGKILL');
+  await server.kill();
   const killedAt = Date.now();
   await new Promise((r) => setTimeout(r, 4_000));
   assert.equal(receiver.requests.length, COUNT, 'nothing is attempted while Temporal is down');
-  server = await startDevServer({ port, headless: true, dbFile });
+  await server.restart();
   const restartedAt = Date.now();
 
   const after = await testClient(server.address);
@@ -75,5 +75,5 @@ test('Temporal killed and restarted on the same SQLite file: retry timers resume
   assert.equal(distinct.size, COUNT);
   assert.equal(receiver.requests.length, COUNT * 2, 'one failed try and one retry each');
   const lastAt = Math.max(...receiver.requests.map((r) => r.receivedAt));
-  console.log(`# fault 2: down ${restartedAt - killedAt} ms; ${COUNT} deliveries resumed, all delivered ${lastAt - restartedAt} ms after restart; ${receiver.requests.length} requests`);
+  console.log(`# fault 2 (${server.kind}): down ${restartedAt - killedAt} ms; ${COUNT} deliveries resumed, all delivered ${lastAt - restartedAt} ms after restart; ${receiver.requests.length} requests`);
 });

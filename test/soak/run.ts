@@ -1,5 +1,6 @@
-// `npm run soak [-- --duration 10m --rate 5 --fail 0.2 --restart-every 60s]`: a bounded
-// soak on 127.0.0.1. Own Postgres and Temporal dev server, the gateway in this
+// `npm run soak [-- --duration 10m --rate 5 --fail 0.2 --restart-every 60s --temporal dev|server]`: a
+// bounded soak on 127.0.0.1. Own Postgres and Temporal (the dev server; with `--temporal server` the
+// real server on that Postgres, src/temporal/realServer.ts), the gateway in this
 // process, a worker child restarted every few seconds (SIGTERM and SIGKILL in
 // turn), a receiver failing a random share of requests. At the end it
 // reconciles what was accepted with what the receiver acknowledged.
@@ -16,6 +17,7 @@ import { startGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
 import { parseDuration } from '../../src/ladder';
 import { startDevServer } from '../../src/temporal/devServer';
+import { startRealServer } from '../../src/temporal/realServer';
 import { freePort } from '../../dev-support/ports';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type RecordedRequest } from '../support/receiver';
@@ -32,8 +34,10 @@ const { values } = parseArgs({
     fail: { type: 'string', default: '0.2' },
     'restart-every': { type: 'string', default: '' },
     'drain-timeout': { type: 'string', default: '120s' },
+    temporal: { type: 'string', default: 'dev' },
   },
 });
+if (values.temporal !== 'dev' && values.temporal !== 'server') throw new Error(`--temporal ${values.temporal}: expected dev or server`);
 const durationMs = parseDuration(values.duration!);
 const rate = Number(values.rate);
 const failShare = Number(values.fail);
@@ -60,7 +64,9 @@ async function main(): Promise<number> {
   try {
     const pg = startLocalCluster({ dataDir: path.join(scratch, 'pg'), port: await freePort(), fsync: false, socketDir: path.join(scratch, 'sock') });
     cleanups.push(() => pg.stop('immediate'));
-    const temporal = await startDevServer({ port: await freePort(), headless: true, dbFile: path.join(scratch, 'temporal.sqlite'), sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'] });
+    const temporal = values.temporal === 'server'
+      ? await startRealServer({ postgresUrl: pg.url, dir: path.join(scratch, 'temporal') })
+      : await startDevServer({ port: await freePort(), headless: true, dbFile: path.join(scratch, 'temporal.sqlite'), sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'] });
     cleanups.push(() => temporal.stop());
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
@@ -102,7 +108,7 @@ async function main(): Promise<number> {
     let worker: WorkerChild = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
     cleanups.push(() => worker.kill('SIGKILL'));
     await worker.ready;
-    say(`stack up; ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s; ` +
+    say(`stack up (Temporal ${values.temporal === 'server' ? 'server on Postgres' : 'dev server'} at ${temporal.address}); ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s; ` +
       `every 8th event also goes to 3 broken subscription rows and 2 hanging receivers (mark processed; subscription deleted halfway)`);
 
     const expected = new Map<string, string>();

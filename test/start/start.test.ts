@@ -1,6 +1,8 @@
 // `hrhooks start` as a user runs it: a child process with its own data dir and
 // ports; an event goes through to a real receiver; SIGINT stops everything it
-// started; a second start still lists the earlier delivery.
+// started; a second start still lists the earlier delivery. With the dev server;
+// with HRHOOKS_TEMPORAL=server (the real server on the embedded Postgres) when
+// test/temporal/realServer.test.ts reruns this file.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,10 +11,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { portIsOpen } from '../../src/temporal/devServer';
 import { freePort } from '../../dev-support/ports';
+import { freeLowPort } from '../../src/temporal/realServer';
 import { startReceiver, type Receiver } from '../support/receiver';
+import { testTemporalKind } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const kind = testTemporalKind();
 let receiver: Receiver;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
@@ -65,7 +70,7 @@ before(async () => {
   receiver = await startReceiver();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-start-'));
   fs.chmodSync(dataDir, 0o755);
-  ports = { gateway: await freePort(), temporal: await freePort(), ui: await freePort(), pg: await freePort() };
+  ports = { gateway: await freePort(), temporal: kind === 'server' ? await freeLowPort() : await freePort(), ui: await freePort(), pg: await freePort() };
   env = {
     ...process.env,
     DATABASE_URL: '',
@@ -77,6 +82,7 @@ before(async () => {
     HRHOOKS_PG_PORT: String(ports.pg),
     HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
     LOG_LEVEL: 'warn',
+    HRHOOKS_TEMPORAL: kind,
   };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
@@ -94,7 +100,8 @@ describe('hrhooks start (all-in-one)', () => {
     assert.ok(cmdline.includes(path.join(ROOT, 'dist', 'src', 'cli', 'main.js')), `runs compiled JavaScript: ${cmdline.join(' ')}`);
     assert.ok(!cmdline.some((arg) => arg.includes('tsx')), `no TypeScript loader at run time: ${cmdline.join(' ')}`);
     assert.match(first.output(), /follow-up UI\s+http:\/\/127\.0\.0\.1:\d+\//);
-    assert.match(first.output(), /Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
+    if (kind === 'server') assert.match(first.output(), new RegExp(`Temporal server\\s+127\\.0\\.0\\.1:${ports.temporal} \\(v1\\.32\\.2 on Postgres, 4 history shards`));
+    else assert.match(first.output(), /Temporal Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
     const sub = await api(first, 'POST', '/v1/subscriptions', first.admin, {
       name: 'start test', url: `${receiver.url}/start`, format: 'standard', events: '*',
     });
@@ -108,7 +115,7 @@ describe('hrhooks start (all-in-one)', () => {
     await waitFor('delivered', async () => (await api(first, 'GET', `/v1/deliveries/${deliveryId}`, first.admin)).body.status === 'delivered' || undefined, 30_000);
     assert.equal(await stop(first), 0);
     assert.equal(await portIsOpen('127.0.0.1', ports.gateway), false, 'gateway port closed');
-    assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false, 'Temporal dev server stopped');
+    assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false, `Temporal ${kind} server stopped`);
     assert.equal(await portIsOpen('127.0.0.1', ports.pg), false, 'embedded Postgres stopped');
     assert.equal(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), false);
 

@@ -13,7 +13,8 @@ import { freePort } from '../../dev-support/ports';
 let privateCluster: LocalCluster | null = null;
 
 
-async function clusterUrl(): Promise<string> {
+/** The cluster test databases live on (the runner's, DATABASE_URL), else a private throwaway one. */
+export async function clusterUrl(): Promise<string> {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
   if (!privateCluster) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-pg-'));

@@ -1,7 +1,11 @@
-// Temporal for tests: the shared dev server the test runner starts
-// (TEMPORAL_TEST_ADDRESS) or a private one, a time-skipping environment, and a
-// worker wired to a test database. A missing binary fails loudly, never skips.
+// Temporal for tests: the shared server the test runner starts (TEMPORAL_TEST_ADDRESS: the dev
+// server, or the real server when test/temporal/realServer.test.ts reruns files on it) or a private
+// one of the same kind (HRHOOKS_TEST_TEMPORAL=server: the real server on Postgres), a time-skipping
+// environment, and a worker wired to a test database. A missing binary fails loudly, never skips.
+import type { ActivityDeps } from '../../activities';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
@@ -12,8 +16,10 @@ import { parseAllowlist } from '../../src/http/ssrfGuard';
 import { createLogger, type Logger } from '../../src/log';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
+import { dropRealServerDatabases, launchRealServer, prepareRealServer, type RealServer } from '../../src/temporal/realServer';
 import { createDeliveryWorker } from '../../src/worker';
 import { freePort } from '../../dev-support/ports';
+import { clusterUrl } from './postgres';
 
 let runtimeInstalled = false;
 
@@ -42,6 +48,63 @@ export async function sharedTemporalAddress(): Promise<string> {
     return server;
   })();
   return (await privateServer).address;
+}
+
+/** Which Temporal a test's private server is: the dev server (SQLite), or the real server on Postgres. */
+export type TemporalKind = 'dev' | 'server';
+
+export function testTemporalKind(): TemporalKind {
+  return process.env.HRHOOKS_TEST_TEMPORAL === 'server' ? 'server' : 'dev';
+}
+
+/** A Temporal server of the test's own, on storage that survives kill(): restart() brings it back on the same address. */
+export interface PrivateTemporal {
+  kind: TemporalKind;
+  address: string;
+  /** SIGKILL (the whole process group for the real server): a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same storage and address; resolves once it is ready. */
+  restart(): Promise<void>;
+  /** Stops it and removes its storage (the real server's databases included). */
+  close(): Promise<void>;
+}
+
+/** Starts a private Temporal of testTemporalKind() keeping its files in `dir` (the real server's databases go on the test cluster). */
+export async function startPrivateTemporal(dir: string): Promise<PrivateTemporal> {
+  if (testTemporalKind() === 'dev') {
+    const port = await freePort();
+    const dbFile = path.join(dir, 'temporal.sqlite');
+    let server: DevServer = await startDevServer({ port, headless: true, dbFile });
+    return {
+      kind: 'dev',
+      address: server.address,
+      kill: () => server.stop('SIGKILL'),
+      async restart() {
+        server = await startDevServer({ port, headless: true, dbFile });
+      },
+      close: () => server.stop('SIGKILL'),
+    };
+  }
+  const suffix = `${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  fs.mkdirSync(dir, { recursive: true });
+  const setup = await prepareRealServer({
+    postgresUrl: await clusterUrl(),
+    dir,
+    databases: { main: `temporal_t_${suffix}`, visibility: `temporal_visibility_t_${suffix}` },
+  });
+  let server: RealServer = await launchRealServer(setup);
+  return {
+    kind: 'server',
+    address: setup.address,
+    kill: () => server.kill(),
+    async restart() {
+      server = await launchRealServer(setup);
+    },
+    async close() {
+      await server.stop();
+      await dropRealServerDatabases(setup);
+    },
+  };
 }
 
 export async function testClient(address?: string): Promise<Client> {
@@ -86,6 +149,8 @@ export async function runTestWorker(opts: {
   taskQueue?: string;
   attemptTimeoutMs?: number;
   log?: Logger;
+  /** Activity settings a test needs beyond the defaults (the admin webhook, the breaker's schedule). */
+  activityOptions?: Pick<ActivityDeps, 'adminWebhookUrl' | 'breaker'>;
 }): Promise<RunningWorker> {
   installQuietRuntime();
   const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
@@ -103,6 +168,7 @@ export async function runTestWorker(opts: {
     attemptTimeoutMs: opts.attemptTimeoutMs ?? 5_000,
     connectTimeoutMs: 2_000,
     log,
+    ...opts.activityOptions,
   }).catch(async (err: unknown) => {
     await aborts.stop();
     throw err;
