@@ -96,8 +96,11 @@ function fieldOf(error: FieldError): Field | null {
 function fieldError(errors: FieldError[], field: Field): SafeHtml {
   const mine = errors.filter((e) => fieldOf(e) === field);
   if (mine.length === 0) return html``;
-  return html`<span class="field-error" id="err-${field}" role="alert">${mine.map((e) => html`<span>${e.field !== field ? html`<b>${e.field.slice(field.length + 1)}</b>: ` : ''}${e.message}</span>`)}</span>`;
+  return html`<span class="field-error" id="err-${field}" role="alert">${mine.map((e) => html`<span>${e.field !== field ? `${part(e.field.slice(field.length + 1))}: ` : ''}${e.message}</span>`)}</span>`;
 }
+
+/** The part of a field an error names: "step 2" for a list index, else its name. */
+const part = (sub: string): string => (/^\d+$/.test(sub) ? `step ${Number(sub) + 1}` : sub);
 
 const invalid = (errors: FieldError[], field: Field): SafeHtml =>
   errors.some((e) => fieldOf(e) === field) ? html` aria-invalid="true" aria-describedby="err-${field}"` : html``;
@@ -127,7 +130,8 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
       <label>Format <input value="${s.format ?? 'unknown'}" disabled title="A subscription's format cannot change: create a new subscription instead."></label>
       <label class="wide">URL <input name="url" type="url" maxlength="2000" value="${v.url}"${invalid(errors, 'url')}>${fieldError(errors, 'url')}</label>
       <fieldset class="wide"${invalid(errors, 'events')}><legend>Events</legend>
-        <div class="checks"><label><input type="checkbox" name="allEvents" value="on"${v.allEvents ? html` checked` : ''}> every event type <span class="muted">(except ${OPT_IN_EVENT_TYPES.join(', ')}, which must be chosen)</span></label></div>
+        <div class="checks"><label><input type="checkbox" name="allEvents" value="on"${v.allEvents ? html` checked` : ''}> every event type</label></div>
+        <span class="hint">All of them but ${OPT_IN_EVENT_TYPES.join(' and ')}, which are sent only when chosen below.</span>
         <details${!v.allEvents ? html` open` : ''}><summary>or choose event types</summary><div class="checks">
           ${EVENT_TYPES.map((t) => html`<label><input type="checkbox" name="events" value="${t}"${chosen.has(t) ? html` checked` : ''}> ${t}</label>`)}
         </div></details>${fieldError(errors, 'events')}
@@ -137,8 +141,8 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
             <option value="all"${v.mode !== 'approved' ? html` selected` : ''}>all events</option>
             <option value="approved"${v.mode === 'approved' ? html` selected` : ''}>approved only</option></select>${fieldError(errors, 'mode')}</label>`
         : ''}
-      <label>Retry schedule <input name="retrySchedule" value="${v.retrySchedule}" placeholder="default: ${format?.defaultLadder.join(' ') ?? ''}"${invalid(errors, 'retrySchedule')}>
-        <span class="hint">Waits between attempts, e.g. <code>1m 10m 2h</code>; empty: the format's default.</span>${fieldError(errors, 'retrySchedule')}</label>
+      <label class="wide">Retry schedule <input class="short" name="retrySchedule" value="${v.retrySchedule}" placeholder="e.g. 1m 10m 2h"${invalid(errors, 'retrySchedule')}>
+        <span class="hint">Waits between attempts, separated by spaces. Empty: the ${s.format ?? ''} default${format ? html`, <code>${format.defaultLadder.join(' ')}</code>` : ''}.</span>${fieldError(errors, 'retrySchedule')}</label>
       ${format?.credential.kind === 'authorization'
         ? html`<label>Authorization <input name="authorization" autocomplete="off" maxlength="4000" value="${v.authorization}" placeholder="${s.hasAuthorization ? 'leave empty to keep the current value' : 'none set'}"${invalid(errors, 'authorization')}>
             <span class="hint">Sent verbatim in the Authorization header; the stored value is never shown.</span>${fieldError(errors, 'authorization')}</label>`
