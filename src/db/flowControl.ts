@@ -1,0 +1,113 @@
+// The per-subscription flow control every worker shares (issue 15): rate limit, maxInFlight leases,
+// Retry-After holds and the circuit breaker's count and pause, kept in Postgres (migration 005) and decided
+// there under the subscription's row lock on the Postgres clock. One round trip per call; never sends or sleeps.
+import type { Pool } from 'pg';
+
+export interface FlowLimits { maxPerSecond: number; maxInFlight: number }
+export interface SlotRequest { subscriptionId: string; deliveryId: string; limits: FlowLimits; probe: boolean }
+export type SlotAnswer =
+  | { kind: 'granted' }
+  | { kind: 'wait'; waitMs: number }
+  | { kind: 'paused' };
+export interface AttemptTally {
+  subscriptionId: string;
+  success: boolean;
+  /** 429/503 Retry-After: hold the whole subscription back this long */
+  holdMs: number | null;
+  pauseAfterFailures: number;
+}
+export interface FlowState { subscriptionId: string; consecutiveFailures: number; pausedAt: Date | null; heldUntil: Date | null; inFlight: number }
+
+/**
+ * The rate limit is a burst-1 bucket: consecutive grants of a subscription are at least
+ * RATE_WINDOW_MS / maxPerSecond apart, so any N+1 grants span at least RATE_WINDOW_MS. The 50 ms above
+ * one second absorb the jitter between a grant and the request reaching the receiver, so a receiver
+ * counting N per second (sliding, fixed or leaky bucket without burst) never sees N+1.
+ */
+export const RATE_WINDOW_MS = 1_050;
+/** How long a granted slot counts against maxInFlight unless released first (a crashed worker's slots come back). */
+export const LEASE_MS = 3 * 60_000;
+/** The wait answered when maxInFlight slots are all taken: a short poll. */
+export const IN_FLIGHT_POLL_MS = 100;
+
+export interface AcquireOptions { leaseMs?: number }
+
+/** One round trip for a batch (requests of several subscriptions, several per subscription). Grants take a lease per delivery. */
+export async function acquireSlots(pool: Pool, requests: SlotRequest[], options: AcquireOptions = {}): Promise<SlotAnswer[]> {
+  if (requests.length === 0) return [];
+  for (const r of requests) {
+    if (!(r.limits.maxPerSecond > 0) || !(r.limits.maxInFlight >= 1)) {
+      throw new RangeError(`flow limits of ${r.subscriptionId} must be positive: ${JSON.stringify(r.limits)}`);
+    }
+  }
+  const { rows } = await pool.query<{ ord: number; kind: 'granted' | 'wait' | 'paused'; wait_ms: number | null }>(
+    'SELECT ord, kind, wait_ms FROM flow_acquire($1::text[], $2::text[], $3::float8[], $4::integer[], $5::boolean[], $6, $7, $8)',
+    [
+      requests.map((r) => r.subscriptionId),
+      requests.map((r) => r.deliveryId),
+      requests.map((r) => r.limits.maxPerSecond),
+      requests.map((r) => Math.floor(r.limits.maxInFlight)),
+      requests.map((r) => r.probe),
+      RATE_WINDOW_MS,
+      options.leaseMs ?? LEASE_MS,
+      IN_FLIGHT_POLL_MS,
+    ],
+  );
+  const answers: SlotAnswer[] = new Array(requests.length);
+  for (const row of rows) {
+    answers[row.ord - 1] = row.kind === 'wait' ? { kind: 'wait', waitMs: Math.max(1, row.wait_ms ?? IN_FLIGHT_POLL_MS) } : { kind: row.kind };
+  }
+  return answers;
+}
+
+/** Ends the leases of these deliveries (one round trip). Idempotent. */
+export async function releaseSlots(pool: Pool, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await pool.query('DELETE FROM flow_leases WHERE delivery_id = ANY($1::text[])', [deliveryIds]);
+}
+
+/**
+ * Counts consecutive failed attempts per subscription (a success resets to 0). Returns the subscriptions
+ * this tally paused and those it resumed, as the net change over the batch. One round trip.
+ */
+export async function tallyAttempts(pool: Pool, tallies: AttemptTally[]): Promise<{ paused: string[]; resumed: string[] }> {
+  if (tallies.length === 0) return { paused: [], resumed: [] };
+  const { rows } = await pool.query<{ sub_id: string; change: 'paused' | 'resumed' }>(
+    'SELECT sub_id, change FROM flow_tally($1::text[], $2::boolean[], $3::float8[], $4::integer[])',
+    [
+      tallies.map((t) => t.subscriptionId),
+      tallies.map((t) => t.success),
+      tallies.map((t) => t.holdMs),
+      tallies.map((t) => Math.max(1, Math.floor(t.pauseAfterFailures))),
+    ],
+  );
+  return {
+    paused: rows.filter((r) => r.change === 'paused').map((r) => r.sub_id),
+    resumed: rows.filter((r) => r.change === 'resumed').map((r) => r.sub_id),
+  };
+}
+
+/** Zeros and nulls for a subscription never seen; heldUntil only while the hold lasts; inFlight counts live leases. */
+export async function flowState(pool: Pool, subscriptionId: string): Promise<FlowState> {
+  const { rows } = await pool.query<{ failures: number; paused_at: Date | null; held_until: Date | null; in_flight: number }>(
+    `SELECT coalesce(f.consecutive_failures, 0) AS failures, f.paused_at,
+            CASE WHEN f.held_until > now() THEN f.held_until END AS held_until,
+            (SELECT count(*)::integer FROM flow_leases l WHERE l.subscription_id = v.id AND l.expires_at > now()) AS in_flight
+       FROM (VALUES ($1::text)) AS v(id) LEFT JOIN flow_control f ON f.subscription_id = v.id`,
+    [subscriptionId],
+  );
+  const row = rows[0]!;
+  return { subscriptionId, consecutiveFailures: row.failures, pausedAt: row.paused_at, heldUntil: row.held_until, inFlight: row.in_flight };
+}
+
+/** Clears the pause and the failure count; true if it was paused. */
+export async function resumeSubscription(pool: Pool, subscriptionId: string): Promise<boolean> {
+  const { rows } = await pool.query<{ was_paused: boolean }>(
+    `UPDATE flow_control f SET paused_at = NULL, consecutive_failures = 0
+       FROM (SELECT subscription_id, paused_at FROM flow_control WHERE subscription_id = $1 FOR UPDATE) AS old
+      WHERE f.subscription_id = old.subscription_id
+      RETURNING old.paused_at IS NOT NULL AS was_paused`,
+    [subscriptionId],
+  );
+  return rows[0]?.was_paused ?? false;
+}
