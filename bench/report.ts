@@ -168,7 +168,7 @@ export function table(report: Report): string {
   ]);
   return [
     `hrhooks bench (${report.mode}) ${report.startedAt}: ${m.cores} cores (${m.cpu}), ${m.memoryMB} MB, load ${m.loadAverage.join(' ')}`,
-    `node ${v.node}, ${v.temporalCli}, @temporalio ${v.temporalSdk}, PostgreSQL ${v.postgres}, undici ${v.undici}; hrhooks from ${v.hrhooksEntry}`,
+    `node ${v.node}, Temporal ${v.temporal ?? v.temporalCli}, @temporalio ${v.temporalSdk}, PostgreSQL ${v.postgres}, undici ${v.undici}; hrhooks from ${v.hrhooksEntry}`,
     `settings: ${Object.entries(report.settings).map(([k, val]) => `${k}=${val}`).join(' ') || 'defaults'}`,
     '',
     ...grid(rows),
@@ -184,4 +184,49 @@ export function table(report: Report): string {
 export function writeReport(report: Report, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The label of a report's Temporal (settings.temporal; reports from before it ran on the dev server). */
+function temporalOf(report: Report): string {
+  return report.settings.temporal === 'server' ? 'real server' : 'dev server';
+}
+
+/**
+ * Reports of the same scenarios on different Temporals (`--temporal dev,server`) side by side: every
+ * figure of the scenarios they share, the ratios, and each scenario's CPU shares (Temporal, Postgres,
+ * worker, gateway) with the cores used and the machine's load, so a difference can be read as where
+ * the time went.
+ */
+export function comparisonTable(reports: Report[]): string {
+  const names = reports.map(temporalOf);
+  const shared = reports[0]!.scenarios.filter((s) => s.ok && reports.every((r) => r.scenarios.some((o) => o.scenario === s.scenario && o.ok))).map((s) => s.scenario);
+  const scenarioOf = (r: Report, name: string) => r.scenarios.find((s) => s.scenario === name)!;
+  const rows: string[][] = [['scenario', 'figure', ...names]];
+  for (const name of shared) {
+    for (const figure of Object.keys(scenarioOf(reports[0]!, name).figures)) {
+      rows.push([name, figure, ...reports.map((r) => String(scenarioOf(r, name).figures[figure] ?? 'n/a'))]);
+    }
+  }
+  for (const ratio of reports[0]!.ratios) {
+    rows.push(['ratio', ratio.name, ...reports.map((r) => String(r.ratios.find((o) => o.name === ratio.name)?.value ?? 'n/a'))]);
+  }
+  const percent = (share: number): string => `${Math.round(share * 100)}%`;
+  const cpuRows: string[][] = [['scenario', 'Temporal', 'wall s', 'cores used', 'machine busy', 'temporal', 'postgres', 'worker', 'gateway', 'other']];
+  for (const name of shared) {
+    for (const [i, r] of reports.entries()) {
+      const c = scenarioOf(r, name).cpu;
+      const other = 1 - c.share.temporal - c.share.postgres - c.share.worker - c.share.gateway;
+      cpuRows.push([name, names[i]!, String(c.wallSeconds), String(c.coresUsed), String(c.machineCoresBusy),
+        ...(['temporal', 'postgres', 'worker', 'gateway'] as const).map((g) => `${c.seconds[g]} s (${percent(c.share[g])})`), percent(other)]);
+    }
+  }
+  return [
+    `Temporal ${names.join(' vs ')}: the same scenarios and sizes, a fresh stack each`,
+    ...reports.map((r, i) => `  ${names[i]}: ${r.versions.temporal ?? r.versions.temporalCli}; started ${r.startedAt}, load average at its end ${r.machine.loadAverage.join(' ')}`),
+    '',
+    ...grid(rows),
+    '',
+    'CPU seconds per process group while each scenario ran (share of the groups\' total; other = receiver, engine worker, bench process):',
+    ...grid(cpuRows),
+  ].join('\n');
 }

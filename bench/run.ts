@@ -4,13 +4,16 @@
 // tuning variable to the worker and gateway; `--sqlite p=v,…|none` sets the Temporal SQLite pragmas;
 // `--pg-fsync` turns Postgres fsync on; `--out file` writes the JSON elsewhere; `--profile worker,gateway`
 // CPU-profiles those processes (profiles next to the JSON, top functions in the report). Every scenario
-// reports the CPU time of each of the stack's processes (bench/cpu.ts).
+// reports the CPU time of each of the stack's processes (bench/cpu.ts). `--temporal server` runs on the
+// real Temporal server on Postgres instead of the dev server; `--temporal dev,server` runs the scenarios
+// on each in turn (a fresh stack each, one JSON each: <out>-dev.json, <out>-server.json) and prints them
+// side by side.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuShares, sampleCpu, type CpuSample } from './cpu';
 import { GatewayClient } from './gatewayClient';
 import { loadProfile, PROFILABLE, summariseProfile, type ProfiledRole, type ProfileSummary } from './profile';
-import { machine, ratios, table, writeReport, type Report, type ScenarioReport } from './report';
+import { comparisonTable, machine, ratios, table, writeReport, type Report, type ScenarioReport } from './report';
 import { backlog } from './scenarios/backlog';
 import { engine } from './scenarios/engine';
 import { fanout, fanoutWide } from './scenarios/fanout';
@@ -45,6 +48,7 @@ function options() {
       'pg-fsync': { type: 'boolean', default: false },
       sqlite: { type: 'string', default: 'journal_mode=wal,synchronous=normal' },
       profile: { type: 'string', default: '' },
+      temporal: { type: 'string', default: 'dev' },
     },
     allowPositionals: false,
   });
@@ -66,8 +70,10 @@ function options() {
   const profile = values.profile.split(',').map((s) => s.trim()).filter(Boolean);
   const notProfilable = profile.filter((p) => !(PROFILABLE as readonly string[]).includes(p));
   if (notProfilable.length) throw new Error(`--profile: ${notProfilable.join(', ')}: expected ${PROFILABLE.join(' and/or ')}`);
+  const temporals = values.temporal.split(',').map((t) => t.trim());
+  if (!temporals.length || temporals.some((t) => t !== 'dev' && t !== 'server')) throw new Error(`--temporal ${values.temporal}: expected dev, server or dev,server`);
   const mode: Report['mode'] = values.quick ? 'quick' : values.size.length || wanted ? 'custom' : 'full';
-  return { sizes, settings, mode, out: values.out, profile: profile as ProfiledRole[], pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
+  return { sizes, settings, mode, out: values.out, temporals: temporals as Array<'dev' | 'server'>, profile: profile as ProfiledRole[], pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
 }
 
 /**
@@ -90,25 +96,45 @@ function summariseProfiles(stack: Stack, results: ScenarioReport[], windows: Map
   });
 }
 
+type Options = ReturnType<typeof options>;
+
+/** With several Temporals, each report goes next to `out` with the Temporal's name. */
+function outFor(opts: Options, temporal: 'dev' | 'server'): string {
+  return opts.temporals.length === 1 ? opts.out : opts.out.replace(/(\.json)?$/, `-${temporal}.json`);
+}
+
 async function main(): Promise<number> {
   const opts = options();
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection (ignored): ${(reason as Error)?.message ?? reason}`));
+  const reports: Report[] = [];
+  let ok = true;
+  for (const temporal of opts.temporals) {
+    const [report, scenariosOk] = await runOn(opts, temporal, outFor(opts, temporal));
+    reports.push(report);
+    ok &&= scenariosOk;
+  }
+  if (reports.length > 1) process.stdout.write(`\n${comparisonTable(reports)}\n`);
+  return ok ? 0 : 1;
+}
+
+async function runOn(opts: Options, temporal: 'dev' | 'server', out: string): Promise<[Report, boolean]> {
   const startedAt = new Date().toISOString();
-  log(`starting the stack (${opts.mode} run: ${opts.scenarios.map((s) => s.name).join(', ')})`);
+  log(`starting the stack on the Temporal ${temporal === 'server' ? 'server (Postgres)' : 'dev server'} (${opts.mode} run: ${opts.scenarios.map((s) => s.name).join(', ')})`);
   let stack: Stack | null = null;
   const interrupted = (): void => {
     log('interrupted: tearing down');
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection (ignored): ${(reason as Error)?.message ?? reason}`));
   stack = await startStack({
-    pgFsync: opts.pgFsync, sqlitePragmas: opts.sqlitePragmas, env: opts.settings, profile: opts.profile, profileOut: path.dirname(opts.out), log,
+    pgFsync: opts.pgFsync, sqlitePragmas: opts.sqlitePragmas, temporal, env: opts.settings, profile: opts.profile, profileOut: path.dirname(out), log,
   });
   const api = new GatewayClient(stack.gatewayUrl, stack.receiverUrl, stack.adminKey, stack.producerKey);
   const results: ScenarioReport[] = [];
   const earlier = new Map<string, Figures>();
   /** Each scenario's CPU window [from, to] in monotonic µs, to cut the CPU profiles by. */
   const windows = new Map<ScenarioReport, [number, number]>();
+  let report: Report | null = null;
   try {
     for (const scenario of opts.scenarios) {
       log(`scenario ${scenario.name}`);
@@ -139,21 +165,27 @@ async function main(): Promise<number> {
     await stack.stop();
     const profiles = summariseProfiles(stack, results, windows);
     if (opts.profile.length) log(`CPU profiles: ${stack.profiles.map((p) => p.file).join(', ') || 'none written'}`);
-    const report: Report = {
+    report = {
       startedAt,
       mode: opts.mode,
       machine: machine(),
       versions,
-      settings: { pgFsync: String(opts.pgFsync), sqlite: opts.sqlitePragmas.join(',') || 'defaults', ...opts.settings },
+      settings: {
+        temporal,
+        pgFsync: String(opts.pgFsync),
+        ...(temporal === 'dev' ? { sqlite: opts.sqlitePragmas.join(',') || 'defaults' } : {}),
+        ...opts.settings,
+      },
       sizes: opts.sizes,
       scenarios: results,
       ratios: ratios(results, opts.sizes),
       profiles,
     };
-    writeReport(report, opts.out);
-    process.stdout.write(`${table(report)}\n\nJSON report: ${opts.out}\n`);
+    writeReport(report, out);
+    process.stdout.write(`${table(report)}\n\nJSON report: ${out}\n`);
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
-  return results.every((r) => r.ok) ? 0 : 1;
+  return [report, results.every((r) => r.ok)];
 }
 
 main().then(

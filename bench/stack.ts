@@ -1,5 +1,6 @@
 // The system under benchmark, started from nothing in a throwaway directory: a private Postgres
-// cluster, a Temporal dev server on a SQLite file, and the receiver, worker and gateway as separate
+// cluster, Temporal (a dev server on a SQLite file, or with `temporal: 'server'` the real server on
+// that Postgres, src/temporal/realServer.ts), and the receiver, worker and gateway as separate
 // processes (so each one's memory and CPU time can be read from /proc; the worker and gateway
 // optionally CPU-profiled). stop() tears all of it down, and so does process exit. Everything listens
 // on 127.0.0.1 only.
@@ -13,8 +14,9 @@ import { Pool } from 'pg';
 import type { CpuRoots } from './cpu';
 import { collectProfiles, profilingNodeDir, type ProfileFile, type ProfiledRole } from './profile';
 import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
-import { temporalCliPath } from '../src/temporal/binaries';
-import { startDevServer, type DevServer } from '../src/temporal/devServer';
+import { temporalCliPath, temporalServerPath } from '../src/temporal/binaries';
+import { startDevServer } from '../src/temporal/devServer';
+import { HISTORY_SHARDS, startRealServer } from '../src/temporal/realServer';
 import { freePort } from '../dev-support/ports';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,6 +27,8 @@ export interface StackOptions {
   pgFsync: boolean;
   /** `PRAGMA=VALUE` pairs for the Temporal dev server's SQLite file (empty: its defaults). */
   sqlitePragmas: string[];
+  /** Which Temporal: the dev server (SQLite) or the real server on the bench's Postgres. */
+  temporal: 'dev' | 'server';
   /** Extra environment for the worker and gateway (tuning knobs such as HRHOOKS_WORKER_CONCURRENCY). */
   env: Record<string, string>;
   /** Roles started with --cpu-prof; their profiles are copied to `profileOut` when the stack stops. */
@@ -63,7 +67,7 @@ export interface Stack {
   versions: Record<string, string>;
   /** Resident set size of a role's process in bytes (from /proc/<pid>/status VmRSS). */
   rss(role: Role['name']): number;
-  /** Bytes of the Temporal SQLite database, WAL included. */
+  /** Bytes of the Temporal SQLite database, WAL included (NaN on the real server: its storage is Postgres). */
   sqliteBytes(): number;
   /** Bytes of the Postgres database (pg_database_size). */
   postgresBytes(): Promise<number>;
@@ -244,16 +248,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.unshift(() => cluster.stop('immediate'));
     exitCleanups.push(() => cluster.stop('immediate'), () => fs.rmSync(scratch, { recursive: true, force: true }));
     const sqliteFile = path.join(scratch, 'temporal', 'temporal.sqlite');
-    const server: DevServer = await startDevServer({
-      port: await freePort(),
-      headless: true,
-      dbFile: sqliteFile,
-      logFile: path.join(scratch, 'temporal.log'),
-      sqlitePragmas: options.sqlitePragmas,
-    });
+    const server = options.temporal === 'server'
+      ? await startRealServer({ postgresUrl: cluster.url, dir: path.join(scratch, 'temporal'), retentionHours: 1 })
+      : await startDevServer({
+        port: await freePort(),
+        headless: true,
+        dbFile: sqliteFile,
+        logFile: path.join(scratch, 'temporal.log'),
+        sqlitePragmas: options.sqlitePragmas,
+      });
     cleanups.unshift(() => server.stop());
     children.push(server.process);
-    options.log(`postgres on ${cluster.port}, temporal dev server on ${server.address}`);
+    options.log(`postgres on ${cluster.port}, temporal ${options.temporal === 'server' ? 'server (Postgres)' : 'dev server'} on ${server.address}`);
 
     const receiverSpawn = await spawnUntil(
       'receiver', process.execPath, ['--import', TSX_LOADER, path.join(__dirname, 'receiver.ts'), '0'],
@@ -312,6 +318,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const versions = {
       node: process.version,
       temporalCli: commandVersion(temporalCliPath(), ['--version']),
+      temporal: options.temporal === 'server'
+        ? `${commandVersion(temporalServerPath(), ['--version']).replace('temporal version', 'temporal-server')} on PostgreSQL, ${HISTORY_SHARDS} history shards`
+        : `dev server (${commandVersion(temporalCliPath(), ['--version'])}) on SQLite`,
       temporalSdk: packageVersion('@temporalio/worker'),
       postgres: pgVersion,
       undici: packageVersion('undici'),
@@ -365,7 +374,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       rss: (role) => rssOf(roles[role].process.pid),
       cpuRoots,
       profiles,
-      sqliteBytes: () => fileBytes(sqliteFile),
+      sqliteBytes: () => (options.temporal === 'server' ? Number.NaN : fileBytes(sqliteFile)),
       postgresBytes: async () =>
         Number((await pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size),
       spawnScript,
