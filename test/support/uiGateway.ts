@@ -37,6 +37,8 @@ export interface UiGateway {
   postEvent(event: { id?: string; type: string; data: unknown }): Promise<string[]>;
   statusOf(deliveryId: string): Promise<string | undefined>;
   waitForStatus(deliveryId: string, status: string, timeoutMs?: number): Promise<void>;
+  /** Script errors of every page signedInPage opened (a test asserts there were none). */
+  pageErrors: string[];
   /** A signed-in page at `viewport`, on `path`. */
   signedInPage(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
   /** A session cookie and a CSRF token for fetch-level requests. */
@@ -82,8 +84,9 @@ export async function startUiGateway(prefix: string): Promise<UiGateway> {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const statusOf = async (id: string) => (await db.pool.query('SELECT status FROM deliveries WHERE id = $1', [id])).rows[0]?.status as string | undefined;
+    const pageErrors: string[] = [];
     const gateway: UiGateway = {
-      base, db, client, receiver, browser, adminKey, producerKey,
+      base, db, client, receiver, browser, adminKey, producerKey, pageErrors,
       receiverAnswers: (status) => {
         answer = status;
       },
@@ -104,6 +107,7 @@ export async function startUiGateway(prefix: string): Promise<UiGateway> {
       },
       async signedInPage(to = '/', viewport = DESKTOP) {
         const page = await browser!.newPage({ viewport });
+        page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
         await page.goto(`${base}/login`);
         await page.fill('input[name=key]', adminKey);
         await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);

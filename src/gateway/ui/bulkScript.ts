@@ -1,9 +1,10 @@
 // The browser side of bulk actions (bulkActions.ts), inlined by layout.ts into every page: select all per
 // table, the live selection count, and one confirm that names how many (asking for the note when missing).
 // Plain ES5, no dependencies; every form still works without it (the server checks everything again).
+// form.id would name the <input name=id> checkboxes associated with the form, hence getAttribute('id').
 export const BULK_SCRIPT = `
 document.querySelectorAll('form[data-bulk]').forEach(function (f) {
-  function boxes() { return Array.prototype.filter.call(document.querySelectorAll('input[name=id][form="' + f.id + '"]'), function (b) { return !b.disabled; }); }
+  function boxes() { return Array.prototype.filter.call(document.querySelectorAll('input[name=id][form="' + f.getAttribute('id') + '"]'), function (b) { return !b.disabled; }); }
   function picked() { return boxes().filter(function (b) { return b.checked; }).length; }
   function update() {
     var n = picked();

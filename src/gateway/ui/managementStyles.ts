@@ -12,10 +12,10 @@ table.deliveries .col-select { width:2.4rem; padding-right:0; }
 table.deliveries .col-event { width:10.5rem; }
 table.deliveries .col-sub { width:9rem; }
 table.deliveries .col-status { width:7.2rem; }
-table.deliveries .col-time { width:8.6rem; font-size:.86rem; }
+table.deliveries .col-time { width:8.6rem; } table.deliveries td.col-time { font-size:.86rem; }
 table.deliveries .col-num { width:3.9rem; text-align:right; }
 table.deliveries .col-actions { width:9.4rem; }
-table.deliveries .col-why { font-size:.88rem; }
+table.deliveries td.col-why { font-size:.88rem; }
 .row-buttons { display:flex; flex-direction:column; gap:.3rem; align-items:stretch; }
 .btn-small { font-size:.8rem; padding:.2rem .55rem; }
 .btn-danger-solid { background:var(--bad); border-color:var(--bad); color:#fff; }
