@@ -40,7 +40,7 @@ export interface UiGateway {
   /** Script errors of every page signedInPage opened (a test asserts there were none). */
   pageErrors: string[];
   /** A signed-in page at `viewport`, on `path`. */
-  signedInPage(path?: string, viewport?: { width: number; height: number }): Promise<Page>;
+  signedInPage(path?: string, viewport?: { width: number; height: number }, browserOptions?: { timezoneId?: string; locale?: string }): Promise<Page>;
   /** A session cookie and a CSRF token for fetch-level requests. */
   session(): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
@@ -105,8 +105,8 @@ export async function startUiGateway(prefix: string): Promise<UiGateway> {
       async waitForStatus(id, status, timeoutMs = 30_000) {
         await waitFor(`delivery ${id} ${status}`, async () => (await statusOf(id)) === status, timeoutMs);
       },
-      async signedInPage(to = '/', viewport = DESKTOP) {
-        const page = await browser!.newPage({ viewport });
+      async signedInPage(to = '/', viewport = DESKTOP, browserOptions = {}) {
+        const page = await browser!.newPage({ viewport, ...browserOptions });
         page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
         await page.goto(`${base}/login`);
         await page.fill('input[name=key]', adminKey);

@@ -6,7 +6,7 @@ import { CursorError, listDeliveries, type DeliveryFilter } from '../../db/deliv
 import { listSubscriptions } from '../../db/subscriptions';
 import { EVENT_TYPES, type EventType } from '../../events/eventTypes';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
-import { deliveryTable } from './deliveryTable';
+import { actionable, deliveryTable } from './deliveryTable';
 import { bulkForm } from './bulkActions';
 import { attentionBanner, emptyState, html } from './layout';
 import { sendPage, sessionOf, type UiDeps } from './respond';
@@ -104,7 +104,7 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
         ? emptyState('That page link is no longer valid; start the search again.')
         : found.items.length === 0
           ? emptyState('No delivery matches this search.')
-          : html`${bulkForm('bulk-search', sessionOf(res)!.csrf, req.originalUrl)}${deliveryTable(found.items, ['status', 'nextAttempt', 'created'], 'bulk-search')}`}
+          : html`${found.items.some((d) => actionable(d.status)) ? bulkForm('bulk-search', sessionOf(res)!.csrf, req.originalUrl) : ''}${deliveryTable(found.items, ['status', 'nextAttempt', 'created'], 'bulk-search')}`}
       <nav class="pager">
         ${form.cursor ? html`<a href="${link({ ...form, cursor: undefined })}">« First page</a>` : ''}
         ${found?.nextCursor ? html`<a href="${link({ ...form, cursor: undefined }, found.nextCursor)}">Next page »</a>` : ''}

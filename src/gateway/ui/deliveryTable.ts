@@ -80,8 +80,9 @@ function rowButtons(d: DeliverySummary, form: string): SafeHtml {
   </div></td>`;
 }
 
-/** `selectForm`: the id of the bulk form the checkboxes and row buttons belong to (none: a read-only table). */
-export function deliveryTable(items: DeliverySummary[], columns: DeliveryColumn[], selectForm?: string): SafeHtml {
+/** `bulkForm`: the id of the bulk form the checkboxes and row buttons belong to (none, or no row open: a read-only table). */
+export function deliveryTable(items: DeliverySummary[], columns: DeliveryColumn[], bulkForm?: string): SafeHtml {
+  const selectForm = bulkForm && items.some((d) => actionable(d.status)) ? bulkForm : undefined;
   return html`<div class="table-wrap"><table class="deliveries cards">
     <thead><tr>${selectForm ? html`<th class="col-select"><input type="checkbox" data-select-all aria-label="Select all rows of this table"></th>` : ''}<th class="col-event">Event</th><th class="col-about">About</th><th class="col-sub">Subscription</th>${columns.map((c) => html`<th class="${COLUMN_CLASS[c]}">${HEADINGS[c]}</th>`)}<th class="col-num" title="Attempts">Tries</th><th class="col-num" title="HTTP status of the last attempt">Code</th>${selectForm ? html`<th class="col-actions">Actions</th>` : ''}</tr></thead>
     <tbody>${items.map(

@@ -8,13 +8,13 @@ export const MANAGEMENT_STYLES = `
 table.deliveries { table-layout:fixed; min-width:0; }
 table.deliveries th { white-space:normal; }
 table.deliveries td { overflow:hidden; }
-table.deliveries .col-select { width:2.4rem; padding-right:0; }
-table.deliveries .col-event { width:10.5rem; }
-table.deliveries .col-sub { width:9rem; }
-table.deliveries .col-status { width:7.2rem; }
-table.deliveries .col-time { width:8.6rem; } table.deliveries td.col-time { font-size:.86rem; }
-table.deliveries .col-num { width:3.9rem; text-align:right; }
-table.deliveries .col-actions { width:9.4rem; }
+table.deliveries .col-select { width:2.2rem; padding-right:0; }
+table.deliveries .col-event { width:9.5rem; }
+table.deliveries .col-sub { width:8rem; }
+table.deliveries .col-status { width:7rem; }
+table.deliveries .col-time { width:7.8rem; } table.deliveries td.col-time { font-size:.86rem; }
+table.deliveries .col-num { width:3.5rem; text-align:right; }
+table.deliveries .col-actions { width:8.2rem; }
 table.deliveries td.col-why { font-size:.88rem; }
 .row-buttons { display:flex; flex-direction:column; gap:.3rem; align-items:stretch; }
 .btn-small { font-size:.8rem; padding:.2rem .55rem; }
@@ -50,8 +50,8 @@ table.deliveries td.col-why { font-size:.88rem; }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display:block; width:auto !important; }
   table.cards tr { border-bottom:1px solid var(--line); padding:.55rem .8rem; }
   table.cards tr:last-child { border-bottom:0; }
-  table.cards td { border:0; padding:.18rem 0 .18rem 6.8rem; position:relative; min-height:1.6rem; text-align:left !important; overflow:visible; }
-  table.cards td::before { content:attr(data-label); position:absolute; left:0; width:6.3rem; color:var(--muted); font-size:.72rem;
+  table.cards td { display:flow-root; border:0; padding:.18rem 0 .18rem 6.8rem; min-height:1.6rem; text-align:left !important; overflow:visible; white-space:normal; }
+  table.cards td::before { content:attr(data-label); float:left; margin-left:-6.8rem; width:6.3rem; color:var(--muted); font-size:.72rem;
     font-weight:600; text-transform:uppercase; letter-spacing:.03em; line-height:1.9; }
   table.cards .trunc { white-space:normal; overflow-wrap:anywhere; }
   table.cards .row-buttons { flex-direction:row; flex-wrap:wrap; }
