@@ -131,4 +131,8 @@ describe('bulk actions in the web interface', () => {
     assert.equal(row('dlv_sub_nope_nothing'), 'refused: there is no such delivery');
     await ui.waitForStatus(open, 'delivered');
   });
+
+  test('no page had a script error', () => {
+    assert.deepEqual(ui.pageErrors, []);
+  });
 });

@@ -177,4 +177,8 @@ describe('subscription management in the web interface', () => {
     assert.equal(ok.status, 303, 'the same edit with the token is accepted');
     assert.equal((await apiView(sub.id)).name, 'Hacked');
   });
+
+  test('no page had a script error', () => {
+    assert.deepEqual(ui.pageErrors, []);
+  });
 });
