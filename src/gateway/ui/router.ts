@@ -9,6 +9,7 @@ import { deliveryRoutes } from './deliveryPage';
 import { sendError, type UiDeps } from './respond';
 import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
 import { subscriptionEditRoutes } from './subscriptionEditPage';
+import { subscriptionPageRoutes } from './subscriptionPage';
 import { subscriptionsRoutes } from './subscriptionsPage';
 import { todoRoutes } from './todoPage';
 
@@ -25,6 +26,7 @@ export function createUiRouter(deps: UiDeps): Router {
   router.use(deliveryRoutes(deps, chains));
   router.use(subscriptionsRoutes(deps, chains));
   router.use(subscriptionEditRoutes(deps, chains));
+  router.use(subscriptionPageRoutes(deps, chains));
 
   const renderError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);

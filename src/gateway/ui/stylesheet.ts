@@ -1,5 +1,6 @@
 // The web interface's only stylesheet, inlined in every page (no external assets). Responsive:
 // tables scroll sideways on small screens; status colours always come with the status word.
+import { CHART_STYLES } from './chartStyles';
 import { MANAGEMENT_STYLES } from './managementStyles';
 
 export const STYLESHEET = `
@@ -98,4 +99,4 @@ details > summary { cursor:pointer; color:var(--accent); font-size:.9rem; margin
   dl.facts { grid-template-columns:minmax(5.5rem,max-content) 1fr; gap:.3rem .7rem; }
   .headers td:first-child { width:auto; }
 }
-` + MANAGEMENT_STYLES;
+` + MANAGEMENT_STYLES + CHART_STYLES;

@@ -23,6 +23,8 @@ import { subscriptionUpdateSchema } from '../../subscriptions/schemas';
 import { actionButton, csrfField, emptyState, html, problemBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
+import { healthTable, parseHealthSort } from './healthTable';
+import { subscriptionHealth } from '../../db/subscriptionHealth';
 
 /** How the subscription's receiver authenticates (null when its format is unreadable). */
 function credentialKind(s: Pick<PublicSubscription, 'format'>): Credential['kind'] | null {
@@ -123,9 +125,9 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
   const list = async (req: Request, res: Response, form?: PostedForm, errors: { field: string; message: string }[] = [], status = 200) => {
     const csrf = sessionOf(res)!.csrf;
-    const subs = await listSubscriptions(deps.pool, deps.box);
+    const [subs, health] = await Promise.all([listSubscriptions(deps.pool, deps.box), subscriptionHealth(deps.pool)]);
     sendPage(req, res, { title: 'Subscriptions', active: 'subscriptions' }, html`
-      <h1>Subscriptions</h1>${subscriptionList(subs, csrf)}${subscriptionForm(csrf, form, errors)}`, status);
+      <h1>Subscriptions</h1>${healthTable(health, parseHealthSort(req.query))}${subscriptionList(subs, csrf)}${subscriptionForm(csrf, form, errors)}`, status);
   };
 
   router.get('/subscriptions', ...chains.page, (req, res) => list(req, res));

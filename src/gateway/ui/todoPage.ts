@@ -2,11 +2,13 @@
 // processed (newest first), grouped by subscription with a "Re-sync all failed" button for each. Subscriptions that
 // cannot be used as they are (e.g. an unreadable secret) are named on top and flagged on their group.
 import { Router, type Request, type RequestHandler } from 'express';
+import { dashboardCharts } from '../../db/dashboardStats';
 import { dashboard, listDeliveries, type DeliverySummary } from '../../db/deliveries';
 import { listSubscriptions } from '../../db/subscriptions';
 import { resyncFailed } from '../../temporal/deliveryClient';
 import type { DeliveryStatus } from '../../../workflows/definitions';
 import { bulkForm } from './bulkActions';
+import { chartsSection } from './dashboardSection';
 import { deliveryTable } from './deliveryTable';
 import { actionButton, attentionBanner, emptyState, html, problemBadge, statusBadge, type SafeHtml } from './layout';
 import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
@@ -38,10 +40,11 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
   router.get('/', ...chains.page, async (req, res) => {
     const csrf = sessionOf(res)!.csrf;
     const subscriptionId = queryString(req, 'subscription');
-    const [{ counts }, subs, failed] = await Promise.all([
+    const [{ counts }, subs, failed, charts] = await Promise.all([
       dashboard(deps.pool, 1),
       listSubscriptions(deps.pool, deps.box),
       listDeliveries(deps.pool, { status: 'failed', subscriptionId, limit: TODO_LIMIT }),
+      dashboardCharts(deps.pool, { subscriptionId }),
     ]);
     const grouped = groups(failed.items);
     const broken = new Map(subs.filter((s) => s.error).map((s) => [s.id, s]));
@@ -49,6 +52,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
       <h1>To-do</h1>
       ${attentionBanner([...broken.values()])}
       ${countCards(counts)}
+      ${chartsSection(charts, { heading: subscriptionId ? 'Activity of the selected subscription' : 'Activity' })}
       <div class="group">
         <h2>Failed deliveries to look after</h2>
         <form class="filters" method="get" action="/">
