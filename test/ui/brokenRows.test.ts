@@ -91,7 +91,7 @@ describe('web interface with a broken subscription row', () => {
     assert.equal(await row.locator('.badge-error').textContent(), 'needs attention');
     assert.match((await row.locator('tr.row-problem').textContent())!, /secret: .*cannot be decrypted.*rotate the secret/);
     assert.match((await row.textContent())!, /signing secret unreadable/);
-    for (const label of ['Disable', 'Rotate secret', 'Delete']) assert.equal(await row.locator(`button:has-text("${label}")`).count(), 1, label);
+    for (const label of ['Disable', 'Rotate secret', 'Delete', 'Edit']) assert.equal(await row.locator(`:is(button, a):has-text("${label}")`).count(), 1, label);
     assert.equal(await row.locator('button:has-text("Send test")').count(), 0, 'no test message while it cannot be signed');
     assert.equal(await page.locator('tbody.broken').count(), 1, 'only the broken row is flagged');
     await row.screenshot({ path: path.join(SCREENSHOTS, 'broken-subscription-row.png') });
@@ -118,8 +118,9 @@ describe('web interface with a broken subscription row', () => {
     await page.goto(`${base}/subscriptions`);
     const row = page.locator(`#sub-${subscription.id}`);
     assert.match((await row.locator('tr.row-problem').textContent())!, /events: /);
-    page.once('dialog', (dialog) => void dialog.accept());
-    await row.locator('button:has-text("Delete")').click();
+    await Promise.all([page.waitForURL(`${base}/subscriptions/${subscription.id}/delete`), row.locator('a:has-text("Delete")').click()]);
+    assert.match((await page.textContent('#consequence'))!, /no open delivery: nothing will be cancelled/);
+    await page.click('#confirm-delete button:has-text("Delete")');
     await page.waitForSelector('.flash-ok');
     assert.equal((await page.textContent('.flash'))!.trim(), '"Doomed" deleted');
     assert.equal(await page.locator(`#sub-${subscription.id}`).count(), 0);
