@@ -1,12 +1,18 @@
 // The activities the hrhooks worker registers, bound to their dependencies.
 // Workflows import only the type DeliveryActivities.
+import { breakerDisable, breakerProbe, breakerRelease, notifyAdmin } from './breaker';
 import { mirrorStatus, sendAttempts, type ActivityDeps } from './send';
+import type { AdminNotice } from '../workflows/breakerDefinitions';
 import type { SendAttemptInput, StatusChange } from '../workflows/definitions';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     sendAttempts: (inputs: SendAttemptInput[]) => sendAttempts(deps, inputs),
     mirrorStatus: (change: StatusChange) => mirrorStatus(deps, change),
+    breakerProbe: (subscriptionId: string) => breakerProbe(deps, subscriptionId),
+    breakerRelease: (subscriptionId: string) => breakerRelease(deps, subscriptionId),
+    breakerDisable: (subscriptionId: string, reason: string) => breakerDisable(deps, subscriptionId, reason),
+    notifyAdmin: (notice: AdminNotice) => notifyAdmin(deps, notice),
   };
 }
 

@@ -25,13 +25,20 @@ import { redactHeaders } from '../src/http/headerRedaction';
 import type { Cidr } from '../src/http/ssrfGuard';
 import type { Logger } from '../src/log';
 import { attemptDuration, attemptsTotal, deliveriesFinished } from '../src/metrics';
-import type {
-  AttemptOutcome,
-  DeliveryStatus,
-  SendAttemptInput,
-  SendAttemptResult,
-  StatusChange,
+import {
+  CLOSED_STATUSES,
+  WAITING_FOR_PAUSE,
+  WAITING_FOR_RATE,
+  type AttemptOutcome,
+  type DeliveryStatus,
+  type SendAttemptInput,
+  type SendAttemptResult,
+  type StatusChange,
+  type WakeTarget,
 } from '../workflows/definitions';
+import { acquireSlots, releaseSlots, tallyAttempts } from '../src/db/flowControl';
+import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
+import { ensureBreaker, signalResumed } from './breaker';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -42,6 +49,12 @@ export interface ActivityDeps {
   log: Logger;
   /** Operator aborts published through Postgres (cuts an in-flight attempt off within a second). */
   aborts?: AbortChannel;
+  /** Where the circuit breaker tells an admin a subscription paused, resumed or was disabled (HRHOOKS_ADMIN_WEBHOOK_URL). */
+  adminWebhookUrl?: string;
+  /** The breaker's probe schedule and how long a subscription may stay paused (tests shorten them). */
+  breaker?: { probeScheduleMs?: number[]; disableAfterMs?: number };
+  /** Off only on the time-skipping test server, which has no custom search attributes. */
+  searchAttributes?: boolean;
 }
 
 /** The attempt's outcome, the delivery status it leads to and the delay before the next attempt: decided once, here. */
@@ -114,6 +127,8 @@ function prepare(
 /** What one attempt leads to: its result for the workflow, and what to write (nothing when its rows are gone). */
 interface AttemptEnd {
   result: SendAttemptResult;
+  /** A Retry-After the receiver sent (429/503 hold the whole subscription back that long). */
+  retryAfterMs: number | null;
   write: { attempt: AttemptRecord; update: StatusUpdate } | null;
   cancelled: boolean;
   goneSubscription: string | null;
@@ -124,7 +139,7 @@ async function attemptOne(deps: ActivityDeps, input: SendAttemptInput, loaded: D
   if (ctx && !ctx.active) {
     return {
       result: { outcome: 'cancelled', statusCode: null, durationMs: 0, error: 'subscription disabled or deleted', at: startedAt.toISOString(), nextDelayMs: null },
-      write: null, cancelled: true, goneSubscription: null,
+      write: null, cancelled: true, goneSubscription: null, retryAfterMs: null,
     };
   }
   const format = ctx ? getFormat(ctx.subscription.format) : null;
@@ -186,6 +201,7 @@ async function attemptOne(deps: ActivityDeps, input: SendAttemptInput, loaded: D
       update: { status, nextAttemptAt: nextDelayMs === null ? null : new Date(Date.now() + nextDelayMs), lastError, action: input.action },
     },
     cancelled: false,
+    retryAfterMs: classified.retryAfterMs,
     goneSubscription: outcome === 'gone' && ctx ? ctx.subscription.id : null,
   };
 }
@@ -223,37 +239,138 @@ function attemptWriter(pool: Pool) {
   };
 }
 
+/** A wait for the rate limit up to this long happens inside the activity; a longer one queues the delivery on a timer. */
+const INLINE_WAIT_MS = 3_000;
+
+type Gate =
+  | { kind: 'send'; ctx: DeliveryContext | Error }
+  | { kind: 'held'; waitingFor: string; retryInMs: number | null }
+  | { kind: 'superseded'; by: string };
+
 /**
- * The attempts due together (one event's deliveries, or one delivery): one context query, the requests
- * concurrently, one write for all. Throws only for infrastructure errors (Postgres unreachable), which
- * the workflow retries a bounded number of times.
+ * Who may go now: a delivery behind an open one of its resource is held (ordering), a superseded update
+ * closes unsent (collapse), then the subscription's limits and breaker (Postgres, across every worker)
+ * decide; short rate waits are slept here, longer ones and a paused subscription hold the delivery.
+ */
+async function gate(deps: ActivityDeps, inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>): Promise<Gate[]> {
+  const gates: Gate[] = inputs.map((input) => {
+    const ctx = contexts.get(input.deliveryId)!;
+    if (ctx instanceof Error || !ctx.active || ctx.openError) return { kind: 'send', ctx };
+    if (ctx.supersededBy) return { kind: 'superseded', by: ctx.supersededBy };
+    if (ctx.ahead) return { kind: 'held', waitingFor: ctx.ahead, retryInMs: null };
+    return { kind: 'send', ctx };
+  });
+  let asking = gates.flatMap((g, i) => (g.kind === 'send' && !(g.ctx instanceof Error) && g.ctx.active && !g.ctx.openError ? [i] : []));
+  const deadline = Date.now() + INLINE_WAIT_MS;
+  while (asking.length > 0) {
+    const answers = await acquireSlots(deps.pool, asking.map((i) => {
+      const ctx = contexts.get(inputs[i]!.deliveryId) as DeliveryContext;
+      return { subscriptionId: ctx.subscription.id, deliveryId: inputs[i]!.deliveryId, limits: ctx.limits, probe: inputs[i]!.probe === true };
+    }));
+    const again: number[] = [];
+    let sleepMs = Infinity;
+    answers.forEach((answer, k) => {
+      const i = asking[k]!;
+      if (answer.kind === 'paused') gates[i] = { kind: 'held', waitingFor: WAITING_FOR_PAUSE, retryInMs: null };
+      else if (answer.kind === 'wait' && Date.now() + answer.waitMs > deadline) gates[i] = { kind: 'held', waitingFor: WAITING_FOR_RATE, retryInMs: Math.max(answer.waitMs, 100) };
+      else if (answer.kind === 'wait') {
+        again.push(i);
+        sleepMs = Math.min(sleepMs, answer.waitMs);
+      }
+    });
+    asking = again;
+    if (asking.length > 0) await new Promise((r) => setTimeout(r, Math.max(sleepMs, 10)));
+  }
+  return gates;
+}
+
+/**
+ * The attempts due together (one event's deliveries, or one delivery): one context query, the gate
+ * (order, collapse, limits, breaker), the requests concurrently, one write for all. Throws only for
+ * infrastructure errors (Postgres unreachable), which the workflow retries a bounded number of times.
  */
 export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[]): Promise<SendAttemptResult[]> {
   const startedAt = new Date();
   const contexts = await loadDeliveryContexts(deps.pool, deps.box, inputs.map((i) => i.deliveryId), startedAt);
+  const gates = await gate(deps, inputs, contexts);
   const writer = attemptWriter(deps.pool);
+  const granted: string[] = [];
   const ends = await Promise.all(
-    inputs.map(async (input) => {
-      const end = await attemptOne(deps, input, contexts.get(input.deliveryId)!, startedAt);
+    inputs.map(async (input, i): Promise<AttemptEnd | null> => {
+      const g = gates[i]!;
+      if (g.kind !== 'send') return null;
+      if (!(g.ctx instanceof Error) && g.ctx.active && !g.ctx.openError) granted.push(input.deliveryId);
+      const end = await attemptOne(deps, input, g.ctx, startedAt);
       if (end.write) writer.add(end.write);
       return end;
     }),
   );
-  await writer.done();
+  try {
+    await writer.done();
+  } finally {
+    await releaseSlots(deps.pool, granted);
+  }
+  const held = gates.flatMap((g, i) => (g.kind === 'held'
+    ? [{ deliveryId: inputs[i]!.deliveryId, waitingFor: g.waitingFor, nextAttemptAt: g.retryInMs === null ? null : new Date(Date.now() + g.retryInMs) }]
+    : []));
+  const superseded = gates.flatMap((g, i) => (g.kind === 'superseded' ? [{ deliveryId: inputs[i]!.deliveryId, by: g.by }] : []));
+  await holdDeliveries(deps.pool, held);
+  await supersedeDeliveries(deps.pool, superseded);
   for (const [i, end] of ends.entries()) {
-    if (end.cancelled) {
+    if (end?.cancelled) {
       await writeDeliveryStatus(deps.pool, inputs[i]!.deliveryId, 'cancelled', null);
       deliveriesFinished.inc({ status: 'cancelled' });
     }
-    if (end.goneSubscription) {
+    if (end?.goneSubscription) {
       await disableSubscription(deps.pool, end.goneSubscription, `receiver answered 410 Gone to delivery ${inputs[i]!.deliveryId}`);
     }
   }
-  return ends.map((e) => e.result);
+  await breakerTally(deps, inputs, contexts, ends, gates);
+  const closed = inputs.filter((input, i) => {
+    const outcome = ends[i]?.result.outcome;
+    return gates[i]!.kind === 'superseded' || outcome === 'success' || outcome === 'cancelled';
+  }).map((input) => input.deliveryId);
+  const wake = await successorsOf(deps.pool, closed);
+  superseded.forEach(() => deliveriesFinished.inc({ status: 'superseded' }));
+  return inputs.map((input, i): SendAttemptResult => {
+    const g = gates[i]!;
+    const at = startedAt.toISOString();
+    const wakes = wake.get(input.deliveryId);
+    if (g.kind === 'held') return { outcome: 'held', held: { waitingFor: g.waitingFor, retryInMs: g.retryInMs }, statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null };
+    if (g.kind === 'superseded') return { outcome: 'superseded', statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null, ...(wakes ? { wake: wakes } : {}) };
+    const result = ends[i]!.result;
+    return wakes ? { ...result, wake: wakes } : result;
+  });
 }
 
-/** Mirrors in Postgres a status the workflow decided (an operator's close, an attempt that could not run). */
-export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Promise<void> {
+/**
+ * The breaker's count: consecutive failed attempts per subscription (a success resets it). Reaching the
+ * subscription's threshold pauses it and starts its breaker workflow; a success while paused (the probe)
+ * resumes it. A paused answer makes sure the breaker runs (it may have been lost to a crash).
+ */
+async function breakerTally(
+  deps: ActivityDeps, inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>,
+  ends: Array<AttemptEnd | null>, gates: Gate[],
+): Promise<void> {
+  const tallies = ends.flatMap((end, i) => {
+    const ctx = contexts.get(inputs[i]!.deliveryId);
+    if (!end || !end.write || !ctx || ctx instanceof Error || end.result.outcome === 'aborted') return [];
+    const code = end.result.statusCode;
+    const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
+    return [{ subscriptionId: ctx.subscription.id, success: end.result.outcome === 'success', holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures }];
+  });
+  const { paused, resumed } = tallies.length > 0 ? await tallyAttempts(deps.pool, tallies) : { paused: [], resumed: [] };
+  const pausedNow = new Set(paused);
+  gates.forEach((g, i) => {
+    const ctx = contexts.get(inputs[i]!.deliveryId);
+    if (g.kind === 'held' && g.waitingFor === WAITING_FOR_PAUSE && ctx && !(ctx instanceof Error)) pausedNow.add(ctx.subscription.id);
+  });
+  for (const sub of pausedNow) await ensureBreaker(deps, sub);
+  for (const sub of resumed) await signalResumed(deps, sub);
+}
+
+/** Mirrors in Postgres a status the workflow decided (an operator's close, an attempt that could not run); returns whom a close lets go. */
+export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Promise<WakeTarget[]> {
   await writeDeliveryStatus(
     deps.pool,
     change.deliveryId,
@@ -263,4 +380,6 @@ export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Pr
     change.attempt,
   );
   if (change.status !== 'retrying') deliveriesFinished.inc({ status: change.status });
+  if (!CLOSED_STATUSES.includes(change.status)) return [];
+  return (await successorsOf(deps.pool, [change.deliveryId])).get(change.deliveryId) ?? [];
 }

@@ -15,6 +15,7 @@ import { GatewayClient } from './gatewayClient';
 import { loadProfile, PROFILABLE, summariseProfile, type ProfiledRole, type ProfileSummary } from './profile';
 import { comparisonTable, machine, ratios, table, writeReport, type Report, type ScenarioReport } from './report';
 import { backlog } from './scenarios/backlog';
+import { deadEndpoint } from './scenarios/deadEndpoint';
 import { engine } from './scenarios/engine';
 import { fanout, fanoutWide } from './scenarios/fanout';
 import { idle } from './scenarios/idle';
@@ -27,10 +28,10 @@ import { throughput } from './scenarios/throughput';
 import { startStack, type Stack } from './stack';
 
 /** In order: `idle` always runs first (before any work); `engine` before the scenarios compared with it. */
-const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy];
+const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint];
 const ALWAYS = new Set(['idle']);
 const ALIASES: Record<string, string> = {
-  fanout: 'fan-out', 'fanout-10': 'fan-out-10', fanout10: 'fan-out-10', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy',
+  fanout: 'fan-out', 'fanout-10': 'fan-out-10', fanout10: 'fan-out-10', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy', dead: 'dead endpoint', 'dead-endpoint': 'dead endpoint',
 };
 
 const log = (line: string): void => {

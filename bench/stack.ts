@@ -283,6 +283,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       HRHOOKS_PRODUCER_KEY: producerKey,
       HRHOOKS_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
       HRHOOKS_RATE_LIMIT: '100000000',
+      // the dead-endpoint scenario's probes, 1:60 of the production schedule (bench/scenarios/deadEndpoint.ts)
+      HRHOOKS_PROBE_SCHEDULE: '5s,10s,20s,40s,60s',
       PORT: String(gatewayPort),
       LOG_LEVEL: 'warn',
       ...options.env,

@@ -48,6 +48,21 @@ const envSchema = z.object({
   HRHOOKS_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   HRHOOKS_WORKFLOW_POLLERS: z.union([z.literal('auto'), z.coerce.number().int().min(2).max(100)]).default('auto'),
   HRHOOKS_EMBEDDED_WORKER: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** Told when the circuit breaker pauses, resumes or disables a subscription (a JSON POST); unset: nobody. */
+  HRHOOKS_ADMIN_WEBHOOK_URL: z.url().optional(),
+  /** How long a subscription may stay paused by the circuit breaker before it is disabled. */
+  HRHOOKS_PAUSE_DISABLE_AFTER: durationMs.default(5 * 24 * 3_600_000),
+  /** Waits between the circuit breaker's probes of a paused subscription, the last repeated. */
+  HRHOOKS_PROBE_SCHEDULE: z.string().default('5m,10m,20m,40m,1h').transform((value, ctx) => {
+    try {
+      const steps = value.split(',').map((step) => parseDuration(step));
+      if (steps.some((ms) => ms < 1000)) throw new Error('each wait must be at least 1s');
+      return steps;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (e.g. 5m,10m,20m,40m,1h)` });
+      return z.NEVER;
+    }
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

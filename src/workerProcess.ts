@@ -50,6 +50,8 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     concurrency: config.HRHOOKS_WORKER_CONCURRENCY,
     cacheSize: config.HRHOOKS_WORKFLOW_CACHE,
     workflowPollers: config.HRHOOKS_WORKFLOW_POLLERS,
+    ...(config.HRHOOKS_ADMIN_WEBHOOK_URL ? { adminWebhookUrl: config.HRHOOKS_ADMIN_WEBHOOK_URL } : {}),
+    breaker: { disableAfterMs: config.HRHOOKS_PAUSE_DISABLE_AFTER, probeScheduleMs: config.HRHOOKS_PROBE_SCHEDULE },
   });
   const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch(async (err: Error) => {
     if (err instanceof SearchAttributeTypeError) {

@@ -5,12 +5,22 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 export const EVENT_WORKFLOW = 'event';
 export const TASK_QUEUE = 'hrhooks';
 
-export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'retrying' | 'failed' | 'processed' | 'cancelled';
+/**
+ * `queued`: held back without an attempt: behind an open delivery of the same resource (ordering), while its
+ * subscription is paused (circuit breaker) or over its rate limit; `waitingFor` says which.
+ * `superseded`: closed unsent, a later update of the same resource replaces it (collapse).
+ */
+export type DeliveryStatus =
+  | 'pending' | 'queued' | 'delivering' | 'delivered' | 'retrying' | 'failed' | 'processed' | 'cancelled' | 'superseded';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
-  'pending', 'delivering', 'delivered', 'retrying', 'failed', 'processed', 'cancelled',
+  'pending', 'queued', 'delivering', 'delivered', 'retrying', 'failed', 'processed', 'cancelled', 'superseded',
 ];
 /** Statuses after which a delivery never sends again. */
-export const CLOSED_STATUSES: readonly DeliveryStatus[] = ['delivered', 'processed', 'cancelled'];
+export const CLOSED_STATUSES: readonly DeliveryStatus[] = ['delivered', 'processed', 'cancelled', 'superseded'];
+
+/** What a queued delivery waits for when it is not another delivery (whose id it then names). */
+export const WAITING_FOR_PAUSE = 'subscription paused';
+export const WAITING_FOR_RATE = 'rate limit';
 
 /**
  * `failed`: the attempt failed and no retry follows (ladder exhausted, or retrying cannot help).
@@ -55,6 +65,12 @@ export interface DeliveryState {
   actions: OperatorAction[];
   lastError: string | null;
   pending: PendingRequests;
+  /** While queued: the delivery ahead of it, WAITING_FOR_PAUSE or WAITING_FOR_RATE. */
+  waitingFor?: string | null;
+  /** Checks made while queued (the fallback re-check backs off with it). */
+  heldChecks?: number;
+  /** A wake-up received (the delivery ahead closed, the subscription resumed, or a probe is asked for). */
+  wake?: { probe: boolean } | null;
 }
 
 /** One delivery the event workflow makes: a subscription and its ladder. */
@@ -95,6 +111,13 @@ export const markProcessedSignal = defineSignal<[MarkProcessedRequest]>('markPro
 export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 export const stateQuery = defineQuery<EventState>('state');
 
+/** Wakes a queued delivery: the one ahead of it closed, its subscription resumed, or the breaker wants a probe. */
+export interface WakeRequest { deliveryId: string; probe?: boolean }
+export const wakeSignal = defineSignal<[WakeRequest]>('wake');
+
+/** A queued delivery another one must wake when it closes: its id and its event workflow. */
+export interface WakeTarget { deliveryId: string; workflowId: string }
+
 /** What the send activity is asked to do: one attempt, no secrets. */
 export interface SendAttemptInput {
   deliveryId: string;
@@ -103,11 +126,17 @@ export interface SendAttemptInput {
   ladderDelayMs: number | null;
   /** The operator action (a resync) that triggered this attempt, to mirror in Postgres. */
   action?: OperatorAction;
+  /** The circuit breaker asked for this attempt as its probe: it goes out although the subscription is paused. */
+  probe?: boolean;
 }
 
 /** What the send activity returns: small, no secrets, no bodies. */
 export interface SendAttemptResult {
-  outcome: AttemptOutcome;
+  /** `held`: nothing was sent and no attempt counted (see `held`); `superseded`: closed unsent (collapse). */
+  outcome: AttemptOutcome | 'held' | 'superseded';
+  held?: { waitingFor: string; retryInMs: number | null };
+  /** Deliveries queued behind this one that its close lets go (the workflow wakes them). */
+  wake?: WakeTarget[];
   statusCode: number | null;
   durationMs: number;
   error: string | null;

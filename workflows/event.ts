@@ -6,6 +6,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   proxyLocalActivities,
@@ -20,6 +21,7 @@ import {
   markProcessedSignal,
   resyncSignal,
   stateQuery,
+  wakeSignal,
   type DeliverySpec,
   type DeliveryState,
   type DeliveryStatus,
@@ -28,6 +30,7 @@ import {
   type OperatorAction,
   type SendAttemptInput,
   type SendAttemptResult,
+  type WakeTarget,
 } from './definitions';
 import { attemptsKey, nextAttemptKey, statusKey } from './searchAttributes';
 
@@ -36,6 +39,12 @@ const RECENT_ACTIONS = 50;
 const DEFAULT_HISTORY_LIMIT = 2_000;
 /** How long an attempt cut off by an operator waits for that operator's signal before counting as failed. */
 const ABORTED_WAIT = '1 minute';
+/**
+ * A queued delivery is woken by a signal (the delivery ahead closed, the subscription resumed); should that
+ * signal be lost (the waking workflow terminated by hand), it checks again on its own: 5 min, doubling to 1 h.
+ */
+const HELD_RECHECK_MS = 5 * 60_000;
+const HELD_RECHECK_MAX_MS = 60 * 60_000;
 
 // One call attempts every delivery due at the same moment (all of them, at an event's start): one HTTP
 // request each (bounded by HRHOOKS_ATTEMPT_TIMEOUT), one Postgres read and one write for the batch.
@@ -65,6 +74,9 @@ function newDelivery(spec: DeliverySpec): DeliveryState {
     actions: [],
     lastError: null,
     pending: { resync: false, process: null, cancel: null },
+    waitingFor: null,
+    heldChecks: 0,
+    wake: null,
   };
 }
 
@@ -180,6 +192,11 @@ export async function event(input: EventInput): Promise<EventState> {
     queue(d);
     if (inFlight.has(d.deliveryId)) scopes.get(d.deliveryId)?.cancel();
   };
+  setHandler(wakeSignal, (req) => {
+    const d = byId.get(req.deliveryId);
+    if (!d || isClosed(d)) return;
+    d.wake = { probe: !!req.probe || !!d.wake?.probe };
+  });
   setHandler(markProcessedSignal, (req) =>
     closeRequested(req.deliveryId, { kind: 'markProcessed', by: req.by, note: req.note }, (d) => void (d.pending.process ??= req)),
   );
@@ -187,9 +204,29 @@ export async function event(input: EventInput): Promise<EventState> {
     closeRequested(req.deliveryId, { kind: 'cancel', by: req.by, note: req.reason }, (d) => void (d.pending.cancel ??= req)),
   );
 
+  /** Wakes the deliveries (of other events) queued behind one that just closed; one never started yet checks when it starts. */
+  const wakeAll = async (targets: WakeTarget[] | undefined) => {
+    for (const t of targets ?? []) {
+      const local = byId.get(t.deliveryId);
+      if (local) {
+        if (!isClosed(local)) local.wake = { probe: false };
+        continue;
+      }
+      busy += 1;
+      try {
+        await getExternalWorkflowHandle(t.workflowId).signal(wakeSignal, { deliveryId: t.deliveryId });
+      } catch (err) {
+        log.info('a delivery queued behind this one could not be woken (its workflow is not running yet)', { deliveryId: t.deliveryId, error: messageOf(err) });
+      } finally {
+        busy -= 1;
+      }
+    }
+  };
+
   const setStatus = (d: DeliveryState, status: DeliveryStatus, nextAttemptAt: string | null) => {
     d.status = status;
     d.nextAttemptAt = nextAttemptAt;
+    if (status !== 'queued') d.waitingFor = null;
     shown.delete(d.deliveryId);
     publisher.flush();
   };
@@ -199,7 +236,7 @@ export async function event(input: EventInput): Promise<EventState> {
     const action = d.actions.filter((a) => a.kind === (status === 'processed' ? 'markProcessed' : 'cancel')).at(-1);
     busy += 1;
     try {
-      await mirrorStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action });
+      await wakeAll(await mirrorStatus({ deliveryId: d.deliveryId, status, nextAttemptAt: null, action }));
     } catch (err) {
       log.error('could not mirror a closed delivery in Postgres', { deliveryId: d.deliveryId, error: messageOf(err) });
     } finally {
@@ -208,7 +245,7 @@ export async function event(input: EventInput): Promise<EventState> {
   };
 
   /** Runs one attempt; an attempt that cannot run at all (activity exhausted) is a failed attempt too. */
-  const attempt = async (d: DeliveryState, action?: OperatorAction): Promise<SendAttemptResult> => {
+  const attempt = async (d: DeliveryState, action?: OperatorAction, probe = false): Promise<SendAttemptResult> => {
     d.attemptCount += 1;
     shown.set(d.deliveryId, d.status);
     d.status = 'delivering';
@@ -221,7 +258,7 @@ export async function event(input: EventInput): Promise<EventState> {
     let result: SendAttemptResult;
     busy += 1;
     try {
-      result = await sendBatched({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action }, scope);
+      result = await sendBatched({ deliveryId: d.deliveryId, attempt: d.attemptCount, ladderDelayMs, action, ...(probe ? { probe } : {}) }, scope);
     } catch (err) {
       const aborted = isCancellation(err);
       const error = aborted ? 'cancelled by operator' : `the attempt could not run: ${messageOf(err)}`;
@@ -238,16 +275,21 @@ export async function event(input: EventInput): Promise<EventState> {
       busy -= 1;
       inFlight.delete(d.deliveryId);
     }
+    if (result.outcome === 'held' || result.outcome === 'superseded') {
+      d.attemptCount -= 1; // nothing was sent: no attempt counted, no ladder step burnt
+      return result;
+    }
+    const outcome = result.outcome;
     d.attempts = [
       ...d.attempts,
-      { number: d.attemptCount, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, outcome: result.outcome },
+      { number: d.attemptCount, at, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error, outcome },
     ].slice(-RECENT_ATTEMPTS);
     d.lastError = result.outcome === 'success' ? null : result.error ?? (result.statusCode ? `HTTP ${result.statusCode}` : null);
     return result;
   };
 
   const run = async (d: DeliveryState): Promise<void> => {
-    let attemptDue = d.status === 'pending' || d.status === 'delivering';
+    let attemptDue = d.status === 'pending' || d.status === 'delivering' || d.status === 'queued';
     for (;;) {
       if (d.pending.process) return close(d, 'processed');
       if (d.pending.cancel) return close(d, 'cancelled');
@@ -256,9 +298,27 @@ export async function event(input: EventInput): Promise<EventState> {
         if (d.pending.resync && d.status === 'failed') d.ladderPosition = 0;
         d.pending.resync = false;
         attemptDue = false;
-        const result = await attempt(d, trigger);
+        const probe = d.wake?.probe ?? false;
+        d.wake = null;
+        const result = await attempt(d, trigger, probe);
+        await wakeAll(result.wake);
         if (result.outcome === 'success') return setStatus(d, 'delivered', null);
         if (result.outcome === 'cancelled') return setStatus(d, 'cancelled', null);
+        if (result.outcome === 'superseded') return setStatus(d, 'superseded', null);
+        if (result.outcome === 'held') {
+          // Queued: behind an open delivery of the same resource, paused, or over the rate limit. Nothing
+          // was sent; it tries again when woken, when the rate allows, or on its own fallback re-check.
+          const held = result.held!;
+          d.heldChecks = (d.heldChecks ?? 0) + 1;
+          const fallback = Math.min(HELD_RECHECK_MS * 2 ** Math.min(d.heldChecks - 1, 10), HELD_RECHECK_MAX_MS);
+          const waitMs = held.retryInMs ?? fallback;
+          setStatus(d, 'queued', held.retryInMs === null ? null : new Date(Date.now() + held.retryInMs).toISOString());
+          d.waitingFor = held.waitingFor;
+          await condition(() => wantsAttention(d) || !!d.wake, waitMs);
+          attemptDue = true;
+          continue;
+        }
+        d.heldChecks = 0;
         if (result.outcome === 'aborted') {
           // The operator's signal may reach this workflow just after the attempt it cut off.
           if (wantsAttention(d) || (await condition(() => wantsAttention(d), ABORTED_WAIT))) continue;

@@ -1,2 +1,3 @@
 // Every workflow the hrhooks worker runs. The bundle entry point.
 export { event } from './event';
+export { breaker } from './breaker';

@@ -15,6 +15,8 @@ export const retryAccuracy: Scenario = {
     await api.receiverStatus('/retry', 503);
     const sub = await api.createSubscription({
       name: 'bench retry', url: `${stack.receiverUrl}/retry`, format: 'standard', events: ['bank_account.updated'], retrySchedule: LADDER,
+      // every attempt fails on purpose: the circuit breaker must not pause this subscription
+      pauseAfterFailures: 100_000,
     });
     try {
       const posted = await pump(api, n, sizes.producers, (i) => employee(i, 'bank_account.updated', `retry-${i}`), budgetMs(n, 10));

@@ -32,6 +32,9 @@ export interface Sizes {
   producersSeconds: number;
   backlogDeliveries: number;
   retryDeliveries: number;
+  /** dead endpoint: events posted while the receiver is down, and how long it stays down. */
+  deadEvents: number;
+  deadSeconds: number;
 }
 
 export const FULL: Sizes = {
@@ -51,6 +54,8 @@ export const FULL: Sizes = {
   producersSeconds: 60,
   backlogDeliveries: 10_000,
   retryDeliveries: 100,
+  deadEvents: 1_000,
+  deadSeconds: 60,
 };
 
 export const QUICK: Sizes = {
@@ -70,6 +75,8 @@ export const QUICK: Sizes = {
   producersSeconds: 2,
   backlogDeliveries: 40,
   retryDeliveries: 4,
+  deadEvents: 40,
+  deadSeconds: 8,
 };
 
 export type Figures = Record<string, number>;

@@ -32,6 +32,10 @@ export interface DeliverySummary {
   /** What the event is about (src/events/subject.ts): the person or pay run, and the resource key. */
   subject: { id: string | null; name: string | null; number: string | null; resourceKey: string | null };
   workflowStarted: boolean;
+  /** While queued: the delivery ahead of it (same resource, earlier event), 'subscription paused' or 'rate limit'. */
+  waitingFor: string | null;
+  /** Closed as superseded (collapse): the later delivery that replaced it. */
+  supersededBy: string | null;
   actions: OperatorAction[];
   createdAt: string;
   updatedAt: string;
@@ -85,7 +89,8 @@ function toSummary(r: Record<string, any>): DeliverySummary {
     id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, subscriptionName: r.subscription_name ?? null,
     eventType: r.event_type, format: r.format, status: r.status, attempts: r.attempts,
     lastStatusCode: r.last_status_code, lastError: r.last_error, nextAttemptAt: iso(r.next_attempt_at),
-    subject: { id: r.subject_id, name: r.subject_name, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null }, workflowStarted: r.workflow_started, actions: r.actions ?? [],
+    subject: { id: r.subject_id, name: r.subject_name, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null }, workflowStarted: r.workflow_started,
+    waitingFor: r.waiting_for ?? null, supersededBy: r.superseded_by ?? null, actions: r.actions ?? [],
     createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
   };
 }

@@ -5,7 +5,8 @@ import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
 import type { HrEvent } from '../events/schema';
 import type { SubscriptionView } from '../formats/format';
-import type { FormatName } from '../formats/registry';
+import { formatNames, getFormat, type FormatName } from '../formats/registry';
+import { chainColumns } from './ordering';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { openAuthorization, openSecrets } from '../subscriptions/secretStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
@@ -18,6 +19,11 @@ export interface DeliveryContext {
   active: boolean;
   /** Why the subscription's secrets could not be opened (the attempt fails with it); null when they were. */
   openError: string | null;
+  /** The nearest open delivery ahead of this one in its chain (ordering), or null. */
+  ahead: string | null;
+  /** The later update that makes this queued `*.updated` pointless to send (collapse), or null. */
+  supersededBy: string | null;
+  limits: { maxPerSecond: number; maxInFlight: number; pauseAfterFailures: number };
 }
 
 /** The delivery, its event or its subscription row is gone: no attempt can ever be built. */
@@ -34,9 +40,11 @@ function opened<T>(open: () => T, empty: T): { value: T; error: string | null } 
   }
 }
 
+const chain = chainColumns('$2::text[]');
 const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
-            s.secrets_enc, s.headers, s.properties, s.enabled, s.deleted_at
-       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id`;
+            s.secrets_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
+            s.pause_after_failures, ${chain.columns}
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id ${chain.joins}`;
 
 function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
   const authorization = opened(() => openAuthorization(box, row.authorization_enc), null);
@@ -47,6 +55,13 @@ function toContext(box: SecretBox, row: Record<string, any>, now: Date): Deliver
     url: row.url,
     active: row.enabled && row.deleted_at === null,
     openError: authorization.error ?? secrets.error,
+    ahead: row.ahead_id ?? null,
+    supersededBy: row.superseded_by ?? null,
+    limits: {
+      maxPerSecond: Number(row.max_per_second ?? 50),
+      maxInFlight: Number(row.max_in_flight ?? 20),
+      pauseAfterFailures: Number(row.pause_after_failures ?? 10),
+    },
     subscription: {
       id: row.id,
       format: row.format as FormatName,
@@ -70,7 +85,8 @@ export async function loadDeliveryContexts(
   deliveryIds: string[],
   now: Date,
 ): Promise<Map<string, DeliveryContext | Error>> {
-  const { rows } = await pool.query(`SELECT ${CONTEXT_COLUMNS} WHERE d.id = ANY($1::text[])`, [deliveryIds]);
+  const collapsible = formatNames().filter((f) => getFormat(f).collapsible);
+  const { rows } = await pool.query(`SELECT ${CONTEXT_COLUMNS} WHERE d.id = ANY($1::text[])`, [deliveryIds, collapsible]);
   const found = new Map<string, DeliveryContext | Error>();
   for (const row of rows) {
     try {
@@ -152,7 +168,7 @@ export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: Atte
             status = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN d.status ELSE i.status END,
             attempts = GREATEST(d.attempts, i.number), last_status_code = i.status_code, last_error = i.last_error,
             next_attempt_at = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN NULL ELSE i.next_attempt_at END,
-            workflow_started = true, updated_at = now(),
+            workflow_started = true, updated_at = now(), waiting_for = NULL,
             actions = CASE WHEN i.action IS NULL OR d.actions @> jsonb_build_array(i.action) THEN d.actions
                            ELSE d.actions || jsonb_build_array(i.action) END
        FROM input i
@@ -183,7 +199,7 @@ export async function writeDeliveryStatus(
        SELECT $1, $5::int, $6::timestamptz, 0, '', '{}'::jsonb, '', 'worker', $7, $8 WHERE $5::int IS NOT NULL
        ON CONFLICT (delivery_id, number) DO NOTHING
      )
-     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), actions = ${APPEND_ACTION('$4', false)},
+     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), waiting_for = NULL, actions = ${APPEND_ACTION('$4', false)},
             attempts = GREATEST(attempts, COALESCE($5::int, 0)), last_error = COALESCE($7, last_error)
       WHERE id = $1`,
     [

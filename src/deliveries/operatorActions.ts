@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { startRow } from '../db/deliveries';
+import { openDeliveryAhead } from '../db/ordering';
 import { startEventNow } from '../ingest/ingest';
 import type { Logger } from '../log';
 import { markProcessed, resync } from '../temporal/deliveryClient';
@@ -21,6 +22,8 @@ export type ActionOutcome =
   | { ok: true; requested: 'resync' | 'start' | 'markProcessed' }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'closed'; status: DeliveryStatus }
+  /** Ordered subscription: an earlier delivery of the same resource is still open; resync or close that one first. */
+  | { ok: false; reason: 'waiting'; ahead: string }
   | { ok: false; reason: 'no_workflow' };
 
 export const isClosed = (status: DeliveryStatus): boolean => CLOSED_STATUSES.includes(status);
@@ -36,8 +39,14 @@ async function refusal(deps: ActionDeps, id: string): Promise<{ outcome: ActionO
   return { outcome: null, started: true };
 }
 
-/** Attempt now (on a failed delivery: with a fresh ladder). A delivery never started is started instead. */
+/**
+ * Attempt now (on a failed delivery: with a fresh ladder). A delivery never started is started instead.
+ * Refused while an earlier delivery of the same resource is open (ordered subscriptions): sending this one
+ * first would break the order the receiver relies on.
+ */
 export async function resyncDelivery(deps: ActionDeps, id: string, by: string, note: string | null): Promise<ActionOutcome> {
+  const ahead = deps.pool ? await openDeliveryAhead(deps.pool, id) : null;
+  if (ahead) return { ok: false, reason: 'waiting', ahead };
   const { outcome, started } = await refusal(deps, id);
   if (outcome) return outcome;
   if (started) return { ok: true, requested: 'start' };

@@ -2,6 +2,7 @@
 // server, or the real server when test/temporal/realServer.test.ts reruns files on it) or a private
 // one of the same kind (HRHOOKS_TEST_TEMPORAL=server: the real server on Postgres), a time-skipping
 // environment, and a worker wired to a test database. A missing binary fails loudly, never skips.
+import type { ActivityDeps } from '../../activities';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -148,6 +149,8 @@ export async function runTestWorker(opts: {
   taskQueue?: string;
   attemptTimeoutMs?: number;
   log?: Logger;
+  /** Activity settings a test needs beyond the defaults (the admin webhook, the breaker's schedule). */
+  activityOptions?: Pick<ActivityDeps, 'adminWebhookUrl' | 'breaker'>;
 }): Promise<RunningWorker> {
   installQuietRuntime();
   const taskQueue = opts.taskQueue ?? uniqueTaskQueue();
@@ -165,6 +168,7 @@ export async function runTestWorker(opts: {
     attemptTimeoutMs: opts.attemptTimeoutMs ?? 5_000,
     connectTimeoutMs: 2_000,
     log,
+    ...opts.activityOptions,
   }).catch(async (err: unknown) => {
     await aborts.stop();
     throw err;

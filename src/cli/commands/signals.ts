@@ -23,6 +23,9 @@ async function act(ctx: CliContext, action: (deps: ActionDeps) => Promise<Action
 function refused(id: string, outcome: ActionOutcome): void {
   if (outcome.ok) return;
   if (outcome.reason === 'closed') throw new CliError(`delivery ${id} is already ${outcome.status}; nothing was done`);
+  if (outcome.reason === 'waiting') {
+    throw new CliError(`delivery ${id} is waiting for ${outcome.ahead} (same resource, earlier event); resync or mark that one processed first`);
+  }
   throw notOpen(id);
 }
 

@@ -19,6 +19,9 @@ export function deliveriesRouter(deps: RouteDeps): Router {
     if (outcome.ok) return outcome.requested;
     if (outcome.reason === 'not_found') throw new NotFoundError(`no delivery ${id}`);
     if (outcome.reason === 'closed') throw new ConflictError(`delivery ${id} is closed (${outcome.status})`);
+    if (outcome.reason === 'waiting') {
+      throw new ConflictError(`delivery ${id} is waiting for ${outcome.ahead} (same resource, earlier event): resync or mark that one processed first`);
+    }
     throw new ConflictError(`delivery ${id} has no open workflow`);
   };
 

@@ -56,6 +56,7 @@ function describe(outcome: ActionOutcome | Error): { ok: boolean; text: string }
   if (outcome.ok) return { ok: true, text: OUTCOME_WORDS[outcome.requested] };
   if (outcome.reason === 'not_found') return { ok: false, text: 'refused: there is no such delivery' };
   if (outcome.reason === 'closed') return { ok: false, text: `refused: already ${outcome.status}` };
+  if (outcome.reason === 'waiting') return { ok: false, text: `refused: waits for ${outcome.ahead} (same resource, earlier event)` };
   return { ok: false, text: 'refused: its workflow is not open' };
 }
 

@@ -137,6 +137,10 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
         <dt>Event</dt><dd class="mono">${d.eventId}</dd>
         <dt>About</dt><dd id="about">${about(d)}</dd>
         <dt>Format</dt><dd>${d.format}</dd>
+        ${d.waitingFor ? html`<dt>Waiting for</dt><dd id="waiting-for">${d.waitingFor.startsWith('dlv_')
+          ? html`<a class="mono" href="/deliveries/${encodeURIComponent(d.waitingFor)}">${d.waitingFor}</a> <span class="muted">(an earlier event of the same resource; this one goes once that one is delivered or marked processed)</span>`
+          : d.waitingFor}</dd>` : ''}
+        ${d.supersededBy ? html`<dt>Superseded by</dt><dd id="superseded-by"><a class="mono" href="/deliveries/${encodeURIComponent(d.supersededBy)}">${d.supersededBy}</a> <span class="muted">(a later update of the same resource; this one was never sent)</span></dd>` : ''}
         <dt>Attempts</dt><dd>${live?.state?.attemptCount ?? d.attempts}</dd>
         <dt>Next attempt</dt><dd>${nextAttemptAt ? timeTag(nextAttemptAt) : html`<span class="muted">${status === 'failed' ? 'none: the retry schedule is used up' : 'none scheduled'}</span>`}</dd>
         <dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
@@ -155,6 +159,9 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     if (outcome.ok) return { kind: 'ok', text: done };
     if (outcome.reason === 'not_found') return { kind: 'error', text: 'There is no such delivery.' };
     if (outcome.reason === 'closed') return { kind: 'error', text: `This delivery is already ${outcome.status}; nothing was done.` };
+    if (outcome.reason === 'waiting') {
+      return { kind: 'error', text: `This delivery waits for ${outcome.ahead} (same resource, earlier event): re-sync or mark that one processed first.` };
+    }
     return { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' };
   };
   const actionDeps = { pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log };

@@ -1,0 +1,114 @@
+// The circuit breaker's side effects (issue 15), run as local activities of the `breaker` workflow or
+// from the send activity: start or wake a subscription's breaker, pick and wake its probe, wake every
+// delivery it held back once it resumes, disable it after too long, and tell the admin. The breaker's
+// state (failure count, paused or not) lives in Postgres (src/db/flowControl.ts); its schedule in the
+// workflow's durable timers.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { flowState, resumeSubscription } from '../src/db/flowControl';
+import { deliveriesWaitingForPause } from '../src/db/ordering';
+import { cancelOpenDeliveries } from '../src/temporal/deliveryClient';
+import { disableSubscription } from '../src/db/deliveryLog';
+import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
+import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';
+import type { ActivityDeps } from './send';
+
+/** The worker's Temporal client, as the running activity sees it; null outside an activity (unit use). */
+function clientOf(): { client: Client; taskQueue: string } | null {
+  try {
+    const ctx = Context.current();
+    return { client: ctx.client, taskQueue: ctx.info.taskQueue };
+  } catch {
+    return null;
+  }
+}
+
+/** Starts the subscription's breaker unless it runs already (idempotent: one per subscription). */
+export async function ensureBreaker(deps: ActivityDeps, subscriptionId: string): Promise<void> {
+  const temporal = clientOf();
+  if (!temporal) return;
+  try {
+    await temporal.client.workflow.start(BREAKER_WORKFLOW, {
+      workflowId: breakerWorkflowIdFor(subscriptionId),
+      taskQueue: temporal.taskQueue,
+      args: [{ subscriptionId, ...deps.breaker }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    deps.log.error({ subscriptionId, err: (err as Error).message, cause: (err as Error).cause }, 'could not start the circuit breaker');
+  }
+}
+
+/** Tells a running breaker its subscription resumed (a probe got through); a missing one is fine. */
+export async function signalResumed(deps: ActivityDeps, subscriptionId: string): Promise<void> {
+  const temporal = clientOf();
+  if (!temporal) return;
+  await temporal.client.workflow.getHandle(breakerWorkflowIdFor(subscriptionId)).signal(resumedSignal).catch((err: Error) =>
+    deps.log.info({ subscriptionId, err: err.message }, 'no breaker to tell the subscription resumed'));
+}
+
+async function wake(deps: ActivityDeps, targets: WakeTarget[], probe: boolean): Promise<number> {
+  const temporal = clientOf();
+  if (!temporal) return 0;
+  let woken = 0;
+  const queue = [...targets];
+  const lane = async () => {
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      try {
+        await temporal.client.workflow.getHandle(t.workflowId).signal(wakeSignal, { deliveryId: t.deliveryId, probe });
+        woken += 1;
+      } catch (err) {
+        deps.log.warn({ deliveryId: t.deliveryId, err: (err as Error).message }, 'could not wake a held delivery');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
+  return woken;
+}
+
+export interface ProbeResult {
+  paused: boolean;
+  /** The delivery asked to make the probe attempt (the oldest held back), or null when none waits. */
+  probed: string | null;
+  waiting: number;
+}
+
+/** Asks the oldest delivery the paused subscription holds back to make one attempt (it goes through although paused). */
+export async function breakerProbe(deps: ActivityDeps, subscriptionId: string): Promise<ProbeResult> {
+  const state = await flowState(deps.pool, subscriptionId);
+  if (!state.pausedAt) return { paused: false, probed: null, waiting: 0 };
+  const waiting = await deliveriesWaitingForPause(deps.pool, subscriptionId, WAITING_FOR_PAUSE, 100_000);
+  const head = waiting[0];
+  if (head) await wake(deps, [head], true);
+  return { paused: true, probed: head?.deliveryId ?? null, waiting: waiting.length };
+}
+
+/** Wakes every delivery the subscription held back while paused (they then drain in order, at the rate limit). */
+export async function breakerRelease(deps: ActivityDeps, subscriptionId: string): Promise<number> {
+  await resumeSubscription(deps.pool, subscriptionId);
+  const waiting = await deliveriesWaitingForPause(deps.pool, subscriptionId, WAITING_FOR_PAUSE, 100_000);
+  return wake(deps, waiting, false);
+}
+
+/** Paused too long: the subscription is disabled with its reason and its open deliveries cancelled. */
+export async function breakerDisable(deps: ActivityDeps, subscriptionId: string, reason: string): Promise<void> {
+  await disableSubscription(deps.pool, subscriptionId, reason);
+  await resumeSubscription(deps.pool, subscriptionId);
+  const temporal = clientOf();
+  if (temporal) await cancelOpenDeliveries({ pool: deps.pool, temporal: temporal.client, log: deps.log }, subscriptionId, 'circuit breaker', reason);
+}
+
+/** Posts the notice to the admin webhook (HRHOOKS_ADMIN_WEBHOOK_URL) when one is configured; false when none is. */
+export async function notifyAdmin(deps: ActivityDeps, notice: AdminNotice): Promise<boolean> {
+  if (!deps.adminWebhookUrl) return false;
+  const { rows } = await deps.pool.query('SELECT name, url FROM subscriptions WHERE id = $1', [notice.subscriptionId]);
+  const body = JSON.stringify({ ...notice, subscriptionName: rows[0]?.name ?? null });
+  const response = await fetch(deps.adminWebhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'hrhooks-admin-notice' },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!response.ok) throw new Error(`admin webhook answered HTTP ${response.status}`);
+  return true;
+}
