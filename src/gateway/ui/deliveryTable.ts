@@ -30,6 +30,12 @@ export function subjectCell(d: Pick<DeliverySummary, 'eventType' | 'subject'>): 
   return html`${label ? html`<div class="trunc" title="${label}">${label}</div>` : ''}${detail ? html`<div class="muted small trunc" title="${detail}">${detail}</div>` : ''}`;
 }
 
+/** An event type that may wrap after its dot ("recurring_deduction.<wbr>updated") instead of being cut. */
+function breakable(eventType: string): SafeHtml {
+  const dot = eventType.indexOf('.');
+  return dot < 0 ? html`${eventType}` : html`${eventType.slice(0, dot + 1)}<wbr>${eventType.slice(dot + 1)}`;
+}
+
 function lastErrorCell(d: DeliverySummary): SafeHtml {
   const advice = lastErrorAdvice(d.lastError, d.lastStatusCode);
   if (!advice) return html`<span class="muted">—</span>`;
@@ -88,7 +94,7 @@ export function deliveryTable(items: DeliverySummary[], columns: DeliveryColumn[
     <tbody>${items.map(
       (d) => html`<tr data-delivery="${d.id}">
         ${selectForm ? selectCell(d, selectForm) : ''}
-        <td data-label="Event" class="col-event"><a class="mono trunc" href="/deliveries/${encodeURIComponent(d.id)}" title="${d.eventType} · event ${d.eventId}">${d.eventType}</a></td>
+        <td data-label="Event" class="col-event"><a class="mono" href="/deliveries/${encodeURIComponent(d.id)}" title="${d.eventType} · event ${d.eventId}">${breakable(d.eventType)}</a></td>
         <td data-label="About" class="col-about">${subjectCell(d)}</td>
         <td data-label="Subscription" class="col-sub"><div class="trunc" title="${d.subscriptionName ?? d.subscriptionId}">${d.subscriptionName ?? d.subscriptionId}</div></td>
         ${columns.map((c) => cell(c, d))}

@@ -13,7 +13,7 @@ table.deliveries .col-event { width:9.5rem; }
 table.deliveries .col-sub { width:8rem; }
 table.deliveries .col-status { width:7rem; }
 table.deliveries .col-time { width:7.8rem; } table.deliveries td.col-time { font-size:.86rem; }
-table.deliveries .col-num { width:3.5rem; text-align:right; }
+table.deliveries .col-num { width:3.6rem; text-align:right; padding-left:.4rem; padding-right:.6rem; }
 table.deliveries .col-actions { width:8.2rem; }
 table.deliveries td.col-why { font-size:.88rem; }
 .row-buttons { display:flex; flex-direction:column; gap:.3rem; align-items:stretch; }
