@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
 import { createPool } from '../../src/db/pool';
-import { acquireSlots, flowState, releaseSlots, resumeSubscription, tallyAttempts, type FlowLimits, type SlotRequest } from '../../src/db/flowControl';
+import { acquireSlots, RATE_WINDOW_MS, flowState, releaseSlots, resumeSubscription, tallyAttempts, type FlowLimits, type SlotRequest } from '../../src/db/flowControl';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 let db: TestDatabase;
@@ -87,8 +87,8 @@ describe('flow control store', () => {
     assert.equal(answers[1]!.kind, 'wait');
     assert.equal(answers[2]!.kind, 'wait');
     const [w2, w3] = [answers[1] as { waitMs: number }, answers[2] as { waitMs: number }];
-    assert.ok(w2.waitMs > 0 && w2.waitMs <= 525, `s2 waits ${w2.waitMs} ms`);
-    assert.ok(w3.waitMs > w2.waitMs && w3.waitMs <= 1_050, `s3 waits ${w3.waitMs} ms, behind s2`);
+    assert.ok(w2.waitMs > 0 && w2.waitMs <= RATE_WINDOW_MS / 2, `s2 waits ${w2.waitMs} ms`);
+    assert.ok(w3.waitMs > w2.waitMs && w3.waitMs <= RATE_WINDOW_MS, `s3 waits ${w3.waitMs} ms, behind s2`);
     await sleep(w2.waitMs);
     const [again] = await acquireSlots(db.pool, [ask('slow', 's2', limits)]);
     assert.deepEqual(again, { kind: 'granted' });
