@@ -39,7 +39,7 @@ const to = (path: string) => receiver.requests.filter((r) => r.path === path);
 const notices = () => to('/admin').map((r) => (JSON.parse(r.body.toString('utf8')) as { type: string }).type);
 
 async function subscription(path: string, pauseAfterFailures: number) {
-  const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}${path}`, retrySchedule: Array(30).fill('1m') });
+  const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}${path}`, retrySchedule: Array(20).fill('1m') });
   await db.pool.query('UPDATE subscriptions SET pause_after_failures = $2 WHERE id = $1', [sub.id, pauseAfterFailures]);
   return sub;
 }
