@@ -89,7 +89,7 @@ async function seed(pool: Pool, attempts: number): Promise<void> {
             CASE WHEN NOT a.success AND a.n < a.total THEN a.started_at + interval '5 minutes' END,
             true, p.i::text, 'Employee ' || p.i, p.created_at, a.started_at
        FROM bench_plan p
-       JOIN LATERAL (SELECT * FROM bench_attempts b WHERE b.i = p.i ORDER BY b.n DESC LIMIT 1) a ON true`,
+       JOIN (SELECT DISTINCT ON (i) * FROM bench_attempts ORDER BY i, n DESC) a ON a.i = p.i`,
   );
   await pool.query(
     `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
@@ -135,10 +135,12 @@ async function main(): Promise<void> {
     cluster?.stop('immediate');
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => {
-    stop();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   try {
     cluster = startLocalCluster({ dataDir: path.join(dir, 'data'), port: await freePort(), fsync: false, socketDir: path.join(dir, 'sock') });
     pool = createPool(cluster.url, 10);

@@ -14,6 +14,7 @@ export function msText(ms: number | null): string {
 
 /** Short axis form: 250 ms → 250ms, 1500 → 1.5s. */
 export function msAxis(ms: number): string {
+  if (ms === 0) return '0';
   return ms < 1000 ? `${Math.round(ms)}ms` : `${Number((ms / 1000).toFixed(1))}s`;
 }
 
