@@ -150,7 +150,7 @@ export async function horizontalOverflow(page: Page): Promise<string | null> {
   return page.evaluate(`(() => {
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth) return 'page is ' + root.scrollWidth + ' px wide for a ' + root.clientWidth + ' px viewport';
-    const clipped = [...document.querySelectorAll('.table-wrap')].find((w) => w.scrollWidth > w.clientWidth + 1);
+    const clipped = [...document.querySelectorAll('.table-wrap')].find((w) => w.checkVisibility() && w.scrollWidth > w.clientWidth + 1);
     return clipped ? 'a table scrolls sideways (' + clipped.scrollWidth + ' > ' + clipped.clientWidth + ' px)' : null;
   })()`);
 }

@@ -34,7 +34,7 @@ describe('bulk actions in the web interface', () => {
     const res = await fetch(`${ui.base}/v1/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ui.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Leave sync', format: 'standard', url: `${ui.receiver.url}/hooks`, events: ['leave.approved'], retrySchedule: ['1s'] }),
+      body: JSON.stringify({ name: 'Leave sync', format: 'standard', url: `${ui.receiver.url}/hooks`, events: ['leave.approved'], retrySchedule: ['1s'], pauseAfterFailures: 1000 }),
     });
     assert.equal(res.status, 201);
   });

@@ -48,16 +48,19 @@ describe('subscription management in the web interface', () => {
 
     await page.fill('input[name=retrySchedule]', '1m soon');
     await page.fill('input[name=name]', '');
+    await page.fill('input[name=maxPerSecond]', 'lots');
     await page.click('button:has-text("Save changes")');
     await page.waitForSelector('#err-retrySchedule');
     assert.match((await page.textContent('#err-retrySchedule'))!, /soon/, 'the ladder rule of the API');
     assert.ok(await page.isVisible('#err-name'), 'an empty name is named');
+    assert.ok(await page.isVisible('#err-maxPerSecond'), 'a rate that is not a number is named');
     assert.equal(await page.getAttribute('input[name=retrySchedule]', 'aria-invalid'), 'true');
     assert.equal(await page.inputValue('input[name=retrySchedule]'), '1m soon', 'what was typed is kept');
     await screenshot(page, 'subscription-edit-errors');
 
     await page.fill('input[name=name]', 'HR analytics');
     await page.fill('input[name=retrySchedule]', '');
+    await page.fill('input[name=maxPerSecond]', '50');
     await page.fill('input[name=url]', 'http://10.1.2.3/hooks');
     await page.click('button:has-text("Save changes")');
     await page.waitForSelector('#err-url');
@@ -72,6 +75,8 @@ describe('subscription management in the web interface', () => {
     await page.fill('input[name=retrySchedule]', '1s 2s');
     await page.check('input[name=events][value="payrun.finalised"]');
     await page.fill('textarea[name=headers]', 'X-Tenant: acme');
+    await page.selectOption('select[name=ordering]', 'resource');
+    await page.fill('input[name=pauseAfterFailures]', '25');
     await Promise.all([page.waitForURL(`${ui.base}/subscriptions/${sub.id}/edit`), page.click('button:has-text("Save changes")')]);
     assert.match((await page.textContent('.flash-ok'))!, /Changes to "HR analytics v2" saved/);
     const saved = await apiView(sub.id);
@@ -79,6 +84,9 @@ describe('subscription management in the web interface', () => {
     assert.deepEqual(saved.events, ['employee.created', 'payrun.finalised']);
     assert.deepEqual(saved.retrySchedule, ['1s', '2s']);
     assert.deepEqual(saved.headers, { 'X-Tenant': 'acme' });
+    assert.equal(saved.ordering, 'resource');
+    assert.equal(saved.pauseAfterFailures, 25);
+    assert.equal(saved.maxPerSecond, 50);
 
     ui.receiverAnswers(200);
     const before = ui.receiver.requests.length;

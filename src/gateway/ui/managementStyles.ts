@@ -30,7 +30,7 @@ table.deliveries td.col-why { font-size:.88rem; }
 .filters .search { flex:1 1 18rem; } .filters .search input { width:100%; }
 .edit-layout { display:grid; grid-template-columns:minmax(0,1fr) 19rem; gap:1rem; align-items:start; }
 .edit-layout .side .card { margin-bottom:1rem; } .side h2 { font-size:1rem; margin:0 0 .4rem; } .side p { margin:.3rem 0 .6rem; }
-.edit-form h2 { margin-top:0; }
+.edit-form > h2:first-of-type { margin-top:0; }
 .edit-form input.short { max-width:24rem; }
 .edit-form input:disabled { background:var(--bg); color:var(--muted); }
 .edit-form fieldset { border:0; padding:0; margin:0; min-width:0; }

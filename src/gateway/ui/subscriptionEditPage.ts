@@ -1,5 +1,5 @@
-// One subscription, managed in place: edit its URL, events, format options (mode, Authorization, extra headers)
-// and retry ladder through the same use case and schema as PATCH /v1/subscriptions/:id (errors shown next to
+// One subscription, managed in place: edit its URL, events, format options (mode, Authorization, extra headers),
+// retry ladder, ordering and limits through the same use case and schema as PATCH /v1/subscriptions/:id (errors shown next to
 // the field they name); send a test, rotate the secret, and the confirmation pages for disable and delete that
 // say how many open deliveries they cancel. The POSTs for those last four live in subscriptionsPage.ts.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -27,9 +27,19 @@ interface EditValues {
   headers: string;
   /** The headers text as first shown (sensitive values redacted): unchanged means "keep the stored headers". */
   headersShown: string;
+  ordering: string;
+  collapse: boolean;
+  maxPerSecond: string;
+  maxInFlight: string;
+  pauseAfterFailures: string;
 }
 
-const FIELDS = ['name', 'url', 'events', 'mode', 'retrySchedule', 'authorization', 'headers'] as const;
+const FIELDS = ['name', 'url', 'events', 'mode', 'retrySchedule', 'authorization', 'headers', 'ordering', 'collapse', 'maxPerSecond', 'maxInFlight', 'pauseAfterFailures'] as const;
+const LIMITS = [
+  ['maxPerSecond', 'Requests per second', 'at most, across all workers'],
+  ['maxInFlight', 'Requests in flight', 'at once, across all workers'],
+  ['pauseAfterFailures', 'Pause after', 'consecutive failed attempts (circuit breaker)'],
+] as const;
 type Field = (typeof FIELDS)[number];
 
 function text(form: PostedForm, name: string): string {
@@ -49,6 +59,8 @@ function storedValues(s: PublicSubscription): EditValues {
   return {
     name: s.name, url: s.url, allEvents: s.events === '*', events: Array.isArray(s.events) ? s.events : [],
     mode: s.mode ?? '', retrySchedule: (s.retrySchedule ?? []).join(' '), authorization: '', headers: shown, headersShown: shown,
+    ordering: s.ordering, collapse: s.collapse, maxPerSecond: String(s.maxPerSecond), maxInFlight: String(s.maxInFlight),
+    pauseAfterFailures: String(s.pauseAfterFailures),
   };
 }
 
@@ -57,6 +69,8 @@ function postedValues(form: PostedForm): EditValues {
     name: text(form, 'name'), url: text(form, 'url'), allEvents: text(form, 'allEvents') === 'on', events: list(form, 'events'),
     mode: text(form, 'mode'), retrySchedule: text(form, 'retrySchedule'), authorization: text(form, 'authorization'),
     headers: text(form, 'headers'), headersShown: text(form, 'headersShown'),
+    ordering: text(form, 'ordering'), collapse: text(form, 'collapse') === 'on', maxPerSecond: text(form, 'maxPerSecond'),
+    maxInFlight: text(form, 'maxInFlight'), pauseAfterFailures: text(form, 'pauseAfterFailures'),
   };
 }
 
@@ -69,7 +83,10 @@ export function patchFrom(values: EditValues, s: PublicSubscription): { patch: R
     url: values.url,
     events: values.allEvents ? '*' : values.events,
     retrySchedule: schedule.length ? schedule : null,
+    collapse: values.collapse,
   };
+  if (values.ordering) patch.ordering = values.ordering;
+  for (const [field] of LIMITS) if (values[field]) patch[field] = /^\d+$/.test(values[field]) ? Number(values[field]) : values[field];
   if (format?.defaultMode != null) patch.mode = values.mode || format.defaultMode;
   if (values.authorization) patch.authorization = values.authorization;
   const errors: FieldError[] = [];
@@ -149,6 +166,17 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
         : ''}
       <label class="wide">Extra headers <textarea name="headers" rows="3" placeholder="X-Tenant: acme" spellcheck="false"${invalid(errors, 'headers')}>${v.headers}</textarea>
         <span class="hint">One <code>Name: value</code> per line, sent with every request. Sensitive values show as ${REDACTED}: leave those lines as they are to keep them.</span>${fieldError(errors, 'headers')}</label>
+    </div>
+    <h2>Order and limits</h2>
+    <div class="form-grid">
+      <label>Ordering <select name="ordering"${invalid(errors, 'ordering')}>
+        <option value="resource"${v.ordering === 'resource' ? html` selected` : ''}>per resource, in event order</option>
+        <option value="none"${v.ordering !== 'resource' ? html` selected` : ''}>none (send as they come)</option></select>
+        <span class="hint">The events of one absence, employee or pay run reach the receiver in the order they happened.</span>${fieldError(errors, 'ordering')}</label>
+      <div><div class="checks"><label><input type="checkbox" name="collapse" value="on"${v.collapse ? html` checked` : ''}${invalid(errors, 'collapse')}> collapse superseded updates</label></div>
+        <span class="hint">A waiting <code>*.updated</code> is closed unsent when a later update or deletion of the same resource follows.</span>${fieldError(errors, 'collapse')}</div>
+      ${LIMITS.map(([field, label, hint]) => html`<label>${label} <input class="short" name="${field}" inputmode="numeric" value="${v[field]}"${invalid(errors, field)}>
+        <span class="hint">${hint}</span>${fieldError(errors, field)}</label>`)}
     </div>
     <p class="form-actions"><button class="btn btn-primary" type="submit">Save changes</button> <a class="btn" href="/subscriptions">Cancel</a></p>
   </form>`;
