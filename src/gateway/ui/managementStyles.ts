@@ -14,7 +14,9 @@ table.deliveries .col-sub { width:8rem; }
 table.deliveries .col-status { width:7rem; }
 table.deliveries .col-time { width:7.8rem; } table.deliveries td.col-time { font-size:.86rem; }
 table.deliveries .col-num { width:3.6rem; text-align:right; padding-left:.4rem; padding-right:.6rem; }
-table.deliveries .col-actions { width:8.2rem; }
+table.deliveries .col-actions { width:8.6rem; padding-left:.45rem; padding-right:.45rem; }
+.badge-queued { color:var(--warn); background:var(--warn-bg); border-color:#f0d896; }
+.badge-superseded { color:var(--grey); background:var(--grey-bg); border-color:#d5dae1; }
 table.deliveries td.col-why { font-size:.88rem; }
 .row-buttons { display:flex; flex-direction:column; gap:.3rem; align-items:stretch; }
 .btn-small { font-size:.8rem; padding:.2rem .55rem; }
@@ -34,7 +36,7 @@ table.deliveries td.col-why { font-size:.88rem; }
 .edit-form input.short { max-width:24rem; }
 .edit-form input:disabled { background:var(--bg); color:var(--muted); }
 .edit-form fieldset { border:0; padding:0; margin:0; min-width:0; }
-.edit-form legend { font-size:.8rem; color:var(--muted); font-weight:600; padding:0; margin-bottom:.2rem; }
+.edit-form legend, .edit-form .legend { display:block;  font-size:.8rem; color:var(--muted); font-weight:600; padding:0; margin-bottom:.2rem; }
 .edit-form input:not([type=checkbox]), .edit-form select, .edit-form textarea { width:100%; }
 .hint { font-weight:400; color:var(--muted); font-size:.8rem; }
 .field-error { display:flex; flex-direction:column; color:var(--bad); font-weight:600; font-size:.82rem; }

@@ -173,7 +173,7 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
         <option value="resource"${v.ordering === 'resource' ? html` selected` : ''}>per resource, in event order</option>
         <option value="none"${v.ordering !== 'resource' ? html` selected` : ''}>none (send as they come)</option></select>
         <span class="hint">The events of one absence, employee or pay run reach the receiver in the order they happened.</span>${fieldError(errors, 'ordering')}</label>
-      <div><div class="checks"><label><input type="checkbox" name="collapse" value="on"${v.collapse ? html` checked` : ''}${invalid(errors, 'collapse')}> collapse superseded updates</label></div>
+      <div><span class="legend">Collapse</span><div class="checks"><label><input type="checkbox" name="collapse" value="on"${v.collapse ? html` checked` : ''}${invalid(errors, 'collapse')}> collapse superseded updates</label></div>
         <span class="hint">A waiting <code>*.updated</code> is closed unsent when a later update or deletion of the same resource follows.</span>${fieldError(errors, 'collapse')}</div>
       ${LIMITS.map(([field, label, hint]) => html`<label>${label} <input class="short" name="${field}" inputmode="numeric" value="${v[field]}"${invalid(errors, field)}>
         <span class="hint">${hint}</span>${fieldError(errors, field)}</label>`)}
