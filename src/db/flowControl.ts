@@ -113,3 +113,27 @@ export async function resumeSubscription(pool: Pool, subscriptionId: string): Pr
   );
   return rows[0]?.was_paused ?? false;
 }
+
+export interface PausedSubscription {
+  subscriptionId: string;
+  name: string;
+  pausedAt: Date;
+  consecutiveFailures: number;
+  /** Deliveries held back by the pause (queued, waiting for the subscription). */
+  waiting: number;
+}
+
+/** Subscriptions the circuit breaker holds paused (enabled ones), with how many deliveries they hold back; oldest pause first. */
+export async function pausedSubscriptions(pool: Pool, waitingFor: string): Promise<PausedSubscription[]> {
+  const { rows } = await pool.query(
+    `SELECT f.subscription_id, s.name, f.paused_at, f.consecutive_failures,
+            (SELECT count(*)::int FROM deliveries d WHERE d.subscription_id = f.subscription_id AND d.status = 'queued' AND d.waiting_for = $1) AS waiting
+       FROM flow_control f JOIN subscriptions s ON s.id = f.subscription_id
+      WHERE f.paused_at IS NOT NULL AND s.enabled AND s.deleted_at IS NULL
+      ORDER BY f.paused_at`,
+    [waitingFor],
+  );
+  return rows.map((r) => ({
+    subscriptionId: r.subscription_id, name: r.name, pausedAt: r.paused_at, consecutiveFailures: r.consecutive_failures, waiting: r.waiting,
+  }));
+}

@@ -41,6 +41,7 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'delete', path: '/v1/subscriptions/{id}', summary: 'Delete a subscription (cancels open deliveries)', scope: 'admin', status: 204 },
   { method: 'post', path: '/v1/subscriptions/{id}/test', summary: 'Send a test message through the normal path', scope: 'admin', status: 202 },
   { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (grace period)', scope: 'admin', status: 200, body: rotateSecretSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/resume', summary: 'Resume a subscription the circuit breaker paused (the held deliveries drain in order); `resumed` says whether it was paused', scope: 'admin', status: 202 },
   { method: 'get', path: '/v1/deliveries', summary: 'Search deliveries (cursor pagination)', scope: 'admin', status: 200, query: deliveriesQuerySchema },
   { method: 'post', path: '/v1/deliveries/resync', summary: 'Resync failed deliveries in bulk', scope: 'admin', status: 202, body: bulkResyncSchema },
   { method: 'get', path: '/v1/deliveries/{id}', summary: 'Delivery detail: message, attempts, live state from its event workflow (workflowId, temporalUrl); a `queued` delivery names what it waits for (`waitingFor`: the delivery ahead of it, `subscription paused` or `rate limit`), a `superseded` one the delivery that replaced it (`supersededBy`)', scope: 'admin', status: 200 },

@@ -1,7 +1,7 @@
 // `hrhooks deliveries list|show`: reads the deliveries mirror in Postgres, plus live state from Temporal.
 import { getDelivery, listDeliveries, type DeliverySummary } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
-import { queryState } from '../../temporal/deliveryClient';
+import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
 import { deliveriesQuerySchema } from '../../deliveries/querySchema';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -41,7 +41,7 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   if (!found) throw new CliError(`no delivery ${id}`);
   const d = found.delivery;
   const live = await ctx.temporal().then((c) => queryState(c, d.id)).catch(() => null);
-  const temporalUrl = `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(d.id)}`;
+  const temporalUrl = `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}`;
   if (values.json) {
     printJson(ctx.io, { ...d, event: await getEventBody(ctx.pool(), d.eventId), attempts: found.attempts, live, temporalUrl });
     return 0;
@@ -50,6 +50,8 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   out(`${d.id}\n  status       ${live?.state?.status ?? d.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
   out(`  event        ${d.eventId} (${d.eventType})\n  subscription ${d.subscriptionId}${d.subscriptionName ? ` (${d.subscriptionName})` : ''}\n`);
   if (d.subject.name || d.subject.id) out(`  subject      ${d.subject.name ?? ''} ${d.subject.id ? `#${d.subject.id}` : ''}\n`);
+  if (d.waitingFor) out(`  waiting for  ${d.waitingFor}${d.waitingFor.startsWith('dlv_') ? ' (same resource, earlier event)' : ''}\n`);
+  if (d.supersededBy) out(`  superseded   by ${d.supersededBy} (a later update of the same resource; never sent)\n`);
   if (d.nextAttemptAt) out(`  next attempt ${d.nextAttemptAt}\n`);
   if (d.lastError) out(`  last error   ${d.lastError}\n`);
   out(`  temporal     ${temporalUrl}\n`);

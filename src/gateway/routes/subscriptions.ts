@@ -9,6 +9,7 @@ import {
   sendTestMessage,
   updateSubscriptionChecked,
 } from '../../subscriptions/manage';
+import { resumeNow } from '../../subscriptions/resume';
 import { rotateSecretSchema } from '../../subscriptions/schemas';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
@@ -64,6 +65,12 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
       throw new ConflictError('this subscription takes no test message for its current settings');
     }
     res.status(202).json({ eventId: outcome.eventId, deliveryId: outcome.deliveryId, status: outcome.status });
+  });
+
+  router.post('/v1/subscriptions/:id/resume', async (req, res) => {
+    const outcome = await resumeNow({ pool: deps.pool, temporal: deps.temporal, log: deps.log }, req.params.id, callerOf(res).name);
+    if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
+    res.status(202).json({ resumed: outcome.wasPaused });
   });
 
   router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {

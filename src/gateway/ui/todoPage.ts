@@ -4,23 +4,44 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { dashboardCharts } from '../../db/dashboardStats';
 import { dashboard, listDeliveries, type DeliverySummary } from '../../db/deliveries';
+import { pausedSubscriptions, type PausedSubscription } from '../../db/flowControl';
 import { listSubscriptions } from '../../db/subscriptions';
+import { resumeNow } from '../../subscriptions/resume';
 import { resyncFailed } from '../../temporal/deliveryClient';
-import type { DeliveryStatus } from '../../../workflows/definitions';
+import { WAITING_FOR_PAUSE, type DeliveryStatus } from '../../../workflows/definitions';
 import { bulkForm } from './bulkActions';
 import { chartsSection } from './dashboardSection';
 import { deliveryTable } from './deliveryTable';
-import { actionButton, attentionBanner, emptyState, html, problemBadge, statusBadge, type SafeHtml } from './layout';
+import { actionButton, attentionBanner, emptyState, html, problemBadge, statusBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
 
 const TODO_LIMIT = 200;
-const COUNTED: DeliveryStatus[] = ['delivered', 'retrying', 'failed', 'processed', 'pending', 'cancelled'];
+const COUNTED: DeliveryStatus[] = ['delivered', 'retrying', 'queued', 'failed', 'processed', 'pending', 'cancelled'];
 
 function countCards(counts: Record<DeliveryStatus, number>): SafeHtml {
   const value = (s: DeliveryStatus) => (s === 'pending' ? counts.pending + counts.delivering : counts[s]);
   return html`<section class="counts" aria-label="Deliveries by status">${COUNTED.map(
     (s) => html`<a class="count" href="/deliveries?status=${s}"><b>${value(s)}</b>${statusBadge(s)}</a>`,
   )}</section>`;
+}
+
+/** One line per paused subscription, instead of one per delivery it holds back. */
+function pausedSection(paused: PausedSubscription[], csrf: string): SafeHtml {
+  if (paused.length === 0) return html``;
+  return html`<section class="group" id="paused" aria-label="Paused subscriptions">
+    <h2>Paused subscriptions</h2>
+    ${paused.map((p) => html`<div class="paused-line" data-subscription="${p.subscriptionId}" data-waiting="${p.waiting}">
+      <p><b><a href="/subscriptions/${encodeURIComponent(p.subscriptionId)}">${p.name}</a></b> unreachable since ${timeTag(p.pausedAt.toISOString())},
+        <b>${p.waiting}</b> ${p.waiting === 1 ? 'delivery' : 'deliveries'} waiting
+        <span class="muted">(paused after ${p.consecutiveFailures} failed attempts in a row; a probe is sent on a backing-off schedule and the first success resumes it)</span></p>
+      ${actionButton({
+        action: `/subscriptions/${encodeURIComponent(p.subscriptionId)}/resume`,
+        label: 'Resume now',
+        csrf,
+        confirm: `Resume "${p.name}" now? Its ${p.waiting} waiting deliveries go out in order, at its rate limit.`,
+      })}
+    </div>`)}
+  </section>`;
 }
 
 function groups(items: DeliverySummary[]): Map<string, DeliverySummary[]> {
@@ -40,17 +61,19 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
   router.get('/', ...chains.page, async (req, res) => {
     const csrf = sessionOf(res)!.csrf;
     const subscriptionId = queryString(req, 'subscription');
-    const [{ counts }, subs, failed, charts] = await Promise.all([
+    const [{ counts }, subs, failed, charts, paused] = await Promise.all([
       dashboard(deps.pool, 1),
       listSubscriptions(deps.pool, deps.box),
       listDeliveries(deps.pool, { status: 'failed', subscriptionId, limit: TODO_LIMIT }),
       dashboardCharts(deps.pool, { subscriptionId }),
+      pausedSubscriptions(deps.pool, WAITING_FOR_PAUSE),
     ]);
     const grouped = groups(failed.items);
     const broken = new Map(subs.filter((s) => s.error).map((s) => [s.id, s]));
     const body = html`
       <h1>To-do</h1>
       ${attentionBanner([...broken.values()])}
+      ${pausedSection(paused, csrf)}
       ${countCards(counts)}
       ${chartsSection(charts, { heading: subscriptionId ? 'Activity of the selected subscription' : 'Activity' })}
       <div class="group">
@@ -81,6 +104,13 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
       ${failed.nextCursor ? html`<p class="muted">Showing the newest ${TODO_LIMIT}. <a href="/deliveries?status=failed">See them all</a>.</p>` : ''}
       <p class="muted">A failed delivery leaves this list when it is re-synced successfully or marked as processed.</p>`;
     sendPage(req, res, { title: 'To-do', active: 'todo' }, body);
+  });
+
+  router.post('/subscriptions/:id/resume', ...chains.action, async (req, res) => {
+    const outcome = await resumeNow({ pool: deps.pool, temporal: deps.client, log: deps.log }, req.params.id as string, sessionOf(res)!.name);
+    redirectWithFlash(req, res, '/', outcome.ok
+      ? { kind: 'ok', text: outcome.wasPaused ? 'Resumed: the waiting deliveries are going out in order.' : 'This subscription was not paused.' }
+      : { kind: 'error', text: 'There is no such subscription.' });
   });
 
   router.post('/subscriptions/:id/resync-failed', ...chains.action, async (req, res) => {
