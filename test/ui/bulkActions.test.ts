@@ -54,6 +54,8 @@ describe('bulk actions in the web interface', () => {
     await screenshot(page, 'todo-selection-phone');
     assert.equal(await page.evaluate('getComputedStyle(document.querySelector("table.deliveries tbody tr")).display'), 'block', 'rows are cards on a phone');
     assert.equal(await page.evaluate('getComputedStyle(document.querySelector("table.deliveries thead")).display'), 'none');
+    assert.deepEqual(await page.evaluate(`[...document.querySelector("table.deliveries tbody tr").children]
+      .filter((td) => parseFloat(getComputedStyle(td).paddingLeft) < 80).map((td) => td.dataset.label)`), [], 'every card cell leaves room for its label');
     assert.equal(await horizontalOverflow(page), null, 'nothing scrolls sideways on a phone');
     await page.setViewportSize(DESKTOP);
 

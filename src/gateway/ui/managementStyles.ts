@@ -55,6 +55,7 @@ table.deliveries td.col-why { font-size:.88rem; }
   table.cards td { display:flow-root; border:0; padding:.18rem 0 .18rem 6.8rem; min-height:1.6rem; text-align:left !important; overflow:visible; white-space:normal; }
   table.cards td::before { content:attr(data-label); float:left; margin-left:-6.8rem; width:6.3rem; color:var(--muted); font-size:.72rem;
     font-weight:600; text-transform:uppercase; letter-spacing:.03em; line-height:1.9; }
+  table.cards td.col-num, table.cards td.col-actions, table.cards td.col-select { padding:.18rem 0 .18rem 6.8rem; }
   table.cards .trunc { white-space:normal; overflow-wrap:anywhere; }
   table.cards .row-buttons { flex-direction:row; flex-wrap:wrap; }
   .bulk { position:static; }
