@@ -1,7 +1,8 @@
 // Measures the dashboard's aggregates on a big attempt log: seeds N attempt rows (1,000,000 by default) into a
 // throwaway Postgres cluster, then times each chart / health query alone and whole page loads (the queries a page
 // awaits plus its HTML), and prints each query's EXPLAIN (ANALYZE, BUFFERS). Everything is torn down at the end.
-//   npx tsx bench/dashboard.ts [--attempts 1000000] [--runs 10] [--explain] [--json out.json]
+//   npx tsx bench/dashboard.ts [--attempts 1000000] [--runs 10] [--no-explain] [--json out.json] [--hold]
+// --hold: after seeding, print the database URL and keep the cluster until Ctrl-C (to try queries by hand).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { subscriptionHealth } from '../src/db/subscriptionHealth';
 import { chartsSection } from '../src/gateway/ui/dashboardSection';
 import { healthTable } from '../src/gateway/ui/healthTable';
 
-interface Options { attempts: number; runs: number; explain: boolean; json: string | null }
+interface Options { attempts: number; runs: number; explain: boolean; json: string | null; hold: boolean }
 
 function options(argv: string[]): Options {
   const value = (name: string) => {
@@ -26,8 +27,9 @@ function options(argv: string[]): Options {
   return {
     attempts: Number(value('--attempts') ?? 1_000_000),
     runs: Number(value('--runs') ?? 10),
-    explain: argv.includes('--explain') || !argv.includes('--no-explain'),
+    explain: !argv.includes('--no-explain'),
     json: value('--json') ?? null,
+    hold: argv.includes('--hold'),
   };
 }
 
@@ -153,6 +155,10 @@ async function main(): Promise<void> {
     )).rows[0];
     console.log(`seeded in ${(seedMs / 1000).toFixed(1)} s: ${JSON.stringify(sizes)}`);
     console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    if (opts.hold) {
+      console.log(`holding: psql ${cluster.url}  (Ctrl-C to stop)`);
+      await new Promise(() => setInterval(() => undefined, 60_000));
+    }
 
     const p = pool;
     const one = (await p.query('SELECT id FROM subscriptions ORDER BY id LIMIT 1')).rows[0].id as string;

@@ -2,7 +2,7 @@
 // latency p50/p95 per bucket. ONE statement per chart, each a range scan of a migration-004 index. Read-only.
 // Buckets are UTC hours / UTC days; every bucket of the window is returned, empty ones as zeros / nulls.
 import type { Pool } from 'pg';
-import { ATTEMPT_SUBSCRIPTION, closedStatuses, MEASURED_ATTEMPT, OUTCOMES, outcomeSql, type Outcome } from './statsRules';
+import { ATTEMPT_SUBSCRIPTION, MEASURED_ATTEMPT, OUTCOMES, outcomeOf, type Outcome } from './statsRules';
 
 export type BucketUnit = 'hour' | 'day';
 
@@ -64,31 +64,36 @@ const zeros = (): Record<Outcome, number> => Object.fromEntries(OUTCOMES.map((o)
 const iso = (v: Date | string): string => new Date(v).toISOString();
 const ms = (v: number | null): number | null => (v === null ? null : Math.round(v));
 
-/** Deliveries created in each bucket, by outcome (statsRules.outcomeSql). */
+/**
+ * Deliveries created in each bucket, by outcome (statsRules.outcomeOf): counted by status and first try or not in
+ * SQL (an index-only scan of deliveries_dashboard), named in outcomeOf.
+ */
 export async function deliveryVolume(pool: Pool, unit: BucketUnit, count: number, scope: ChartScope = {}): Promise<VolumeChart> {
   const w = windowOf(unit, count, scope.now ?? new Date());
   const { rows } = await pool.query(
-    `SELECT date_bin($1::interval, d.created_at, $2::timestamptz) AS bucket, ${outcomeSql('$5::text[]')} AS outcome, count(*)::int AS n
+    `SELECT date_bin($1::interval, d.created_at, $2::timestamptz) AS bucket, d.status, d.attempts <= 1 AS first_try, count(*)::int AS n
        FROM deliveries d
       WHERE d.created_at >= $2::timestamptz AND d.created_at < $3::timestamptz AND ($4::text IS NULL OR d.subscription_id = $4)
-      GROUP BY 1, 2`,
-    [`1 ${unit}`, w.from, w.to, scope.subscriptionId ?? null, closedStatuses()],
+      GROUP BY 1, 2, 3`,
+    [`1 ${unit}`, w.from, w.to, scope.subscriptionId ?? null],
   );
   const byStart = new Map(w.starts.map((start) => [start, { start, counts: zeros(), total: 0 }]));
   const totals = zeros();
   for (const r of rows) {
     const bucket = byStart.get(iso(r.bucket));
     if (!bucket) continue;
-    bucket.counts[r.outcome as Outcome] += r.n;
+    const outcome = outcomeOf(r.status, r.first_try ? 1 : 2);
+    bucket.counts[outcome] += r.n;
     bucket.total += r.n;
-    totals[r.outcome as Outcome] += r.n;
+    totals[outcome] += r.n;
   }
   return { unit, from: w.from, to: w.to, buckets: [...byStart.values()], totals, total: OUTCOMES.reduce((n, o) => n + totals[o], 0) };
 }
 
 /**
  * p50 / p95 of the attempts with a latency (statsRules.MEASURED_ATTEMPT) started in each bucket, and over the
- * whole window (one statement: GROUPING SETS). Walks attempts_by_subscription one subscription at a time.
+ * whole window (one statement: GROUPING SETS). An index-only scan of attempts_latency, or of attempts_by_subscription
+ * for one subscription.
  */
 export async function attemptLatency(pool: Pool, unit: BucketUnit, count: number, scope: ChartScope = {}): Promise<LatencyChart> {
   const w = windowOf(unit, count, scope.now ?? new Date());
@@ -96,12 +101,9 @@ export async function attemptLatency(pool: Pool, unit: BucketUnit, count: number
     `SELECT date_bin($1::interval, a.started_at, $2::timestamptz) AS bucket, count(*)::int AS n,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95
-       FROM subscriptions s
-       CROSS JOIN LATERAL (
-         SELECT a.started_at, a.duration_ms FROM attempts a
-          WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.started_at >= $2::timestamptz AND a.started_at < $3::timestamptz AND ${MEASURED_ATTEMPT}
-       ) a
-      WHERE ($4::text IS NULL OR s.id = $4)
+       FROM attempts a
+      WHERE a.started_at >= $2::timestamptz AND a.started_at < $3::timestamptz AND ${MEASURED_ATTEMPT}
+        AND ($4::text IS NULL OR ${ATTEMPT_SUBSCRIPTION} = $4)
       GROUP BY GROUPING SETS ((date_bin($1::interval, a.started_at, $2::timestamptz)), ())`,
     [`1 ${unit}`, w.from, w.to, scope.subscriptionId ?? null],
   );

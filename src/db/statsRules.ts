@@ -1,5 +1,5 @@
-// The rules the dashboard charts and the subscription health figures share, stated once (in SQL, as they run):
-// which outcome a delivery counts under, which attempts have a latency, which attempts are the receiver's.
+// The rules the dashboard charts and the subscription health figures share, stated once: which outcome a delivery
+// counts under, which attempts have a latency, which attempts are the receiver's (the last three as SQL fragments).
 // Statuses this module does not name are tolerated: open ones count as in progress, closed ones as other.
 import { CLOSED_STATUSES } from '../../workflows/definitions';
 
@@ -16,19 +16,18 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   other: 'cancelled or superseded',
 };
 
-/** The closed statuses, as the `$n::text[]` parameter OUTCOME_SQL expects. */
-export const closedStatuses = (): string[] => [...CLOSED_STATUSES];
-
 /**
- * The outcome of delivery row `d` (columns status, attempts); `closed` names the text[] parameter holding
- * closedStatuses(). Delivered with one attempt is a first-try success; with more (retries, a re-sync), after retries.
+ * The outcome a delivery counts under. Delivered with one attempt is a first-try success; with more (retries, a
+ * re-sync), after retries. A status this version does not know counts as in progress unless CLOSED_STATUSES names it.
  */
-export const outcomeSql = (closed: string) => `CASE
-    WHEN d.status = 'delivered' THEN CASE WHEN d.attempts <= 1 THEN 'firstTry' ELSE 'afterRetries' END
-    WHEN d.status = 'failed' THEN 'failed'
-    WHEN d.status = 'processed' THEN 'processed'
-    WHEN d.status = ANY(${closed}) THEN 'other'
-    ELSE 'inProgress' END`;
+export function outcomeOf(status: string, attempts: number): Outcome {
+  if (status === 'delivered') return attempts <= 1 ? 'firstTry' : 'afterRetries';
+  if (status === 'failed' || status === 'processed') return status;
+  return (CLOSED_STATUSES as readonly string[]).includes(status) ? 'other' : 'inProgress';
+}
+
+/** The closed statuses, as a `$n::text[]` parameter. */
+export const closedStatuses = (): string[] => [...CLOSED_STATUSES];
 
 /** Attempts of `a` that have a latency: the receiver answered (any HTTP status) or let the attempt time out. */
 export const MEASURED_ATTEMPT = `(a.status_code IS NOT NULL OR a.error_kind = 'timeout')`;

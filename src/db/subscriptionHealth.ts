@@ -70,20 +70,28 @@ export function byWorstFirst(a: SubscriptionHealth, b: SubscriptionHealth): numb
 const rate = (ok: number, all: number): number | null => (all === 0 ? null : ok / all);
 const isoOrNull = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
+/**
+ * Per subscription: the attempts of the last 7 days counted once, grouped by sparkline bucket and by whether they
+ * fall in the last 24 h / 7 d ($2 / $3); p95 over the last 24 h; the last success; the attempts since; the open
+ * deliveries. Every attempts part is an index-only range of attempts_by_subscription.
+ */
 const HEALTH_SQL = `
-SELECT s.id, s.name, s.enabled, w.attempts_24h, w.successes_24h, w.attempts_7d, w.successes_7d, w.p95_24h,
-       last.at AS last_success_at, streak.n AS streak, streak.since AS failing_since,
-       open.n AS open_deliveries, open.failed AS failed_deliveries, spark.buckets
+SELECT s.id, s.name, s.enabled, w.groups, p.p95_24h, last.at AS last_success_at, streak.n AS streak, streak.since AS failing_since,
+       open.n AS open_deliveries, open.failed AS failed_deliveries
   FROM subscriptions s
  CROSS JOIN LATERAL (
-   SELECT count(*) FILTER (WHERE a.started_at >= $2)::int AS attempts_24h,
-          count(*) FILTER (WHERE a.started_at >= $2 AND a.outcome = 'success')::int AS successes_24h,
-          count(*) FILTER (WHERE a.started_at >= $3)::int AS attempts_7d,
-          count(*) FILTER (WHERE a.started_at >= $3 AND a.outcome = 'success')::int AS successes_7d,
-          percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) FILTER (WHERE a.started_at >= $2 AND ${MEASURED_ATTEMPT}) AS p95_24h
-     FROM attempts a
-    WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.started_at >= LEAST($3, $4) AND a.started_at <= $1 AND ${RECEIVER_ATTEMPT}
+   SELECT COALESCE(jsonb_agg(jsonb_build_array(g.bucket, g.in_24h, g.in_7d, g.n, g.ok)), '[]'::jsonb) AS groups
+     FROM (SELECT date_bin('6 hours', a.started_at, $4) AS bucket, a.started_at >= $2 AS in_24h, a.started_at >= $3 AS in_7d,
+                  count(*)::int AS n, count(*) FILTER (WHERE a.outcome = 'success')::int AS ok
+             FROM attempts a
+            WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.started_at >= LEAST($3, $4) AND a.started_at <= $1 AND ${RECEIVER_ATTEMPT}
+            GROUP BY 1, 2, 3) g
  ) w
+ CROSS JOIN LATERAL (
+   SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95_24h
+     FROM attempts a
+    WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.started_at >= $2 AND a.started_at <= $1 AND ${MEASURED_ATTEMPT} AND ${RECEIVER_ATTEMPT}
+ ) p
  CROSS JOIN LATERAL (
    SELECT max(a.started_at) AS at FROM attempts a WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.outcome = 'success'
  ) last
@@ -95,19 +103,30 @@ SELECT s.id, s.name, s.enabled, w.attempts_24h, w.successes_24h, w.attempts_7d, 
    SELECT count(*)::int AS n, count(*) FILTER (WHERE d.status = 'failed')::int AS failed
      FROM deliveries d WHERE d.subscription_id = s.id AND d.status <> ALL($5::text[])
  ) open
- CROSS JOIN LATERAL (
-   SELECT COALESCE(jsonb_agg(jsonb_build_array(b.bucket, b.ok, b.ko) ORDER BY b.bucket), '[]'::jsonb) AS buckets
-     FROM (SELECT date_bin('6 hours', a.started_at, $4) AS bucket,
-                  count(*) FILTER (WHERE a.outcome = 'success')::int AS ok, count(*) FILTER (WHERE a.outcome <> 'success')::int AS ko
-             FROM attempts a
-            WHERE ${ATTEMPT_SUBSCRIPTION} = s.id AND a.started_at >= $4 AND a.started_at <= $1 AND ${RECEIVER_ATTEMPT}
-            GROUP BY 1) b
- ) spark
  WHERE s.deleted_at IS NULL AND ($6::text IS NULL OR s.id = $6)`;
 
-function sparkline(starts: string[], raw: [string, number, number][]): SparkBucket[] {
-  const found = new Map(raw.map(([at, ok, ko]) => [new Date(at).toISOString(), { successes: ok, failures: ko }]));
-  return starts.map((start) => ({ start, ...(found.get(start) ?? { successes: 0, failures: 0 }) }));
+type Group = [bucket: string, in24h: boolean, in7d: boolean, attempts: number, successes: number];
+
+/** The 24 h / 7 d counts and the sparkline, summed from the query's groups. */
+function tally(groups: Group[], sparkStarts: string[]) {
+  const spark = new Map(sparkStarts.map((start) => [start, { start, successes: 0, failures: 0 }]));
+  const t = { attempts24h: 0, successes24h: 0, attempts7d: 0, successes7d: 0 };
+  for (const [bucket, in24h, in7d, n, ok] of groups) {
+    if (in24h) {
+      t.attempts24h += n;
+      t.successes24h += ok;
+    }
+    if (in7d) {
+      t.attempts7d += n;
+      t.successes7d += ok;
+    }
+    const slot = spark.get(new Date(bucket).toISOString());
+    if (slot) {
+      slot.successes += ok;
+      slot.failures += n - ok;
+    }
+  }
+  return { ...t, sparkline: [...spark.values()] };
 }
 
 /** Health of every live subscription (or only `subscriptionId`), worst first. */
@@ -119,15 +138,16 @@ export async function subscriptionHealth(pool: Pool, opts: { now?: Date; subscri
     sparkStarts[0], closedStatuses(), opts.subscriptionId ?? null,
   ]);
   return rows.map((r): SubscriptionHealth => {
+    const t = tally(r.groups, sparkStarts);
     const figures: Figures = {
       subscriptionId: r.id, name: r.name, enabled: r.enabled,
-      attempts24h: r.attempts_24h, successes24h: r.successes_24h, successRate24h: rate(r.successes_24h, r.attempts_24h),
-      attempts7d: r.attempts_7d, successes7d: r.successes_7d, successRate7d: rate(r.successes_7d, r.attempts_7d),
+      attempts24h: t.attempts24h, successes24h: t.successes24h, successRate24h: rate(t.successes24h, t.attempts24h),
+      attempts7d: t.attempts7d, successes7d: t.successes7d, successRate7d: rate(t.successes7d, t.attempts7d),
       p95LatencyMs24h: r.p95_24h === null ? null : Math.round(r.p95_24h),
       lastSuccessAt: isoOrNull(r.last_success_at),
       consecutiveFailures: r.streak, failingSince: r.streak > 0 ? isoOrNull(r.failing_since) : null,
       openDeliveries: r.open_deliveries, failedDeliveries: r.failed_deliveries,
-      sparkline: sparkline(sparkStarts, r.buckets),
+      sparkline: t.sparkline,
     };
     return { ...figures, level: healthLevel(figures) };
   }).sort(byWorstFirst);
