@@ -343,6 +343,8 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
   });
 }
 
+const NOT_THE_RECEIVER = new Set<string>(['ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted']);
+
 /**
  * The breaker's count: consecutive failed attempts per subscription (a success resets it). Reaching the
  * subscription's threshold pauses it and starts its breaker workflow; a success while paused (the probe)
@@ -355,6 +357,8 @@ async function breakerTally(
   const tallies = ends.flatMap((end, i) => {
     const ctx = contexts.get(inputs[i]!.deliveryId);
     if (!end || !end.write || !ctx || ctx instanceof Error || end.result.outcome === 'aborted') return [];
+    // Only what the receiver did counts: a request that never left (our secret, render, address rules) says nothing of it.
+    if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return [];
     const code = end.result.statusCode;
     const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
     return [{ subscriptionId: ctx.subscription.id, success: end.result.outcome === 'success', holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures }];

@@ -11,11 +11,15 @@ import { budgetMs, pump, runId, waitUntil, type Scenario, type ScenarioContext }
 
 /** The probe schedule the bench stack runs with (bench/stack.ts), 1:60 of the production default. */
 export const BENCH_PROBE_SCHEDULE = '5s,10s,20s,40s,60s';
-const EMPLOYEES = 100;
+/** The standard ladder (5 s, 5 min, 30 min, 2 h, …) scaled like the probes, floored at 1 s. */
+const LADDER = ['1s', '5s', '30s', '2m', '5m', '10m', '14m', '20m', '24m'];
 
-function update(i: number, run: string): EventBody {
-  const employee = i % EMPLOYEES;
-  const step = Math.floor(i / EMPLOYEES);
+/** 100 employees at full size (10 ordered steps each); fewer, still 10 steps each, for --quick. */
+const employeesFor = (n: number) => Math.max(1, Math.min(100, Math.floor(n / 10)));
+
+function update(i: number, run: string, employees: number): EventBody {
+  const employee = i % employees;
+  const step = Math.floor(i / employees);
   return {
     id: `bench-${runId}-${run}-${i}`,
     type: 'employee.updated',
@@ -27,15 +31,16 @@ function update(i: number, run: string): EventBody {
 async function oneRun(ctx: ScenarioContext, run: string, policy: { ordering: 'resource' | 'none'; pauseAfterFailures: number }) {
   const { api, stack, sizes } = ctx;
   const n = sizes.deadEvents;
+  const employees = employeesFor(n);
   const path = `/dead-${run}`;
   await api.receiverStatus(path, 503);
   const sub = await api.createSubscription({
     name: `bench dead ${run}`, url: `${stack.receiverUrl}${path}`, format: 'standard', events: ['employee.updated'],
-    ...policy,
+    retrySchedule: LADDER, ...policy,
   });
   try {
     const startedAt = Date.now();
-    await pump(api, n, sizes.producers, (i) => update(i, run), budgetMs(n, 10));
+    await pump(api, n, sizes.producers, (i) => update(i, run, employees), budgetMs(n, 10));
     const deadUntil = startedAt + sizes.deadSeconds * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, deadUntil - Date.now())));
     const dead = await api.receiverStats(path);
@@ -52,7 +57,7 @@ async function oneRun(ctx: ScenarioContext, run: string, policy: { ordering: 're
       if (ok) firstOk.set(key.slice(key.indexOf(' ') + 1), ok.at);
     }
     let violations = 0;
-    for (let e = 0; e < EMPLOYEES; e += 1) {
+    for (let e = 0; e < employees; e += 1) {
       const steps = [...firstOk.entries()].filter(([k]) => k.startsWith(`${run}-e${e}-s`)).sort(([a], [b]) => a.localeCompare(b));
       for (let k = 1; k < steps.length; k += 1) if (steps[k]![1] < steps[k - 1]![1]) violations += 1;
     }
@@ -82,8 +87,8 @@ export const deadEndpoint: Scenario = {
         requestRatio: round(off.deadRequests / Math.max(1, breaker.deadRequests)),
       },
       notes: [
-        `${ctx.sizes.deadEvents} employee.updated events (100 employees × ordered steps), receiver 503 for ${ctx.sizes.deadSeconds} s, probe schedule ${BENCH_PROBE_SCHEDULE} (production 5m,10m,20m,40m,1h: 1:60)`,
-        '"without breaker" is the earlier behaviour: ordering none, pauseAfterFailures 100000, the standard ladder (5 s, 5 min, …)',
+        `${ctx.sizes.deadEvents} employee.updated events (${employeesFor(ctx.sizes.deadEvents)} employees × ordered steps), receiver 503 for ${ctx.sizes.deadSeconds} s, probe schedule ${BENCH_PROBE_SCHEDULE} (production 5m,10m,20m,40m,1h: 1:60)`,
+        `"without breaker" is the earlier behaviour: ordering none, pauseAfterFailures 100000; both on the standard ladder scaled alike (${LADDER.join(', ')})`,
       ],
     };
   },

@@ -38,22 +38,30 @@ function seen(path: string): string[] {
 }
 
 async function subscribe(path: string, extra: Record<string, unknown> = {}) {
+  if (current) assert.equal((await admin.delete(`/v1/subscriptions/${current}`)).status, 204);
   const res = await admin.post('/v1/subscriptions', {
     name: `ordered ${path}`, url: `${h.receiver.url}${path}`, format: 'standard', events: '*', ordering: 'resource', retrySchedule: ['1s', '1s', '1s'], ...extra,
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.id as string;
+  current = res.body.id as string;
+  return current;
 }
 
+/** The subscription the current test made; earlier tests' subscriptions are deleted. */
+let current = '';
+
+/** Posts the event; answers its delivery to the current test's subscription. */
 async function post(event: object): Promise<string> {
   const res = await producer.post('/v1/events', event);
   assert.equal(res.status, 202, JSON.stringify(res.body));
-  return res.body.deliveries[0].id as string;
+  const mine = (res.body.deliveries as { id: string; subscriptionId: string }[]).find((d) => d.subscriptionId === current);
+  assert.ok(mine, `no delivery to ${current}: ${JSON.stringify(res.body)}`);
+  return mine.id;
 }
 
 const delivery = async (id: string) => (await admin.get(`/v1/deliveries/${id}`)).body;
 
-async function statusIs(id: string, status: string, timeoutMs = 20_000) {
+async function statusIs(id: string, status: string, timeoutMs = 45_000) {
   return eventually(async () => {
     const d = await delivery(id);
     return d.status === status ? d : undefined;
