@@ -2,6 +2,7 @@
 // latency p50/p95 per bucket. ONE statement per chart, each a range scan of a migration-004 index. Read-only.
 // Buckets are UTC hours / UTC days; every bucket of the window is returned, empty ones as zeros / nulls.
 import type { Pool } from 'pg';
+import { aggregateQuery } from './aggregateQuery';
 import { ATTEMPT_SUBSCRIPTION, MEASURED_ATTEMPT, OUTCOMES, outcomeOf, type Outcome } from './statsRules';
 
 export type BucketUnit = 'hour' | 'day';
@@ -70,7 +71,8 @@ const ms = (v: number | null): number | null => (v === null ? null : Math.round(
  */
 export async function deliveryVolume(pool: Pool, unit: BucketUnit, count: number, scope: ChartScope = {}): Promise<VolumeChart> {
   const w = windowOf(unit, count, scope.now ?? new Date());
-  const { rows } = await pool.query(
+  const { rows } = await aggregateQuery(
+    pool,
     `SELECT date_bin($1::interval, d.created_at, $2::timestamptz) AS bucket, d.status, d.attempts <= 1 AS first_try, count(*)::int AS n
        FROM deliveries d
       WHERE d.created_at >= $2::timestamptz AND d.created_at < $3::timestamptz AND ($4::text IS NULL OR d.subscription_id = $4)
@@ -97,7 +99,8 @@ export async function deliveryVolume(pool: Pool, unit: BucketUnit, count: number
  */
 export async function attemptLatency(pool: Pool, unit: BucketUnit, count: number, scope: ChartScope = {}): Promise<LatencyChart> {
   const w = windowOf(unit, count, scope.now ?? new Date());
-  const { rows } = await pool.query(
+  const { rows } = await aggregateQuery(
+    pool,
     `SELECT date_bin($1::interval, a.started_at, $2::timestamptz) AS bucket, count(*)::int AS n,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95

@@ -3,6 +3,7 @@
 // sparkline (6-hour buckets). Every part is a range of a migration-004 index. Read-only. Also owns what
 // "worst first" means (healthLevel, byWorstFirst), so the web page and the API order alike.
 import type { Pool } from 'pg';
+import { aggregateQuery } from './aggregateQuery';
 import { bucketStarts } from './dashboardStats';
 import { ATTEMPT_SUBSCRIPTION, closedStatuses, MEASURED_ATTEMPT, RECEIVER_ATTEMPT } from './statsRules';
 
@@ -133,7 +134,7 @@ function tally(groups: Group[], sparkStarts: string[]) {
 export async function subscriptionHealth(pool: Pool, opts: { now?: Date; subscriptionId?: string } = {}): Promise<SubscriptionHealth[]> {
   const now = opts.now ?? new Date();
   const sparkStarts = bucketStarts(SPARK_BUCKET_MS, SPARK_BUCKETS, now);
-  const { rows } = await pool.query(HEALTH_SQL, [
+  const { rows } = await aggregateQuery(pool, HEALTH_SQL, [
     now.toISOString(), new Date(now.getTime() - DAY_MS).toISOString(), new Date(now.getTime() - 7 * DAY_MS).toISOString(),
     sparkStarts[0], closedStatuses(), opts.subscriptionId ?? null,
   ]);

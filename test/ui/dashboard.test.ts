@@ -276,6 +276,11 @@ describe('dashboard charts and subscription health', () => {
     await page.goto(`${base}/subscriptions`);
     assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= 390, 'no sideways scrolling on a phone');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-subscriptions-390.png'), fullPage: true });
+    assert.ok(!(await page.locator('#health-table thead').isVisible()), 'on a phone the rows are cards, without the sortable headers');
+    await page.selectOption('.health-sort select[name=sort]', 'streak');
+    await Promise.all([page.waitForURL(/sort=streak/), page.click('.health-sort button')]);
+    assert.deepEqual(await rowOrder(page), [subs.expense, subs.payroll, subs.live, subs.leave], 'longest streak first, ties worst first');
+    assert.equal(await page.locator('#health-table').getAttribute('data-dir'), 'desc');
     await page.close();
   });
 

@@ -34,6 +34,7 @@ table.chart-table tfoot th, table.chart-table tfoot td { font-weight:600; border
 .sparkline { display:block; } .spark-good { fill:var(--c-firstTry); } .spark-bad { fill:var(--c-failed); } .spark-none { fill:var(--line); }
 .health-table th a { color:var(--muted); } .health-table th[aria-sort=ascending] a, .health-table th[aria-sort=descending] a { color:var(--ink); }
 .health-table td.spark { width:8rem; }
+.health-sort { display:none; }
 .bad { color:var(--bad); }
 .health-failing { color:#fff; background:var(--bad); border-color:var(--bad); }
 .health-degraded { color:var(--warn); background:var(--warn-bg); border-color:#f0d896; }
@@ -44,5 +45,6 @@ table.chart-table tfoot th, table.chart-table tfoot td { font-weight:600; border
   .chart-grid { grid-template-columns:minmax(0,1fr); }
   .chart-svg text { font-size:13px; }
   table.health-table td.spark { width:auto; }
+  .health-sort { display:flex; }
 }
 `;

@@ -114,17 +114,27 @@ function healthRow(h: SubscriptionHealth): SafeHtml {
   </tr>`;
 }
 
-/** The health of every subscription, sorted; column headers re-sort (links to `path`). */
+/** Sorting where the column headers are hidden (phones: the table shows as cards); each key sorts worst first. */
+function sortForm(s: HealthSort, path: string): SafeHtml {
+  return html`<form class="health-sort filters" method="get" action="${path}#health">
+    <label>Sort by <select name="sort">${COLUMNS.map((c) => html`<option value="${c.key}"${c.key === s.key ? html` selected` : ''}>${c.label}, worst first</option>`)}</select></label>
+    <button class="btn" type="submit">Sort</button>
+  </form>`;
+}
+
+/** The health of every subscription, sorted; column headers re-sort (links to `path`). Nothing without subscriptions. */
 export function healthTable(list: SubscriptionHealth[], sort: Partial<HealthSort>, path = '/subscriptions'): SafeHtml {
   const s: HealthSort = { ...DEFAULT_HEALTH_SORT, ...sort };
+  if (list.length === 0) return html``;
   return html`<section class="health" id="health" aria-labelledby="health-heading">
     <h2 id="health-heading">Health</h2>
     <p class="muted small">Success: share of attempts the receiver accepted (2xx). p95: 95th percentile of the response time over 24 h.
       Failing streak: failed attempts since the last success. Open: deliveries not closed yet. Sparkline: attempts over 7 days, failures in red.</p>
-    ${list.length === 0 ? html`<p class="empty">No subscription yet.</p>` : html`<div class="table-wrap"><table class="health-table cards" id="health-table" data-sort="${s.key}" data-dir="${s.dir}">
+    ${sortForm(s, path)}
+    <div class="table-wrap"><table class="health-table cards" id="health-table" data-sort="${s.key}" data-dir="${s.dir}">
       <thead><tr>${COLUMNS.map((c) => sortLink(c, s, path))}<th scope="col">7 days</th></tr></thead>
       <tbody>${sortHealth(list, s).map(healthRow)}</tbody>
-    </table></div>`}
+    </table></div>
   </section>`;
 }
 
