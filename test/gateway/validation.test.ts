@@ -135,7 +135,7 @@ describe('gateway edges', () => {
       'patch /v1/subscriptions/{id}', 'delete /v1/subscriptions/{id}', 'post /v1/subscriptions/{id}/test',
       'post /v1/subscriptions/{id}/rotate-secret', 'post /v1/subscriptions/{id}/resume', 'get /v1/deliveries', 'get /v1/deliveries/{id}',
       'post /v1/deliveries/{id}/resync', 'post /v1/deliveries/{id}/mark-processed', 'post /v1/deliveries/resync',
-      'get /v1/dashboard', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
+      'get /v1/dashboard', 'get /v1/subscriptions/{id}/health', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
     ];
     for (const route of expected) {
       const [method, path] = route.split(' ') as [string, string];

@@ -49,7 +49,7 @@ test('SIGKILL of the worker with chains queued, a request in flight and a subscr
     const res = await admin.post('/v1/subscriptions', { name: path, url: `${h.receiver.url}${path}`, format: 'standard', events: '*', retrySchedule: Array(20).fill('2s'), ...extra });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   };
-  await make('/ordered', { ordering: 'resource' });
+  await make('/ordered', { ordering: 'resource', events: ['employee.created', 'employee.updated', 'employee.terminated'] });
   await make('/paused', { ordering: 'none', pauseAfterFailures: 2, events: ['payrun.finalised'] });
   const post = async (e: object) => {
     const res = await producer.post('/v1/events', e);

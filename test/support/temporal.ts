@@ -174,14 +174,19 @@ export async function runTestWorker(opts: {
     throw err;
   });
   const running = worker.run();
+  let stopped: Promise<void> | null = null;
   return {
     worker,
     taskQueue,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await aborts.stop();
-      if (ownsConnection) await connection.close();
+    /** Idempotent: a test may stop the worker early, and its harness stops it again at the end. */
+    stop() {
+      stopped ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await aborts.stop();
+        if (ownsConnection) await connection.close();
+      })();
+      return stopped;
     },
   };
 }
