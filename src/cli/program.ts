@@ -136,6 +136,11 @@ function operations(program: Command, run: Runner): void {
       .option('--mode <mode>', 'lucca: all or approved').option('--authorization <value>', 'lucca: Authorization header sent')
       .option('--secret <secret>', 'signing secret (generated when absent)').option('--retry <ladder>', 'retry ladder, e.g. 1m,10m,1h')
       .option('--header <name=value>', 'extra header; repeatable', collect).option('--disabled', 'create disabled')
+      .option('--ordering <resource|none>', 'resource: the events of one absence, employee or pay run arrive in event order (default for lucca, aspnet)')
+      .option('--collapse', 'close a queued *.updated unsent when a later update or deletion of the same resource follows (not lucca)')
+      .option('--max-per-second <n>', 'requests per second to this receiver, across all workers (default 50)')
+      .option('--max-in-flight <n>', 'requests open at once to this receiver (default 20)')
+      .option('--pause-after-failures <n>', 'consecutive failed attempts that pause the subscription (default 10)')
       .option('--json', 'print as JSON'),
     [ENV.discovery, ENV.database, ENV.secretKey, ENV.egress],
     ["hrhooks subscriptions create --name payroll --url https://payroll.example/hooks --format standard --events '*'"],

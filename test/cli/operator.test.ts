@@ -10,6 +10,7 @@ import { listen, type RunningGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
 import { api, employeeEvent, eventually, startHarness, type Harness } from '../gateway/harness';
 import { TEST_SECRET_KEY, testBox } from '../support/temporal';
+import { workflowIdOf } from '../../src/temporal/deliveryClient';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hrhooks');
 
@@ -76,7 +77,7 @@ describe('hrhooks operator CLI', () => {
     const show = await cli('deliveries', 'show', id!);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /attempt 1 .* HTTP 503/);
-    assert.match(show.stdout, new RegExp(`temporal-ui.test/namespaces/default/workflows/${id}`));
+    assert.match(show.stdout, new RegExp(`temporal-ui.test/namespaces/default/workflows/${workflowIdOf(id)}`), 'links the event\'s workflow');
     const json = JSON.parse((await cli('deliveries', 'show', id!, '--json')).stdout);
     assert.equal(json.attempts.length, 2);
     assert.equal(json.live.state.status, 'failed');
@@ -134,6 +135,15 @@ describe('hrhooks operator CLI', () => {
     const bad = await cli('subscriptions', 'create', '--name', 'x', '--url', 'ftp://x', '--format', 'aspnet', '--events', '*');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--url/);
+    const policy = await cli('subscriptions', 'create', '--name', 'limited', '--url', `${h.receiver.url}/limited`, '--format', 'standard',
+      '--events', 'payrun.finalised', '--ordering', 'resource', '--collapse', '--max-per-second', '5', '--max-in-flight', '2', '--pause-after-failures', '3', '--json');
+    assert.equal(policy.code, 0, policy.stderr);
+    const limited = JSON.parse(policy.stdout);
+    assert.deepEqual([limited.ordering, limited.collapse, limited.maxPerSecond, limited.maxInFlight, limited.pauseAfterFailures], ['resource', true, 5, 2, 3]);
+    const badRate = await cli('subscriptions', 'create', '--name', 'x', '--url', `${h.receiver.url}/x`, '--format', 'lucca', '--events', '*',
+      '--authorization', 'Basic eDp5', '--collapse', '--max-per-second', 'fast');
+    assert.equal(badRate.code, 2);
+    assert.match(badRate.stderr, /--max-per-second/);
     const list = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout);
     assert.ok(list.items.some((s: { id: string; secret?: string }) => s.id === sub.id && s.secret === undefined));
     assert.doesNotMatch((await cli('subscriptions', 'list')).stdout, new RegExp(sub.secret));

@@ -37,7 +37,16 @@ function headersOf(pairs: string[] | undefined): Record<string, string> | undefi
 export interface CreateOptions {
   name?: string; url?: string; format?: string; events?: string; mode?: string; authorization?: string; secret?: string;
   retry?: string; header?: string[]; disabled?: boolean; json?: boolean;
+  ordering?: string; collapse?: boolean; maxPerSecond?: string; maxInFlight?: string; pauseAfterFailures?: string;
 }
+
+/** A number option as given (the schema names it when it is not a whole number in range); absent stays absent. */
+const numberOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+
+/** The option a schema field is set by. */
+const OPTION_OF: Record<string, string> = {
+  retrySchedule: 'retry', maxPerSecond: 'max-per-second', maxInFlight: 'max-in-flight', pauseAfterFailures: 'pause-after-failures',
+};
 
 export async function createCommand(values: CreateOptions, ctx: CliContext): Promise<number> {
   const events = values.events === '*' ? '*' : values.events?.split(',').map((e) => e.trim()).filter(Boolean);
@@ -48,10 +57,13 @@ export async function createCommand(values: CreateOptions, ctx: CliContext): Pro
     authorization: values.authorization, secret: values.secret,
     retrySchedule: values.retry?.split(',').map((s) => s.trim()), headers: headersOf(values.header),
     enabled: !values.disabled,
+    ordering: values.ordering, collapse: values.collapse || undefined,
+    maxPerSecond: numberOption(values.maxPerSecond), maxInFlight: numberOption(values.maxInFlight),
+    pauseAfterFailures: numberOption(values.pauseAfterFailures),
   });
   const outcome = checked.ok ? await createSubscriptionChecked({ pool: ctx.pool(), box: await ctx.box(), allow }, checked.input) : checked;
   if (!outcome.ok) {
-    throw new UsageError(outcome.errors.map((p) => `--${p.field === 'retrySchedule' ? 'retry' : p.field}: ${p.message}`).join('; '));
+    throw new UsageError(outcome.errors.map((p) => `--${OPTION_OF[p.field] ?? p.field}: ${p.message}`).join('; '));
   }
   const { created } = outcome;
   if (values.json) {
