@@ -126,7 +126,6 @@ export function lines(frame: ChartFrame, series: Series[], slots: PointSlot[], f
 
 export interface SparkSlot {
   start: string;
-  title: string;
   good: number;
   bad: number;
 }
@@ -134,7 +133,10 @@ export interface SparkSlot {
 const SW = 112;
 const SH = 26;
 
-/** A tiny bar per slot: `good` in green under `bad` in red, scaled to the busiest slot; numbers in data-*. */
+/**
+ * A tiny bar per slot: `good` in green under `bad` in red, scaled to the busiest slot; numbers in data-* (no
+ * per-bar tooltip: a table row holds one of these, so it stays small). `label` is its title and aria-label.
+ */
 export function sparkline(label: string, slots: SparkSlot[]): SafeHtml {
   const max = Math.max(1, ...slots.map((s) => s.good + s.bad));
   const slot = SW / slots.length;
@@ -143,11 +145,9 @@ export function sparkline(label: string, slots: SparkSlot[]): SafeHtml {
     const x = f(i * slot);
     const goodH = (SH - 2) * (s.good / max);
     const badH = (SH - 2) * (s.bad / max);
-    return html`<g data-start="${s.start}" data-good="${s.good}" data-bad="${s.bad}"><title>${s.title}</title>
-      <rect class="hit" x="${x}" y="0" width="${f(slot)}" height="${SH}"></rect>
-      ${s.good + s.bad === 0 ? html`<rect class="spark-none" x="${x}" y="${SH - 1}" width="${barW}" height="1"></rect>` : ''}
-      ${s.good ? html`<rect class="spark-good" x="${x}" y="${f(SH - goodH)}" width="${barW}" height="${f(goodH)}"></rect>` : ''}
-      ${s.bad ? html`<rect class="spark-bad" x="${x}" y="${f(SH - goodH - badH)}" width="${barW}" height="${f(badH)}"></rect>` : ''}</g>`;
+    return html`<g data-start="${s.start}" data-good="${s.good}" data-bad="${s.bad}">${s.good + s.bad === 0
+      ? html`<rect class="spark-none" x="${x}" y="${SH - 1}" width="${barW}" height="1"></rect>`
+      : html`${s.good ? html`<rect class="spark-good" x="${x}" y="${f(SH - goodH)}" width="${barW}" height="${f(goodH)}"></rect>` : ''}${s.bad ? html`<rect class="spark-bad" x="${x}" y="${f(SH - goodH - badH)}" width="${barW}" height="${f(badH)}"></rect>` : ''}`}</g>`;
   });
-  return html`<svg class="sparkline" viewBox="0 0 ${SW} ${SH}" width="${SW}" height="${SH}" role="img" aria-label="${label}" focusable="false">${bars}</svg>`;
+  return html`<svg class="sparkline" viewBox="0 0 ${SW} ${SH}" width="${SW}" height="${SH}" role="img" aria-label="${label}" focusable="false"><title>${label}</title>${bars}</svg>`;
 }

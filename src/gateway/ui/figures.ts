@@ -37,10 +37,10 @@ export function dayLabel(iso: string): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
 }
 
-/** "Wed 25 Nov 14:00–15:00 UTC" for an hour bucket (`hours` long), "Wed 25 Nov 2026 (UTC)" for a day. */
-export function bucketText(iso: string, unit: 'hour' | 'day', hours = 1): string {
+/** "Wed 25 Nov 14:00–15:00 UTC" for an hour bucket, "Wed 25 Nov 2026 (UTC)" for a day. */
+export function bucketText(iso: string, unit: 'hour' | 'day'): string {
   const d = new Date(iso);
   const day = `${DAYS[d.getUTCDay()]} ${dayLabel(iso)}`;
   if (unit === 'day') return `${day} ${d.getUTCFullYear()} (UTC)`;
-  return `${day} ${hourLabel(iso)}–${two((d.getUTCHours() + hours) % 24)}:00 UTC`;
+  return `${day} ${hourLabel(iso)}–${two((d.getUTCHours() + 1) % 24)}:00 UTC`;
 }

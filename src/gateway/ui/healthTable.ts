@@ -3,7 +3,7 @@
 // Every figure is also in a data-* attribute of its row or term, for tests and scripts. Pure: no I/O.
 import { byWorstFirst, DEGRADED_RATE, FAILING_STREAK, type HealthLevel, type SubscriptionHealth } from '../../db/subscriptionHealth';
 import { sparkline } from './charts';
-import { bucketText, countText, msText, rateText } from './figures';
+import { countText, msText, rateText } from './figures';
 import { html, timeTag, type SafeHtml } from './layout';
 
 export const HEALTH_SORT_KEYS = ['health', 'name', 'success24h', 'success7d', 'p95', 'lastSuccess', 'streak', 'open'] as const;
@@ -67,13 +67,8 @@ function healthSparkline(h: SubscriptionHealth): SafeHtml {
   const failures = h.sparkline.reduce((n, b) => n + b.failures, 0);
   const all = h.sparkline.reduce((n, b) => n + b.successes + b.failures, 0);
   return sparkline(
-    `Attempts over the last 7 days in 6-hour steps: ${countText(all)} attempts, ${countText(failures)} failed`,
-    h.sparkline.map((b) => ({
-      start: b.start,
-      good: b.successes,
-      bad: b.failures,
-      title: `${bucketText(b.start, 'hour', 6)}: ${b.successes} succeeded, ${b.failures} failed`,
-    })),
+    `Last 7 days, in 6-hour steps: ${countText(all)} attempts, ${countText(failures)} failed`,
+    h.sparkline.map((b) => ({ start: b.start, good: b.successes, bad: b.failures })),
   );
 }
 
