@@ -72,4 +72,26 @@ describe('limits across workers', () => {
     const open = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e - 20).length));
     assert.ok(open <= 2, `${open} requests were open at once`);
   });
+
+  it('a 429 with Retry-After holds the whole subscription back, not only the delivery that got it', async () => {
+    const sub = await admin.post('/v1/subscriptions', {
+      name: 'hold', url: `${h.receiver.url}/hold`, format: 'standard', events: ['employee.updated'], ordering: 'none', retrySchedule: ['1s'],
+    });
+    assert.equal(sub.status, 201);
+    let first = true;
+    h.receiver.respondWith((req) => {
+      if (req.path !== '/hold') return { status: 200 };
+      if (!first) return { status: 200 };
+      first = false;
+      return { status: 429, headers: { 'retry-after': '4' } };
+    });
+    const [limited] = await postMany(1, 'hold');
+    await eventually(async () => (h.receiver.requests.some((r) => r.path === '/hold') ? true : undefined), 15_000, 'the 429');
+    const heldAt = h.receiver.requests.find((r) => r.path === '/hold')!.receivedAt;
+    const others = await postMany(4, 'held');
+    await allDelivered([limited!, ...others], 40_000);
+    const later = h.receiver.requests.filter((r) => r.path === '/hold').slice(1).map((r) => r.receivedAt - heldAt);
+    assert.equal(later.length, 5);
+    assert.ok(later.every((ms) => ms >= 3_900), `requests came ${later.join(', ')} ms after the 429 with Retry-After: 4`);
+  });
 });
