@@ -30,7 +30,7 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 say "building temporal-server and temporal-sql-tool v$TEMPORAL_SERVER_VERSION with $GOTOOLCHAIN into $TARGET"
-say "(about 20 minutes on 2 cores with an empty Go build cache, seconds once it is warm; progress below)"
+say "(8-10 minutes on 2 cores with an empty Go build cache, seconds once it is warm; progress below)"
 started=$(date +%s)
 build="$TARGET/build"
 rm -rf "$build"
