@@ -92,17 +92,17 @@ function subscriptionRows(s: PublicSubscription, csrf: string): SafeHtml {
   return html`<tbody id="sub-${s.id}"${s.error ? html` class="broken"` : ''}><tr>
       <td><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
       <td>${s.format ?? html`<span class="unreadable">unknown</span>`}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
-      <td class="mono">${s.url}</td>
+      <td class="mono"><span class="trunc" title="${s.url}">${s.url}</span></td>
       <td>${events(s)}</td>
       <td>${stateBadge(s)}${s.error ? html`<div>${problemBadge(s.error)}</div>` : ''}</td>
       <td>${credential(s)}</td>
       <td>${rowActions(s, csrf)}</td>
-    </tr>${s.error ? html`<tr class="row-problem"><td colspan="7"><strong>Cannot be used as it is:</strong> ${s.error}</td></tr>` : ''}</tbody>`;
+    </tr>${s.error ? html`<tr class="row-problem"><td colspan="7" data-label="Problem"><strong>Cannot be used as it is:</strong> ${s.error}</td></tr>` : ''}</tbody>`;
 }
 
 function subscriptionList(subs: PublicSubscription[], csrf: string): SafeHtml {
   if (subs.length === 0) return emptyState('No subscription yet: create the first one below.');
-  return html`<div class="table-wrap"><table id="subscriptions">
+  return html`<h2>All subscriptions</h2><div class="table-wrap"><table id="subscriptions" class="cards">
     <thead><tr><th>Name</th><th>Format</th><th>URL</th><th>Events</th><th>State</th><th>Credential</th><th>Actions</th></tr></thead>
     ${subs.map((s) => subscriptionRows(s, csrf))}
   </table></div>`;
