@@ -229,7 +229,9 @@ async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interru
   for (;;) {
     const states = await Promise.all(deliveryIds.map((id) => api(run.base, run.adminKey, 'GET', `/v1/deliveries/${id}`)));
     for (const d of states) {
-      const line = `${d.status} after ${d.attempts.length} attempt(s)`;
+      const line = d.status === 'queued' && d.waitingFor
+        ? `queued, waiting for ${d.waitingFor.startsWith('dlv_') ? `${d.waitingFor} (same resource, earlier event: order kept)` : d.waitingFor}`
+        : `${d.status} after ${d.attempts.length} attempt(s)`;
       if (last.get(d.id) !== line) say(`  ${d.id} [${d.eventType} → ${d.format}] ${line}${d.nextAttemptAt ? `, next at ${d.nextAttemptAt}` : ''}`);
       last.set(d.id, line);
     }
