@@ -13,7 +13,7 @@ import { parseAllowlist } from '../../http/ssrfGuard';
 import { updateSubscriptionChecked } from '../../subscriptions/manage';
 import { actionButton, csrfField, html, statusBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
-import type { PostedForm } from './subscriptionForm';
+import { list, text, type PostedForm } from './subscriptionForm';
 
 /** What the edit form shows: from the stored subscription, or as posted when it comes back with errors. */
 interface EditValues {
@@ -41,16 +41,6 @@ const LIMITS = [
   ['pauseAfterFailures', 'Pause after', 'consecutive failed attempts (circuit breaker)'],
 ] as const;
 type Field = (typeof FIELDS)[number];
-
-function text(form: PostedForm, name: string): string {
-  const v = form[name];
-  return (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
-}
-
-function list(form: PostedForm, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
-}
 
 const headersText = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\n');
 

@@ -11,12 +11,14 @@ import { csrfField, html, type SafeHtml } from './layout';
 
 export type PostedForm = Record<string, string | string[] | undefined>;
 
-function text(form: PostedForm, name: string): string {
+/** One posted field's text (the first when repeated), trimmed. */
+export function text(form: PostedForm, name: string): string {
   const v = form[name];
   return (Array.isArray(v) ? v[0] ?? '' : v ?? '').trim();
 }
 
-function list(form: PostedForm, name: string): string[] {
+/** A posted field's values (repeated or single), trimmed, empty ones dropped. */
+export function list(form: PostedForm, name: string): string[] {
   const v = form[name];
   return (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
 }
