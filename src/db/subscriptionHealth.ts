@@ -38,12 +38,17 @@ export interface SubscriptionHealth {
   openDeliveries: number;
   failedDeliveries: number;
   sparkline: SparkBucket[];
+  /** When the circuit breaker paused it (issue 15); null when it is not paused. */
+  pausedSince: string | null;
   level: HealthLevel;
 }
 
-/** failing: the receiver keeps refusing now; degraded: it fails sometimes or left failures behind; idle: no traffic. */
-export type HealthLevel = 'failing' | 'degraded' | 'healthy' | 'idle';
-const LEVEL_RANK: Record<HealthLevel, number> = { failing: 0, degraded: 1, healthy: 2, idle: 3 };
+/**
+ * paused: the circuit breaker holds its deliveries back; failing: the receiver keeps refusing now; degraded: it
+ * fails sometimes or left failures behind; idle: no traffic.
+ */
+export type HealthLevel = 'paused' | 'failing' | 'degraded' | 'healthy' | 'idle';
+const LEVEL_RANK: Record<HealthLevel, number> = { paused: 0, failing: 1, degraded: 2, healthy: 3, idle: 4 };
 /** A streak this long is "failing" even when some attempt succeeded today. */
 export const FAILING_STREAK = 3;
 /** Below this 24-hour success rate a subscription is "degraded". */
@@ -52,6 +57,7 @@ export const DEGRADED_RATE = 0.95;
 type Figures = Omit<SubscriptionHealth, 'level'>;
 
 export function healthLevel(h: Figures): HealthLevel {
+  if (h.pausedSince) return 'paused';
   if (h.consecutiveFailures >= FAILING_STREAK || (h.attempts24h > 0 && h.successes24h === 0)) return 'failing';
   if (h.consecutiveFailures > 0 || h.failedDeliveries > 0 || (h.successRate24h ?? 1) < DEGRADED_RATE) return 'degraded';
   if (h.attempts7d === 0 && h.openDeliveries === 0) return 'idle';
@@ -78,8 +84,9 @@ const isoOrNull = (v: Date | string | null): string | null => (v === null ? null
  */
 const HEALTH_SQL = `
 SELECT s.id, s.name, s.enabled, w.groups, p.p95_24h, last.at AS last_success_at, streak.n AS streak, streak.since AS failing_since,
-       open.n AS open_deliveries, open.failed AS failed_deliveries
+       open.n AS open_deliveries, open.failed AS failed_deliveries, f.paused_at
   FROM subscriptions s
+  LEFT JOIN flow_control f ON f.subscription_id = s.id
  CROSS JOIN LATERAL (
    SELECT COALESCE(jsonb_agg(jsonb_build_array(g.bucket, g.in_24h, g.in_7d, g.n, g.ok)), '[]'::jsonb) AS groups
      FROM (SELECT date_bin('6 hours', a.started_at, $4) AS bucket, a.started_at >= $2 AS in_24h, a.started_at >= $3 AS in_7d,
@@ -149,6 +156,7 @@ export async function subscriptionHealth(pool: Pool, opts: { now?: Date; subscri
       consecutiveFailures: r.streak, failingSince: r.streak > 0 ? isoOrNull(r.failing_since) : null,
       openDeliveries: r.open_deliveries, failedDeliveries: r.failed_deliveries,
       sparkline: t.sparkline,
+      pausedSince: isoOrNull(r.paused_at ?? null),
     };
     return { ...figures, level: healthLevel(figures) };
   }).sort(byWorstFirst);

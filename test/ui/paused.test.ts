@@ -32,6 +32,10 @@ describe('paused subscription on the to-do list', () => {
     for (const id of held) await ui.waitForStatus(id, 'queued');
     assert.equal(ui.receiver.requests.length, 2, 'held deliveries sent nothing');
 
+    const { health: figures } = await (await fetch(`${ui.base}/v1/subscriptions/${sub.id}/health`, { headers: { authorization: `Bearer ${ui.adminKey}` } })).json() as
+      { health: { level: string; pausedSince: string | null } };
+    assert.equal(figures.level, 'paused', 'the health level says paused');
+    assert.ok(figures.pausedSince);
     const page = await ui.signedInPage('/');
     const lines = page.locator('#paused .paused-line');
     assert.equal(await lines.count(), 1, 'one line for the paused subscription');

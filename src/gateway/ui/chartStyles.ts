@@ -36,7 +36,7 @@ table.chart-table tfoot th, table.chart-table tfoot td { font-weight:600; border
 .health-table td.spark { width:8rem; }
 .health-sort { display:none; }
 .bad { color:var(--bad); }
-.health-failing { color:#fff; background:var(--bad); border-color:var(--bad); }
+.health-failing, .health-paused { color:#fff; background:var(--bad); border-color:var(--bad); }
 .health-degraded { color:var(--warn); background:var(--warn-bg); border-color:#f0d896; }
 .health-healthy { color:var(--ok); background:var(--ok-bg); border-color:#b9e2c6; }
 .health-idle { color:var(--grey); background:var(--grey-bg); border-color:#d5dae1; }

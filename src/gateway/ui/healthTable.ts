@@ -53,6 +53,7 @@ export function sortHealth(list: SubscriptionHealth[], sort: HealthSort): Subscr
 }
 
 const LEVEL_TEXT: Record<HealthLevel, string> = {
+  paused: 'paused by the circuit breaker: its deliveries wait, a probe is sent on a backing-off schedule',
   failing: `failing: ${FAILING_STREAK}+ failed attempts in a row, or none succeeded in 24 h`,
   degraded: `degraded: some attempts fail (under ${DEGRADED_RATE * 100} % in 24 h), or failed deliveries wait`,
   healthy: 'healthy: attempts succeed',
