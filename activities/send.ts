@@ -308,7 +308,7 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
   try {
     await writer.done();
   } finally {
-    await releaseSlots(deps.pool, granted);
+    await Promise.all([releaseSlots(deps.pool, granted), breakerTally(deps, inputs, contexts, ends, gates)]);
   }
   const held = gates.flatMap((g, i) => (g.kind === 'held'
     ? [{ deliveryId: inputs[i]!.deliveryId, waitingFor: g.waitingFor, nextAttemptAt: g.retryInMs === null ? null : new Date(Date.now() + g.retryInMs) }]
@@ -325,12 +325,14 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
       await disableSubscription(deps.pool, end.goneSubscription, `receiver answered 410 Gone to delivery ${inputs[i]!.deliveryId}`);
     }
   }
-  await breakerTally(deps, inputs, contexts, ends, gates);
+  // Whom the closes let go: only deliveries of ordered subscriptions have successors (no query otherwise).
   const closed = inputs.filter((input, i) => {
+    const ctx = contexts.get(input.deliveryId);
     const outcome = ends[i]?.result.outcome;
-    return gates[i]!.kind === 'superseded' || outcome === 'success' || outcome === 'cancelled';
+    const ordered = !!ctx && !(ctx instanceof Error) && ctx.ordered;
+    return ordered && (gates[i]!.kind === 'superseded' || outcome === 'success' || outcome === 'cancelled');
   }).map((input) => input.deliveryId);
-  const wake = await successorsOf(deps.pool, closed);
+  const wake = closed.length > 0 ? await successorsOf(deps.pool, closed) : new Map<string, WakeTarget[]>();
   superseded.forEach(() => deliveriesFinished.inc({ status: 'superseded' }));
   return inputs.map((input, i): SendAttemptResult => {
     const g = gates[i]!;
@@ -361,7 +363,10 @@ async function breakerTally(
     if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return [];
     const code = end.result.statusCode;
     const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
-    return [{ subscriptionId: ctx.subscription.id, success: end.result.outcome === 'success', holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures }];
+    const success = end.result.outcome === 'success';
+    // A success that finds no count to reset and nothing paused changes nothing: no round trip for it.
+    if (success && holdMs === null && ctx.breaker.consecutiveFailures === 0 && !ctx.breaker.paused) return [];
+    return [{ subscriptionId: ctx.subscription.id, success, holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures }];
   });
   const { paused, resumed } = tallies.length > 0 ? await tallyAttempts(deps.pool, tallies) : { paused: [], resumed: [] };
   const pausedNow = new Set(paused);

@@ -14,12 +14,12 @@ CREATE INDEX deliveries_open_chain ON deliveries (subscription_id, resource_key,
 -- Deliveries held back by a paused subscription, found when it resumes.
 CREATE INDEX deliveries_waiting ON deliveries (subscription_id, occurred_at, seq) WHERE status = 'queued';
 
--- Delivery policy per subscription (defaults: ordering from the format, 50 requests/s, 20 in flight,
+-- Delivery policy per subscription (defaults, as DEFAULT_LIMITS in src/subscriptions/schemas.ts: ordering from the format, 100 requests/s, 20 in flight,
 -- pause after 10 consecutive failed attempts). Existing lucca and aspnet subscriptions become ordered.
 ALTER TABLE subscriptions
   ADD COLUMN ordering text NOT NULL DEFAULT 'none' CHECK (ordering IN ('resource', 'none')),
   ADD COLUMN collapse boolean NOT NULL DEFAULT false,
-  ADD COLUMN max_per_second integer NOT NULL DEFAULT 50 CHECK (max_per_second BETWEEN 1 AND 10000),
+  ADD COLUMN max_per_second integer NOT NULL DEFAULT 100 CHECK (max_per_second BETWEEN 1 AND 10000),
   ADD COLUMN max_in_flight integer NOT NULL DEFAULT 20 CHECK (max_in_flight BETWEEN 1 AND 1000),
   ADD COLUMN pause_after_failures integer NOT NULL DEFAULT 10 CHECK (pause_after_failures BETWEEN 1 AND 100000);
 UPDATE subscriptions SET ordering = 'resource' WHERE format IN ('lucca', 'aspnet');

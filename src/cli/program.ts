@@ -138,7 +138,7 @@ function operations(program: Command, run: Runner): void {
       .option('--header <name=value>', 'extra header; repeatable', collect).option('--disabled', 'create disabled')
       .option('--ordering <resource|none>', 'resource: the events of one absence, employee or pay run arrive in event order (default for lucca, aspnet)')
       .option('--collapse', 'close a queued *.updated unsent when a later update or deletion of the same resource follows (not lucca)')
-      .option('--max-per-second <n>', 'requests per second to this receiver, across all workers (default 50)')
+      .option('--max-per-second <n>', 'requests per second to this receiver, across all workers (default 100)')
       .option('--max-in-flight <n>', 'requests open at once to this receiver (default 20)')
       .option('--pause-after-failures <n>', 'consecutive failed attempts that pause the subscription (default 10)')
       .option('--json', 'print as JSON'),

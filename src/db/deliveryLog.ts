@@ -7,6 +7,7 @@ import type { HrEvent } from '../events/schema';
 import type { SubscriptionView } from '../formats/format';
 import { formatNames, getFormat, type FormatName } from '../formats/registry';
 import { chainColumns } from './ordering';
+import { DEFAULT_LIMITS } from '../subscriptions/limits';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { openAuthorization, openSecrets } from '../subscriptions/secretStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
@@ -24,6 +25,10 @@ export interface DeliveryContext {
   /** The later update that makes this queued `*.updated` pointless to send (collapse), or null. */
   supersededBy: string | null;
   limits: { maxPerSecond: number; maxInFlight: number; pauseAfterFailures: number };
+  /** Deliveries of its resource may wait for it (ordered subscription, resource known): its close wakes the next. */
+  ordered: boolean;
+  /** The breaker's count as the attempt starts: a success need not reset a count that is already 0. */
+  breaker: { consecutiveFailures: number; paused: boolean };
 }
 
 /** The delivery, its event or its subscription row is gone: no attempt can ever be built. */
@@ -43,8 +48,10 @@ function opened<T>(open: () => T, empty: T): { value: T; error: string | null } 
 const chain = chainColumns('$2::text[]');
 const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
             s.secrets_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
-            s.pause_after_failures, ${chain.columns}
-       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id ${chain.joins}`;
+            s.pause_after_failures, s.ordering = 'resource' AND d.resource_key IS NOT NULL AND d.seq IS NOT NULL AS ordered,
+            fc.consecutive_failures, fc.paused_at, ${chain.columns}
+       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
+       LEFT JOIN flow_control fc ON fc.subscription_id = s.id ${chain.joins}`;
 
 function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
   const authorization = opened(() => openAuthorization(box, row.authorization_enc), null);
@@ -58,10 +65,12 @@ function toContext(box: SecretBox, row: Record<string, any>, now: Date): Deliver
     ahead: row.ahead_id ?? null,
     supersededBy: row.superseded_by ?? null,
     limits: {
-      maxPerSecond: Number(row.max_per_second ?? 50),
-      maxInFlight: Number(row.max_in_flight ?? 20),
-      pauseAfterFailures: Number(row.pause_after_failures ?? 10),
+      maxPerSecond: Number(row.max_per_second ?? DEFAULT_LIMITS.maxPerSecond),
+      maxInFlight: Number(row.max_in_flight ?? DEFAULT_LIMITS.maxInFlight),
+      pauseAfterFailures: Number(row.pause_after_failures ?? DEFAULT_LIMITS.pauseAfterFailures),
     },
+    ordered: row.ordered === true,
+    breaker: { consecutiveFailures: Number(row.consecutive_failures ?? 0), paused: row.paused_at != null },
     subscription: {
       id: row.id,
       format: row.format as FormatName,

@@ -7,6 +7,7 @@ import type { EventType } from '../events/eventTypes';
 import { getFormat, type FormatName } from '../formats/registry';
 import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
 import { inspectSecrets, rotateSecrets, sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
+import { DEFAULT_LIMITS } from '../subscriptions/limits';
 import { inTransaction } from './transaction';
 
 export interface SubscriptionFields {
@@ -65,7 +66,7 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
   const { rows } = await pool.query(
     `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled,
                                 ordering, collapse, max_per_second, max_in_flight, pause_after_failures)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,COALESCE($15, 50),COALESCE($16, 20),COALESCE($17, 10)) RETURNING *`,
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
     [
       id, input.name, input.url, input.format, JSON.stringify(input.events),
       format.defaultMode === null ? null : input.mode ?? format.defaultMode,
@@ -74,7 +75,8 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
       input.retrySchedule ? JSON.stringify(input.retrySchedule) : null,
       JSON.stringify(input.headers ?? {}), JSON.stringify(input.properties ?? {}), input.enabled ?? true,
       input.ordering ?? format.defaultOrdering, input.collapse ?? false,
-      input.maxPerSecond ?? null, input.maxInFlight ?? null, input.pauseAfterFailures ?? null,
+      input.maxPerSecond ?? DEFAULT_LIMITS.maxPerSecond, input.maxInFlight ?? DEFAULT_LIMITS.maxInFlight,
+      input.pauseAfterFailures ?? DEFAULT_LIMITS.pauseAfterFailures,
     ],
   );
   return { subscription: toPublic(box, rows[0]), secret, authorization };

@@ -7,6 +7,7 @@ import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
 import { formatNameSchema, getFormat, type FormatName } from '../formats/registry';
 import { redactHeaders } from '../http/headerRedaction';
 import { retryScheduleSchema } from '../ladder';
+import { DEFAULT_LIMITS } from './limits';
 import { authorizationProblem, inspectSecrets } from './secretStore';
 
 export const formatSchema = formatNameSchema();
@@ -99,9 +100,9 @@ export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()):
     enabled: row.enabled === true,
     ordering: row.ordering === 'resource' ? 'resource' : 'none',
     collapse: row.collapse === true,
-    maxPerSecond: Number(row.max_per_second ?? 50),
-    maxInFlight: Number(row.max_in_flight ?? 20),
-    pauseAfterFailures: Number(row.pause_after_failures ?? 10),
+    maxPerSecond: Number(row.max_per_second ?? DEFAULT_LIMITS.maxPerSecond),
+    maxInFlight: Number(row.max_in_flight ?? DEFAULT_LIMITS.maxInFlight),
+    pauseAfterFailures: Number(row.pause_after_failures ?? DEFAULT_LIMITS.pauseAfterFailures),
     disabledReason: typeof row.disabled_reason === 'string' ? row.disabled_reason : null,
     hasAuthorization: row.authorization_enc != null,
     ...credentials(box, row, format, now, problems),

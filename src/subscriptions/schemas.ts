@@ -6,6 +6,7 @@ import { fieldErrors, type FieldError } from '../events/schema';
 import type { SubscriptionFields } from '../formats/format';
 import { getFormat, type FormatName } from '../formats/registry';
 import { retryScheduleSchema } from '../ladder';
+import { DEFAULT_LIMITS } from './limits';
 import { eventsSchema, formatSchema } from './publicView';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -33,10 +34,10 @@ const subscriptionBase = z.strictObject({
   ordering: z.enum(['resource', 'none']).optional()
     .describe('resource: the events of one absence, employee or pay run reach the receiver in event order (default for lucca and aspnet)'),
   collapse: z.boolean().optional().describe('close a queued *.updated unsent when a later *.updated or deletion of the same resource follows'),
-  maxPerSecond: z.int().min(1).max(10_000).optional().describe('requests per second to this receiver, across all workers (default 50)'),
-  maxInFlight: z.int().min(1).max(1000).optional().describe('requests in flight to this receiver at once, across all workers (default 20)'),
+  maxPerSecond: z.int().min(1).max(10_000).optional().describe(`requests per second to this receiver, across all workers (default ${DEFAULT_LIMITS.maxPerSecond})`),
+  maxInFlight: z.int().min(1).max(1000).optional().describe(`requests in flight to this receiver at once, across all workers (default ${DEFAULT_LIMITS.maxInFlight})`),
   pauseAfterFailures: z.int().min(1).max(100_000).optional()
-    .describe('consecutive failed attempts that pause the subscription (circuit breaker; default 10)'),
+    .describe(`consecutive failed attempts that pause the subscription (circuit breaker; default ${DEFAULT_LIMITS.pauseAfterFailures})`),
 });
 
 export const subscriptionCreateSchema = subscriptionBase;

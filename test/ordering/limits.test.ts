@@ -1,23 +1,26 @@
-// Per-subscription rate limit and concurrency across several workers (issue 15): three workers on one
-// task queue share the subscription's budget through Postgres; the receiver's clock is the evidence.
+// Per-subscription rate limit and concurrency across several workers (issue 15): three worker processes on
+// one task queue share the subscription's budget through Postgres; the receiver's clock is the evidence
+// (the receiver runs in this process, the workers each in their own, as in production).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { api, eventually, startHarness, type Harness } from '../gateway/harness';
-import { runTestWorker, type RunningWorker } from '../support/temporal';
+import { spawnWorker, type WorkerChild } from '../support/processes';
 
 let h: Harness;
-let extra: RunningWorker[] = [];
+const workers: WorkerChild[] = [];
 let admin: ReturnType<typeof api>;
 let producer: ReturnType<typeof api>;
 
 before(async () => {
   h = await startHarness();
-  extra = await Promise.all([1, 2].map(() => runTestWorker({ pool: h.db.pool, databaseUrl: h.db.url, taskQueue: h.taskQueue, address: h.address })));
+  await h.worker.stop();
+  for (let i = 0; i < 3; i += 1) workers.push(spawnWorker({ databaseUrl: h.db.url, temporalAddress: h.address, taskQueue: h.taskQueue }));
+  await Promise.all(workers.map((w) => w.ready));
   admin = api(h.app, h.adminKey);
   producer = api(h.app, h.producerKey);
 });
 after(async () => {
-  await Promise.all(extra.map((w) => w.stop()));
+  await Promise.all(workers.map((w) => w.kill('SIGTERM')));
   await h.close();
 });
 
