@@ -315,6 +315,7 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
     : []));
   const superseded = gates.flatMap((g, i) => (g.kind === 'superseded' ? [{ deliveryId: inputs[i]!.deliveryId, by: g.by }] : []));
   await holdDeliveries(deps.pool, held);
+  await recheckHeld(deps, gates, contexts, inputs);
   await supersedeDeliveries(deps.pool, superseded);
   for (const [i, end] of ends.entries()) {
     if (end?.cancelled) {
@@ -342,6 +343,33 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
     if (g.kind === 'superseded') return { outcome: 'superseded', statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null, ...(wakes ? { wake: wakes } : {}) };
     const result = ends[i]!.result;
     return wakes ? { ...result, wake: wakes } : result;
+  });
+}
+
+/**
+ * The other half of the wake handshake. A close wakes only a successor already marked `queued` (a signal to a
+ * workflow that is not waiting could land while it completes and make it run its last attempts again), so a
+ * delivery held here looks once more after its `queued` row is written: what it waited for may have gone in
+ * between (the delivery ahead closed, the subscription resumed), and then it goes again at once.
+ */
+async function recheckHeld(deps: ActivityDeps, gates: Gate[], contexts: Map<string, DeliveryContext | Error>, inputs: SendAttemptInput[]): Promise<void> {
+  const behind = gates.flatMap((g, i) => (g.kind === 'held' && g.waitingFor !== WAITING_FOR_PAUSE && g.waitingFor !== WAITING_FOR_RATE ? [i] : []));
+  const paused = gates.flatMap((g, i) => (g.kind === 'held' && g.waitingFor === WAITING_FOR_PAUSE ? [i] : []));
+  if (behind.length === 0 && paused.length === 0) return;
+  const ahead = behind.map((i) => (gates[i] as { waitingFor: string }).waitingFor);
+  const subs = paused.map((i) => (contexts.get(inputs[i]!.deliveryId) as DeliveryContext).subscription.id);
+  const { rows } = await deps.pool.query(
+    `SELECT 'delivery' AS kind, id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('delivered', 'processed', 'cancelled', 'superseded')
+     UNION ALL
+     SELECT 'subscription', s.id FROM unnest($2::text[]) AS s(id) LEFT JOIN flow_control f ON f.subscription_id = s.id WHERE f.paused_at IS NULL`,
+    [ahead, subs],
+  );
+  const gone = new Set(rows.map((r) => `${r.kind} ${r.id}`));
+  behind.forEach((i, k) => {
+    if (gone.has(`delivery ${ahead[k]}`)) gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 };
+  });
+  paused.forEach((i, k) => {
+    if (gone.has(`subscription ${subs[k]}`)) gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 };
   });
 }
 

@@ -40,7 +40,10 @@ export function chainColumns(collapsibleFormats: string): { columns: string; joi
 }
 
 /**
- * The delivery each of these (just closed) deliveries let go: the nearest open one after it in its chain.
+ * The delivery each of these (just closed) deliveries let go: the nearest open one after it in its chain,
+ * when it is `queued` (waiting for a wake). One that is not waiting yet looks again after marking itself
+ * queued (activities/send.ts recheckHeld), so no wake is lost; and a workflow that is not waiting is never
+ * signalled (a signal landing while it completes would make it run its last attempts again).
  * One query for the batch; deliveries of unordered subscriptions have none.
  */
 export async function successorsOf(pool: Pool, deliveryIds: string[]): Promise<Map<string, WakeTarget[]>> {
@@ -50,11 +53,12 @@ export async function successorsOf(pool: Pool, deliveryIds: string[]): Promise<M
     `SELECT c.id AS closed_id, n.id, n.event_id
        FROM deliveries c JOIN subscriptions s ON s.id = c.subscription_id
        JOIN LATERAL (
-         SELECT n.id, n.event_id FROM deliveries n
+         SELECT n.id, n.event_id, n.status FROM deliveries n
           WHERE n.subscription_id = c.subscription_id AND n.resource_key = c.resource_key
             AND (n.occurred_at, n.seq) > (c.occurred_at, c.seq) AND n.status NOT IN ${CLOSED}
           ORDER BY n.occurred_at, n.seq LIMIT 1) n ON true
-      WHERE c.id = ANY($1::text[]) AND s.ordering = 'resource' AND c.resource_key IS NOT NULL AND c.seq IS NOT NULL`,
+      WHERE c.id = ANY($1::text[]) AND s.ordering = 'resource' AND c.resource_key IS NOT NULL AND c.seq IS NOT NULL
+        AND n.status = 'queued'`,
     [deliveryIds],
   );
   for (const r of rows) {

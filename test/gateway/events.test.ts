@@ -46,7 +46,7 @@ describe('POST /v1/events', () => {
     assert.equal(res2.body.deliveries.length, 4);
     await h.receiver.waitForRequests(6, 15_000);
     await sleep(500);
-    assert.equal(h.receiver.requests.length, 6);
+    assert.equal(h.receiver.requests.length, 6, `requests: ${h.receiver.requests.map((r) => `${r.path} ${r.headers['x-event'] ?? ''} ${r.headers['webhook-id'] ?? r.headers['ms-signature'] ?? ''}`).join('; ')}`);
 
     const luccaAll = byPath('/lucca-all');
     assert.deepEqual(luccaAll.map((r) => r.headers['x-event']).sort(), ['approved', 'created']);
