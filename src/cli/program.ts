@@ -123,7 +123,7 @@ function operations(program: Command, run: Runner): void {
     ['hrhooks mark-processed dlv_sub_abc_XYZ --note "entered by hand in payroll"'],
   ).action((id: string, opts) => run('mark-processed', (ctx) => signals().markProcessedCommand(id, opts, ctx)));
 
-  const subscriptions = program.command('subscriptions').description('list and create subscriptions');
+  const subscriptions = program.command('subscriptions').description('list, create and resume subscriptions');
   const subs = () => require('./commands/subscriptions') as typeof import('./commands/subscriptions');
   explain(
     subscriptions.command('list').description('every subscription: id, state, format, name, url, events').option('--json', 'print as JSON'),
@@ -145,6 +145,12 @@ function operations(program: Command, run: Runner): void {
     [ENV.discovery, ENV.database, ENV.secretKey, ENV.egress],
     ["hrhooks subscriptions create --name payroll --url https://payroll.example/hooks --format standard --events '*'"],
   ).action((opts) => run('subscriptions create', (ctx) => subs().createCommand(opts, ctx)));
+  explain(
+    subscriptions.command('resume').description('resume a subscription the circuit breaker paused: its waiting deliveries go out in order')
+      .argument('<id>', 'subscription id').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database],
+    ['hrhooks subscriptions resume sub_…'],
+  ).action((id, opts) => run('subscriptions resume', (ctx) => subs().resumeCommand(id, opts, ctx)));
   explain(subscriptions, [ENV.discovery, ENV.database], ['hrhooks subscriptions list']);
 
   const keys = program.command('keys').description('API keys and the secret key');

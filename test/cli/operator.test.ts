@@ -144,6 +144,14 @@ describe('hrhooks operator CLI', () => {
       '--authorization', 'Basic eDp5', '--collapse', '--max-per-second', 'fast');
     assert.equal(badRate.code, 2);
     assert.match(badRate.stderr, /--max-per-second/);
+    await h.db.pool.query(`INSERT INTO flow_control (subscription_id, consecutive_failures, paused_at) VALUES ($1, 10, now())`, [limited.id]);
+    const resumed = await cli('subscriptions', 'resume', limited.id);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resumed/);
+    const flow = await h.db.pool.query('SELECT paused_at, consecutive_failures FROM flow_control WHERE subscription_id = $1', [limited.id]);
+    assert.deepEqual(flow.rows[0], { paused_at: null, consecutive_failures: 0 });
+    assert.match((await cli('subscriptions', 'resume', limited.id)).stdout, /was not paused/);
+    assert.equal((await cli('subscriptions', 'resume', 'sub_nope')).code, 1);
     const list = JSON.parse((await cli('subscriptions', 'list', '--json')).stdout);
     assert.ok(list.items.some((s: { id: string; secret?: string }) => s.id === sub.id && s.secret === undefined));
     assert.doesNotMatch((await cli('subscriptions', 'list')).stdout, new RegExp(sub.secret));

@@ -3,7 +3,9 @@
 import { listSubscriptions } from '../../db/subscriptions';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import { checkSubscriptionCreate, createSubscriptionChecked } from '../../subscriptions/manage';
-import { printJson, UsageError, type CliContext } from '../context';
+import { createLogger } from '../../log';
+import { resumeNow } from '../../subscriptions/resume';
+import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
 export async function listCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
@@ -74,3 +76,16 @@ export async function createCommand(values: CreateOptions, ctx: CliContext): Pro
   if (created.secret) ctx.io.stdout(`secret: ${created.secret}\n(shown once: store it now)\n`);
   return 0;
 }
+
+/** Resumes a subscription the circuit breaker paused: its waiting deliveries go out in order, at its rate limit. */
+export async function resumeCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
+  const outcome = await resumeNow({ pool: ctx.pool(), temporal: await ctx.temporal(), log: createLogger('silent') }, id, ctx.defaultActor());
+  if (!outcome.ok) throw new CliError(`no subscription ${id}`);
+  if (values.json) {
+    printJson(ctx.io, { id, resumed: outcome.wasPaused });
+    return 0;
+  }
+  ctx.io.stdout(outcome.wasPaused ? `resumed ${id}: its waiting deliveries are going out in order\n` : `${id} was not paused; nothing to do\n`);
+  return 0;
+}
+
