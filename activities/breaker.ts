@@ -83,9 +83,11 @@ export async function breakerProbe(deps: ActivityDeps, subscriptionId: string): 
   return { paused: true, probed: head?.deliveryId ?? null, waiting: waiting.length };
 }
 
-/** Wakes every delivery the subscription held back while paused (they then drain in order, at the rate limit). */
+/**
+ * Wakes every delivery the subscription held back while paused (they then drain in order, at the rate limit).
+ * The pause is already cleared in Postgres by whatever resumed it (a probe's success, an operator).
+ */
 export async function breakerRelease(deps: ActivityDeps, subscriptionId: string): Promise<number> {
-  await resumeSubscription(deps.pool, subscriptionId);
   const waiting = await deliveriesWaitingForPause(deps.pool, subscriptionId, WAITING_FOR_PAUSE, 100_000);
   return wake(deps, waiting, false);
 }

@@ -37,7 +37,7 @@ import {
   type WakeTarget,
 } from '../workflows/definitions';
 import { acquireSlots, releaseSlots, tallyAttempts } from '../src/db/flowControl';
-import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
+import { goneSinceHeld, holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
 import { ensureBreaker, signalResumed } from './breaker';
 
 export interface ActivityDeps {
@@ -242,6 +242,9 @@ function attemptWriter(pool: Pool) {
 /** A wait for the rate limit up to this long happens inside the activity; a longer one queues the delivery on a timer. */
 const INLINE_WAIT_MS = 3_000;
 
+/** A context that can be sent: loaded, subscription active, secrets open (anything else fails or cancels without a request). */
+const sendable = (ctx: DeliveryContext | Error): ctx is DeliveryContext => !(ctx instanceof Error) && ctx.active && !ctx.openError;
+
 type Gate =
   | { kind: 'send'; ctx: DeliveryContext | Error }
   | { kind: 'held'; waitingFor: string; retryInMs: number | null }
@@ -255,12 +258,12 @@ type Gate =
 async function gate(deps: ActivityDeps, inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>): Promise<Gate[]> {
   const gates: Gate[] = inputs.map((input) => {
     const ctx = contexts.get(input.deliveryId)!;
-    if (ctx instanceof Error || !ctx.active || ctx.openError) return { kind: 'send', ctx };
+    if (!sendable(ctx)) return { kind: 'send', ctx };
     if (ctx.supersededBy) return { kind: 'superseded', by: ctx.supersededBy };
     if (ctx.ahead) return { kind: 'held', waitingFor: ctx.ahead, retryInMs: null };
     return { kind: 'send', ctx };
   });
-  let asking = gates.flatMap((g, i) => (g.kind === 'send' && !(g.ctx instanceof Error) && g.ctx.active && !g.ctx.openError ? [i] : []));
+  let asking = gates.flatMap((g, i) => (g.kind === 'send' && sendable(g.ctx) ? [i] : []));
   const deadline = Date.now() + INLINE_WAIT_MS;
   while (asking.length > 0) {
     const answers = await acquireSlots(deps.pool, asking.map((i) => {
@@ -299,7 +302,7 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
     inputs.map(async (input, i): Promise<AttemptEnd | null> => {
       const g = gates[i]!;
       if (g.kind !== 'send') return null;
-      if (!(g.ctx instanceof Error) && g.ctx.active && !g.ctx.openError) granted.push(input.deliveryId);
+      if (sendable(g.ctx)) granted.push(input.deliveryId);
       const end = await attemptOne(deps, input, g.ctx, startedAt);
       if (end.write) writer.add(end.write);
       return end;
@@ -334,7 +337,7 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
     return ordered && (gates[i]!.kind === 'superseded' || outcome === 'success' || outcome === 'cancelled');
   }).map((input) => input.deliveryId);
   const wake = closed.length > 0 ? await successorsOf(deps.pool, closed) : new Map<string, WakeTarget[]>();
-  superseded.forEach(() => deliveriesFinished.inc({ status: 'superseded' }));
+  if (superseded.length > 0) deliveriesFinished.inc({ status: 'superseded' }, superseded.length);
   return inputs.map((input, i): SendAttemptResult => {
     const g = gates[i]!;
     const at = startedAt.toISOString();
@@ -358,19 +361,10 @@ async function recheckHeld(deps: ActivityDeps, gates: Gate[], contexts: Map<stri
   if (behind.length === 0 && paused.length === 0) return;
   const ahead = behind.map((i) => (gates[i] as { waitingFor: string }).waitingFor);
   const subs = paused.map((i) => (contexts.get(inputs[i]!.deliveryId) as DeliveryContext).subscription.id);
-  const { rows } = await deps.pool.query(
-    `SELECT 'delivery' AS kind, id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ('delivered', 'processed', 'cancelled', 'superseded')
-     UNION ALL
-     SELECT 'subscription', s.id FROM unnest($2::text[]) AS s(id) LEFT JOIN flow_control f ON f.subscription_id = s.id WHERE f.paused_at IS NULL`,
-    [ahead, subs],
-  );
-  const gone = new Set(rows.map((r) => `${r.kind} ${r.id}`));
-  behind.forEach((i, k) => {
-    if (gone.has(`delivery ${ahead[k]}`)) gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 };
-  });
-  paused.forEach((i, k) => {
-    if (gone.has(`subscription ${subs[k]}`)) gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 };
-  });
+  const { closed, resumed } = await goneSinceHeld(deps.pool, ahead, subs);
+  const goNow = (i: number) => void (gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 });
+  behind.forEach((i, k) => closed.has(ahead[k]!) && goNow(i));
+  paused.forEach((i, k) => resumed.has(subs[k]!) && goNow(i));
 }
 
 const NOT_THE_RECEIVER = new Set<string>(['ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted']);

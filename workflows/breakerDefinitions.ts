@@ -9,7 +9,6 @@ export function breakerWorkflowIdFor(subscriptionId: string): string {
 
 export interface BreakerInput {
   subscriptionId: string;
-  searchAttributes?: boolean;
   /** Waits between probes (the last repeats); default 5, 10, 20, 40 min, then every hour. */
   probeScheduleMs?: number[];
   /** Paused this long, the subscription is disabled; default 5 days. */

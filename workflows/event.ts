@@ -204,14 +204,12 @@ export async function event(input: EventInput): Promise<EventState> {
     closeRequested(req.deliveryId, { kind: 'cancel', by: req.by, note: req.reason }, (d) => void (d.pending.cancel ??= req)),
   );
 
-  /** Wakes the deliveries (of other events) queued behind one that just closed; one never started yet checks when it starts. */
+  /**
+   * Wakes the deliveries queued behind one that just closed. They always belong to other events (one event
+   * has one delivery per subscription), so to other workflows.
+   */
   const wakeAll = async (targets: WakeTarget[] | undefined) => {
     for (const t of targets ?? []) {
-      const local = byId.get(t.deliveryId);
-      if (local) {
-        if (!isClosed(local)) local.wake = { probe: false };
-        continue;
-      }
       busy += 1;
       try {
         await getExternalWorkflowHandle(t.workflowId).signal(wakeSignal, { deliveryId: t.deliveryId });

@@ -3,10 +3,10 @@
 // its arrival; the open part of a chain is one index range (migration 006). Pure SQL, no Temporal.
 import type { Pool } from 'pg';
 import { eventWorkflowIdFor } from '../formats/identity';
-import type { WakeTarget } from '../../workflows/definitions';
+import { CLOSED_STATUSES, type WakeTarget } from '../../workflows/definitions';
 
-/** Statuses in which a delivery still holds its successors back (anything not closed). */
-const CLOSED = `('delivered', 'processed', 'cancelled', 'superseded')`;
+/** The closed statuses as an SQL list (constants, not input): a delivery in any other holds its successors back. */
+const CLOSED = `(${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** Event types that close their resource: a queued `*.updated` of the same family before one is superseded by it. */
 const TERMINAL = `('leave.deleted', 'employee.terminated', 'payrun.deleted', 'bank_account.deleted', 'recurring_deduction.deleted')`;
@@ -104,6 +104,21 @@ export async function supersedeDeliveries(pool: Pool, superseded: Array<{ delive
       WHERE d.id = x.id AND d.status NOT IN ${CLOSED}`,
     [JSON.stringify(superseded.map((x) => ({ id: x.deliveryId, by: x.by })))],
   );
+}
+
+/**
+ * Of what held deliveries wait for, what is gone now: the deliveries ahead that closed and the subscriptions
+ * no longer paused (one query). The second look of the wake handshake (activities/send.ts recheckHeld).
+ */
+export async function goneSinceHeld(pool: Pool, aheadIds: string[], pausedSubscriptions: string[]): Promise<{ closed: Set<string>; resumed: Set<string> }> {
+  const { rows } = await pool.query(
+    `SELECT 'delivery' AS kind, id FROM deliveries WHERE id = ANY($1::text[]) AND status IN ${CLOSED}
+     UNION ALL
+     SELECT 'subscription', s.id FROM unnest($2::text[]) AS s(id) LEFT JOIN flow_control f ON f.subscription_id = s.id WHERE f.paused_at IS NULL`,
+    [aheadIds, pausedSubscriptions],
+  );
+  const of = (kind: string) => new Set(rows.filter((r) => r.kind === kind).map((r) => r.id as string));
+  return { closed: of('delivery'), resumed: of('subscription') };
 }
 
 /** Deliveries a paused subscription holds back, oldest first (the probe goes to the first; resume wakes them all). */
