@@ -18,14 +18,14 @@ export function sealSecrets(box: SecretBox, secrets: StoredSecret[]): string {
 }
 
 export function openSecrets(box: SecretBox, sealed: string | null, now: Date): string[] {
-  if (!sealed) return [];
+  if (sealed === null) return [];
   const all = JSON.parse(box.open(sealed)) as StoredSecret[];
   return all.filter((s) => isLive(s, now)).map((s) => s.secret);
 }
 
 /** New list after a rotation: the new secret first, the current one kept until the grace period ends. */
 export function rotateSecrets(box: SecretBox, sealed: string | null, fresh: string, now: Date, graceMs: number): string {
-  const current = sealed ? (JSON.parse(box.open(sealed)) as StoredSecret[]) : [];
+  const current = sealed !== null ? (JSON.parse(box.open(sealed)) as StoredSecret[]) : [];
   const live = current.filter((s) => isLive(s, now));
   const expiresAt = new Date(now.getTime() + graceMs).toISOString();
   const kept = live.slice(0, 1).map((s) => ({ secret: s.secret, expiresAt: s.expiresAt ?? expiresAt }));
@@ -37,7 +37,7 @@ export function sealAuthorization(box: SecretBox, value: string | null | undefin
 }
 
 export function openAuthorization(box: SecretBox, sealed: string | null): string | null {
-  return sealed ? box.open(sealed) : null;
+  return sealed !== null ? box.open(sealed) : null;
 }
 
 /** What can be said about the sealed secrets without revealing them; never throws (lists and pages show broken rows). */
@@ -52,7 +52,7 @@ function failure(err: unknown): string {
 }
 
 export function inspectSecrets(box: SecretBox, sealed: string | null, now: Date): SecretsInspection {
-  if (!sealed) return { ok: true, live: 0, previousExpiresAt: null };
+  if (sealed === null) return { ok: true, live: 0, previousExpiresAt: null };
   let plain: string;
   try {
     plain = box.open(sealed);
@@ -74,7 +74,7 @@ export function inspectSecrets(box: SecretBox, sealed: string | null, now: Date)
 
 /** Null when the authorization value is absent or readable, else what is wrong with it. Never throws. */
 export function authorizationProblem(box: SecretBox, sealed: string | null): string | null {
-  if (!sealed) return null;
+  if (sealed === null) return null;
   try {
     box.open(sealed);
     return null;
