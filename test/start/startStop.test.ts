@@ -71,8 +71,12 @@ async function start(): Promise<Started> {
   return { child, exited, output: () => out };
 }
 
-function signalGroup(s: Started, signal: NodeJS.Signals): void {
-  process.kill(-s.child.pid!, signal);
+function signalGroup(s: Started, signal: NodeJS.Signals, { mayBeGone = false } = {}): void {
+  try {
+    process.kill(-s.child.pid!, signal);
+  } catch (err) {
+    if (!(mayBeGone && (err as NodeJS.ErrnoException).code === 'ESRCH')) throw err;
+  }
 }
 
 async function assertPortsFree(): Promise<void> {
@@ -118,60 +122,69 @@ after(() => {
 
 describe('hrhooks start / stop, every way, on one data dir', () => {
   it('leaves nothing running after each stop and recovers after each crash', async () => {
-    stage = 'Ctrl-C on a fresh data dir';
-    const first = await start();
-    signalGroup(first, 'SIGINT');
-    assert.deepEqual(await first.exited, { code: 0, signal: null }, `${stage}:\n${first.output()}`);
-    await assertNothingLeft(first);
+    try {
+      stage = 'Ctrl-C on a fresh data dir';
+      const first = await start();
+      signalGroup(first, 'SIGINT');
+      assert.deepEqual(await first.exited, { code: 0, signal: null }, `${stage}:\n${first.output()}`);
+      await assertNothingLeft(first);
 
-    stage = 'Ctrl-C on the same data dir, relayed again at once by a wrapper (not a second Ctrl-C)';
-    const second = await start();
-    signalGroup(second, 'SIGINT');
-    signalGroup(second, 'SIGINT');
-    assert.deepEqual(await second.exited, { code: 0, signal: null }, `${stage}:\n${second.output()}`);
-    await assertNothingLeft(second);
+      stage = 'Ctrl-C on the same data dir, relayed again at once by a wrapper (not a second Ctrl-C)';
+      const second = await start();
+      signalGroup(second, 'SIGINT');
+      signalGroup(second, 'SIGINT');
+      assert.deepEqual(await second.exited, { code: 0, signal: null }, `${stage}:\n${second.output()}`);
+      await assertNothingLeft(second);
 
-    stage = 'Ctrl-C, then a second Ctrl-C a second later (forced)';
-    const third = await start();
-    signalGroup(third, 'SIGINT');
-    await new Promise((r) => setTimeout(r, 1_000));
-    const forced = third.child.exitCode === null;
-    if (forced) signalGroup(third, 'SIGINT');
-    assert.deepEqual(await third.exited, { code: forced ? 130 : 0, signal: null }, `${stage}:\n${third.output()}`);
-    await assertNothingLeft(third);
+      stage = 'Ctrl-C, then a second Ctrl-C a second later (forced)';
+      const third = await start();
+      signalGroup(third, 'SIGINT');
+      await new Promise((r) => setTimeout(r, 1_000));
+      if (third.child.exitCode === null) signalGroup(third, 'SIGINT', { mayBeGone: true });
+      const thirdExit = await third.exited;
+      // Whether the second Ctrl-C forced is decided by start, not by this test's clock: it may land after the
+      // graceful stop finished, or, on a loaded machine, be handled right after the first (a relayed signal).
+      const forced = /forced stop/.test(third.output());
+      assert.deepEqual(thirdExit, { code: forced ? 130 : 0, signal: null }, `${stage} (forced: ${forced}):\n${third.output()}`);
+      await assertNothingLeft(third);
 
-    stage = 'SIGKILL of the process group';
-    const fourth = await start();
-    signalGroup(fourth, 'SIGKILL');
-    await fourth.exited;
-    await waitFor('the watchdog to stop the servers of the killed start', async () => processesOfDataDir().length === 0, 60_000);
-    await assertPortsFree();
+      stage = 'SIGKILL of the process group';
+      const fourth = await start();
+      signalGroup(fourth, 'SIGKILL');
+      await fourth.exited;
+      await waitFor('the watchdog to stop the servers of the killed start', async () => processesOfDataDir().length === 0, 60_000);
+      await assertPortsFree();
 
-    stage = 'SIGKILL of start and its watchdog: servers orphaned';
-    const fifth = await start();
-    const watchdogs = processesOfDataDir().filter((p) => p.cmd.includes('watchdog'));
-    assert.equal(watchdogs.length, 1, `one watchdog:\n${show(processesOfDataDir())}`);
-    process.kill(watchdogs[0]!.pid, 'SIGKILL');
-    signalGroup(fifth, 'SIGKILL');
-    await fifth.exited;
-    await waitFor('the watchdog to be gone', async () => processesOfDataDir().every((p) => !p.cmd.includes('watchdog')), 10_000);
-    assert.equal(servers(processesOfDataDir()).length, 2, `Postgres and Temporal orphaned:\n${show(processesOfDataDir())}`);
+      stage = 'SIGKILL of start and its watchdog: servers orphaned';
+      const fifth = await start();
+      const watchdogs = processesOfDataDir().filter((p) => p.cmd.includes('watchdog'));
+      assert.equal(watchdogs.length, 1, `one watchdog:\n${show(processesOfDataDir())}`);
+      process.kill(watchdogs[0]!.pid, 'SIGKILL');
+      signalGroup(fifth, 'SIGKILL');
+      await fifth.exited;
+      await waitFor('the watchdog to be gone', async () => processesOfDataDir().every((p) => !p.cmd.includes('watchdog')), 10_000);
+      assert.equal(servers(processesOfDataDir()).length, 2, `Postgres and Temporal orphaned:\n${show(processesOfDataDir())}`);
 
-    stage = 'start over orphans; then SIGKILL of everything (stale postmaster.pid)';
-    const sixth = await start();
-    assert.match(sixth.output(), /left running/, 'the orphans were stopped');
-    for (const p of processesOfDataDir()) process.kill(p.pid, 'SIGKILL');
-    signalGroup(sixth, 'SIGKILL');
-    await sixth.exited;
-    await waitFor('every process of the data dir to die', async () => processesOfDataDir().length === 0, 10_000);
-    assert.ok(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), 'a stale postmaster.pid is left');
+      stage = 'start over orphans; then SIGKILL of everything (stale postmaster.pid)';
+      const sixth = await start();
+      assert.match(sixth.output(), /left running/, 'the orphans were stopped');
+      for (const p of processesOfDataDir()) process.kill(p.pid, 'SIGKILL');
+      signalGroup(sixth, 'SIGKILL');
+      await sixth.exited;
+      await waitFor('every process of the data dir to die', async () => processesOfDataDir().length === 0, 10_000);
+      assert.ok(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), 'a stale postmaster.pid is left');
 
-    stage = 'start after a crash of everything';
-    const last = await start();
-    signalGroup(last, 'SIGINT');
-    assert.deepEqual(await last.exited, { code: 0, signal: null }, `${stage}:\n${last.output()}`);
-    await assertNothingLeft(last);
-    assert.equal(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), false);
+      stage = 'start after a crash of everything';
+      const last = await start();
+      signalGroup(last, 'SIGINT');
+      assert.deepEqual(await last.exited, { code: 0, signal: null }, `${stage}:\n${last.output()}`);
+      await assertNothingLeft(last);
+      assert.equal(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), false);
+    } catch (err) {
+      // Any failure names the stop it happened in.
+      if (err instanceof Error) err.message = `at stage "${stage}": ${err.message}`;
+      throw err;
+    }
   });
 });
 
