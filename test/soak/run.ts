@@ -53,6 +53,25 @@ function messageIdOf(req: RecordedRequest): string | null {
   }
 }
 
+/** Where the deliveries the receiver never acknowledged stand in Postgres, so a failed soak says why. */
+async function explainMissing(pool: ReturnType<typeof createPool>, deliveryIds: string[]): Promise<void> {
+  const groups = await pool.query(
+    `SELECT d.status, d.waiting_for, d.workflow_started, count(*)::int AS n, min(d.attempts) AS min_attempts, max(d.attempts) AS max_attempts,
+            min(d.next_attempt_at) AS next_min, max(d.updated_at) AS updated_max
+     FROM deliveries d WHERE d.id = ANY($1::text[]) GROUP BY 1, 2, 3 ORDER BY n DESC`, [deliveryIds]);
+  say(`missing deliveries by state: ${JSON.stringify(groups.rows)}`);
+  const samples = await pool.query(
+    `SELECT d.id, d.subscription_id, d.status, d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.updated_at,
+            (SELECT json_agg(json_build_object('n', a.number, 'at', a.started_at, 'ms', a.duration_ms, 'status', a.status_code, 'outcome', a.outcome, 'error', a.error_kind || ': ' || a.error_message) ORDER BY a.number)
+               FROM attempts a WHERE a.delivery_id = d.id) AS attempts_made
+     FROM deliveries d WHERE d.id = ANY($1::text[]) ORDER BY d.created_at LIMIT 5`, [deliveryIds]);
+  for (const row of samples.rows) say(`missing: ${JSON.stringify(row)}`);
+  const flow = await pool.query(
+    `SELECT f.*, (SELECT count(*)::int FROM flow_leases l WHERE l.subscription_id = f.subscription_id AND l.expires_at > now()) AS leases
+     FROM flow_control f`);
+  say(`flow control: ${JSON.stringify(flow.rows)}`);
+}
+
 async function main(): Promise<number> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-soak-'));
   fs.chmodSync(scratch, 0o755);
@@ -105,8 +124,16 @@ async function main(): Promise<number> {
     const faults = await createFaults(pool, (method, route, body) => call(admin, method, route, body), receiver);
     cleanups.push(() => faults.stop());
     faultReply = (p) => faults.reply(p);
-    let worker: WorkerChild = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
-    cleanups.push(() => worker.kill('SIGKILL'));
+    // A worker that dies or never gets ready on its own (not by this soak's kill) is said at once, with its output.
+    const stopping = new Set<WorkerChild>();
+    const watched = (w: WorkerChild): WorkerChild => {
+      w.ready.catch((err: Error) => !stopping.has(w) && say(`worker ${w.pid} not ready: ${err.message.slice(-2_000)}`));
+      void w.exited.then(({ code, signal }) => !stopping.has(w) && say(`worker ${w.pid} exited on its own (code ${code}, signal ${signal}):\n${w.output().slice(-2_000)}`));
+      return w;
+    };
+    const newWorker = () => watched(spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue }));
+    let worker = newWorker();
+    cleanups.push(() => (stopping.add(worker), worker.kill('SIGKILL')));
     await worker.ready;
     say(`stack up (Temporal ${values.temporal === 'server' ? 'server on Postgres' : 'dev server'} at ${temporal.address}); ${values.duration} at ${rate} events/s, receiver fails ${Math.round(failShare * 100)}%, worker restart every ${restartEveryMs / 1000}s; ` +
       `every 8th event also goes to 3 broken subscription rows and 2 hanging receivers (mark processed; subscription deleted halfway)`);
@@ -149,8 +176,9 @@ async function main(): Promise<number> {
       })());
       if (Date.now() >= nextRestart) {
         const signal: NodeJS.Signals = restarts % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+        stopping.add(worker);
         await worker.kill(signal);
-        worker = spawnWorker({ databaseUrl: pg.url, temporalAddress: temporal.address, taskQueue });
+        worker = newWorker();
         restarts++;
         restartTimes.push(Date.now());
         say(`worker restarted (${signal}); ${accepted} events accepted so far`);
@@ -191,6 +219,8 @@ async function main(): Promise<number> {
     for (const [k, v] of Object.entries(summary)) process.stdout.write(`  ${k.padEnd(20)} ${v}\n`);
     process.stdout.write(`SOAK ${JSON.stringify(summary)}\n`);
     if (settled.notEnded.length) say(`not ended: ${settled.notEnded.slice(0, 10).join(', ')}`);
+    if (lost > 0) say(`the current worker's output:\n${worker.output().slice(-3_000) || '(none)'}`);
+    if (lost > 0) await explainMissing(pool, [...expected].filter(([id]) => !ok.has(id)).map(([, deliveryId]) => deliveryId));
     return lost === 0 && accepted > 0 && settled.todoOk ? 0 : 1;
   } finally {
     await cleanup();
