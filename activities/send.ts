@@ -36,7 +36,7 @@ import {
   type StatusChange,
   type WakeTarget,
 } from '../workflows/definitions';
-import { acquireSlots, releaseSlots, tallyAttempts } from '../src/db/flowControl';
+import { acquireSlots, releaseSlots, tallyAttempts, type AttemptTally } from '../src/db/flowControl';
 import { goneSinceHeld, holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
 import { ensureBreaker, signalResumed } from './breaker';
 
@@ -311,7 +311,8 @@ export async function sendAttempts(deps: ActivityDeps, inputs: SendAttemptInput[
   try {
     await writer.done();
   } finally {
-    await Promise.all([releaseSlots(deps.pool, granted), breakerTally(deps, inputs, contexts, ends, gates)]);
+    const counts = breakerCounts(inputs, contexts, ends);
+    await Promise.all([releaseSlots(deps.pool, granted, counts.quietSuccesses), breakerTally(deps, counts.tallies, inputs, contexts, gates)]);
   }
   const held = gates.flatMap((g, i) => (g.kind === 'held'
     ? [{ deliveryId: inputs[i]!.deliveryId, waitingFor: g.waitingFor, nextAttemptAt: g.retryInMs === null ? null : new Date(Date.now() + g.retryInMs) }]
@@ -370,26 +371,39 @@ async function recheckHeld(deps: ActivityDeps, gates: Gate[], contexts: Map<stri
 const NOT_THE_RECEIVER = new Set<string>(['ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted']);
 
 /**
+ * What the attempts tell the breaker. A failure, a Retry-After hold, or a success where this attempt's context
+ * saw a count or a pause goes through the tally (in order, under the subscription's lock). A success that saw
+ * nothing to reset is "quiet": it resets the count in the lease release's round trip instead of being skipped,
+ * because other attempts of the subscription may have failed since its context was loaded (skipping it let a
+ * burst of alternating failures and successes pause a healthy subscription).
+ */
+function breakerCounts(
+  inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>, ends: Array<AttemptEnd | null>,
+): { tallies: AttemptTally[]; quietSuccesses: string[] } {
+  const tallies: AttemptTally[] = [];
+  const quietSuccesses: string[] = [];
+  ends.forEach((end, i) => {
+    const ctx = contexts.get(inputs[i]!.deliveryId);
+    if (!end || !end.write || !ctx || ctx instanceof Error || end.result.outcome === 'aborted') return;
+    // Only what the receiver did counts: a request that never left (our secret, render, address rules) says nothing of it.
+    if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return;
+    const code = end.result.statusCode;
+    const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
+    const success = end.result.outcome === 'success';
+    if (success && holdMs === null && ctx.breaker.consecutiveFailures === 0 && !ctx.breaker.paused) quietSuccesses.push(ctx.subscription.id);
+    else tallies.push({ subscriptionId: ctx.subscription.id, success, holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures });
+  });
+  return { tallies, quietSuccesses };
+}
+
+/**
  * The breaker's count: consecutive failed attempts per subscription (a success resets it). Reaching the
  * subscription's threshold pauses it and starts its breaker workflow; a success while paused (the probe)
  * resumes it. A paused answer makes sure the breaker runs (it may have been lost to a crash).
  */
 async function breakerTally(
-  deps: ActivityDeps, inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>,
-  ends: Array<AttemptEnd | null>, gates: Gate[],
+  deps: ActivityDeps, tallies: AttemptTally[], inputs: SendAttemptInput[], contexts: Map<string, DeliveryContext | Error>, gates: Gate[],
 ): Promise<void> {
-  const tallies = ends.flatMap((end, i) => {
-    const ctx = contexts.get(inputs[i]!.deliveryId);
-    if (!end || !end.write || !ctx || ctx instanceof Error || end.result.outcome === 'aborted') return [];
-    // Only what the receiver did counts: a request that never left (our secret, render, address rules) says nothing of it.
-    if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return [];
-    const code = end.result.statusCode;
-    const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
-    const success = end.result.outcome === 'success';
-    // A success that finds no count to reset and nothing paused changes nothing: no round trip for it.
-    if (success && holdMs === null && ctx.breaker.consecutiveFailures === 0 && !ctx.breaker.paused) return [];
-    return [{ subscriptionId: ctx.subscription.id, success, holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures }];
-  });
   const { paused, resumed } = tallies.length > 0 ? await tallyAttempts(deps.pool, tallies) : { paused: [], resumed: [] };
   const pausedNow = new Set(paused);
   gates.forEach((g, i) => {

@@ -62,10 +62,19 @@ export async function acquireSlots(pool: Pool, requests: SlotRequest[], options:
   return answers;
 }
 
-/** Ends the leases of these deliveries (one round trip). Idempotent. */
-export async function releaseSlots(pool: Pool, deliveryIds: string[]): Promise<void> {
-  if (deliveryIds.length === 0) return;
-  await pool.query('DELETE FROM flow_leases WHERE delivery_id = ANY($1::text[])', [deliveryIds]);
+/**
+ * Ends the leases of these deliveries and, for the subscriptions given as just having had a success, resets
+ * a failure count another attempt raised meanwhile (a pause is left to the breaker's probe). One round trip;
+ * idempotent.
+ */
+export async function releaseSlots(pool: Pool, deliveryIds: string[], successesOf: string[] = []): Promise<void> {
+  if (deliveryIds.length === 0 && successesOf.length === 0) return;
+  await pool.query(
+    `WITH released AS (DELETE FROM flow_leases WHERE delivery_id = ANY($1::text[]))
+     UPDATE flow_control SET consecutive_failures = 0
+      WHERE subscription_id = ANY($2::text[]) AND consecutive_failures > 0 AND paused_at IS NULL`,
+    [deliveryIds, [...new Set(successesOf)]],
+  );
 }
 
 /**

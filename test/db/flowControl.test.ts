@@ -187,6 +187,18 @@ describe('flow control store', () => {
     await releaseSlots(db.pool, ['r1']);
   });
 
+  test('a release that names a success resets a count raised meanwhile, leaves a pause to the probe, and still frees the lease', async () => {
+    assert.deepEqual(await acquireSlots(db.pool, [ask('quiet', 'q1')]), [{ kind: 'granted' }]);
+    await tallyAttempts(db.pool, [failure('quiet', 3), failure('quiet', 3)]);
+    await releaseSlots(db.pool, ['q1'], ['quiet', 'quiet-never-seen']);
+    assert.deepEqual(await flowState(db.pool, 'quiet'), { subscriptionId: 'quiet', consecutiveFailures: 0, pausedAt: null, heldUntil: null, inFlight: 0 });
+    await tallyAttempts(db.pool, [failure('quiet', 1)]);
+    await releaseSlots(db.pool, [], ['quiet']);
+    const paused = await flowState(db.pool, 'quiet');
+    assert.ok(paused.pausedAt instanceof Date, 'still paused');
+    assert.equal(paused.consecutiveFailures, 1);
+  });
+
   test('a Retry-After hold keeps the whole subscription (probes too) waiting until it ends, never shortened', async () => {
     await tallyAttempts(db.pool, [failure('hold', 100, 2_000)]);
     await tallyAttempts(db.pool, [failure('hold', 100, 500)]);

@@ -49,15 +49,8 @@ export function sampleEvent(type: HrEvent['type'] = 'employee.updated', data: un
 
 export const sampleAbsence = specAbsence;
 
-/** Stores the event and one delivery row per subscription, then starts the event workflow; returns the delivery ids. */
-export async function startFixtureEvent(
-  pool: Pool,
-  client: Client,
-  taskQueue: string,
-  subs: FixtureSubscription[],
-  event: HrEvent,
-  extra: Partial<EventInput> = {},
-): Promise<string[]> {
+/** Stores the event and one `pending` delivery row per subscription (no workflow); returns the delivery ids. */
+export async function insertFixtureEvent(pool: Pool, subs: FixtureSubscription[], event: HrEvent): Promise<string[]> {
   await pool.query(
     `INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'fixture') ON CONFLICT DO NOTHING`,
     [event.id, event.type, event.occurredAt, JSON.stringify(event)],
@@ -69,6 +62,19 @@ export async function startFixtureEvent(
       [ids[i], event.id, sub.id, event.type, sub.format],
     );
   }
+  return ids;
+}
+
+/** Stores the event and one delivery row per subscription, then starts the event workflow; returns the delivery ids. */
+export async function startFixtureEvent(
+  pool: Pool,
+  client: Client,
+  taskQueue: string,
+  subs: FixtureSubscription[],
+  event: HrEvent,
+  extra: Partial<EventInput> = {},
+): Promise<string[]> {
+  const ids = await insertFixtureEvent(pool, subs, event);
   const input: EventInput = {
     eventId: event.id,
     eventType: event.type,
