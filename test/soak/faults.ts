@@ -75,6 +75,7 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
   const markLatencies: Array<{ at: number; ms: number }> = [];
   const actions: Promise<void>[] = [];
   let deleted: { at: number; cancelledMs: number | null } | null = null;
+  let halfwaySince: number | null = null;
   let stopped = false;
 
   const statusOf = async (id: string): Promise<string | null> => {
@@ -116,7 +117,11 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
       marked.add(id);
       actions.push(markProcessed(id));
     }
-    if (halfway && !deleted && receiver.requests.some((r) => r.path === '/hang-delete' && r.closedEarlyAt === null && Date.now() - r.receivedAt < 5_000)) {
+    halfwaySince ??= halfway ? Date.now() : null;
+    // Deleted while an attempt hangs; or, once the breaker has paused it (no attempt hangs any more: a faster
+    // load fails enough attempts first), while its deliveries wait queued.
+    const hanging = receiver.requests.some((r) => r.path === '/hang-delete' && r.closedEarlyAt === null && Date.now() - r.receivedAt < 5_000);
+    if (halfwaySince !== null && !deleted && (hanging || Date.now() - halfwaySince > 10_000)) {
       actions.push(deleteHanging());
     }
   };
@@ -143,6 +148,13 @@ export async function createFaults(pool: Pool, call: Call, receiver: Receiver): 
       let left = await notEnded();
       while (left.length && Date.now() < deadline) {
         tick(true);
+        // A delivery of the mark-processed subscription that never hung (the breaker paused it first) is
+        // marked processed where it waits, as an operator clearing the queue would.
+        for (const id of left) {
+          if (deliveries.get(id)?.end !== 'processed' || marked.has(id) || (await statusOf(id)) !== 'queued') continue;
+          marked.add(id);
+          actions.push(markProcessed(id));
+        }
         await sleep(1_000);
         left = await notEnded();
       }
