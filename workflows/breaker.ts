@@ -11,6 +11,13 @@ const MINUTE = 60_000;
 export const DEFAULT_PROBE_SCHEDULE_MS = [5 * MINUTE, 10 * MINUTE, 20 * MINUTE, 40 * MINUTE, 60 * MINUTE];
 export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 60 * MINUTE;
 
+/** "5 days", "1.5 days", "6 hours", "90 minutes": how long the pause lasted, for the disabled reason. */
+export function spanText(ms: number): string {
+  const [size, unit] = ms >= 24 * 60 * MINUTE ? [24 * 60 * MINUTE, 'day'] : ms >= 2 * 60 * MINUTE ? [60 * MINUTE, 'hour'] : [MINUTE, 'minute'];
+  const n = Math.round((ms / size) * 10) / 10;
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 const { breakerProbe, breakerRelease, breakerDisable } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -38,8 +45,7 @@ export async function breaker(input: BreakerInput): Promise<BreakerEnd> {
     const wait = Math.min(schedule[Math.min(probe, schedule.length - 1)]!, Math.max(left, 0));
     if (await condition(() => resumed, wait)) break;
     if (Date.now() - pausedAt >= disableAfterMs) {
-      const days = Math.round(disableAfterMs / (24 * 60 * MINUTE) * 10) / 10;
-      const reason = `paused by the circuit breaker for ${days} days without a successful probe`;
+      const reason = `paused by the circuit breaker for ${spanText(disableAfterMs)} without a successful probe`;
       await breakerDisable(input.subscriptionId, reason);
       await notice('subscription.disabled', reason);
       return 'disabled';

@@ -11,9 +11,14 @@ import { runTestWorker, startTimeSkipping, type RunningWorker } from '../support
 import { insertSubscription, sampleEvent, startFixtureEvent } from '../support/fixtures';
 import { waitFor } from '../support/waitFor';
 import { breakerWorkflowIdFor } from '../../workflows/breakerDefinitions';
-import { DEFAULT_PROBE_SCHEDULE_MS } from '../../workflows/breaker';
+import { DEFAULT_PROBE_SCHEDULE_MS, spanText } from '../../workflows/breaker';
 
 const MIN = 60_000;
+// HRHOOKS_PAUSE_DISABLE_AFTER for this file (default 5 days): long enough for the first test's 3 h 17 min of
+// pause, short enough for few probes. Each probe is a signal, and the time-skipping server once wrote a signal
+// between a workflow task's start and its end (an invalid history the SDK cannot replay: the task then timed
+// out for ever); 120 hourly probes over 5 days gave that bug 20 times the chances.
+const DISABLE_AFTER_MS = 6 * 60 * MIN;
 let db: TestDatabase;
 let receiver: Receiver;
 let env: TestWorkflowEnvironment;
@@ -25,7 +30,7 @@ before(async () => {
   env = await startTimeSkipping();
   worker = await runTestWorker({
     pool: db.pool, connection: env.nativeConnection,
-    activityOptions: { adminWebhookUrl: `${receiver.url}/admin`, breaker: { disableAfterMs: 5 * 24 * 60 * MIN } },
+    activityOptions: { adminWebhookUrl: `${receiver.url}/admin`, breaker: { disableAfterMs: DISABLE_AFTER_MS } },
   });
 });
 after(async () => {
@@ -96,21 +101,22 @@ describe('circuit breaker (time-skipping)', () => {
     assert.equal(flow.rowCount, 0);
   });
 
-  it('paused for 5 days: the subscription is disabled with its reason, its deliveries cancelled, the admin told', async () => {
+  it('paused past HRHOOKS_PAUSE_DISABLE_AFTER: the subscription is disabled with its reason, its deliveries cancelled, the admin told', async () => {
     receiver.respondWith((req) => ({ status: req.path === '/dead' ? 500 : 200 }));
     const before = notices().length;
     const sub = await subscription('/dead', 2);
     const ids = await send(sub, 4);
     await waitFor('paused notice', async () => (notices().slice(before).includes('subscription.paused') ? true : undefined));
-    await env.sleep(5 * 24 * 60 * MIN + 2 * MIN);
+    await env.sleep(DISABLE_AFTER_MS + 2 * MIN);
     const end = await env.client.workflow.getHandle(breakerWorkflowIdFor(sub.id)).result();
     assert.equal(end, 'disabled');
     const row = await db.pool.query('SELECT enabled, disabled_reason FROM subscriptions WHERE id = $1', [sub.id]);
     assert.equal(row.rows[0].enabled, false);
-    assert.match(row.rows[0].disabled_reason, /circuit breaker for 5 days/);
+    assert.match(row.rows[0].disabled_reason, /circuit breaker for 6 hours without a successful probe/);
     assert.deepEqual(notices().slice(before), ['subscription.paused', 'subscription.disabled']);
     await waitFor('open deliveries cancelled', async () => ((await statuses(ids)).every((s) => s === 'cancelled') ? true : undefined), 30_000);
-    // Probes: at most one request an hour after the first 75 minutes, over 5 days.
-    assert.ok(to('/dead').length <= 2 + 5 + 5 * 24, `requests to a dead endpoint: ${to('/dead').length}`);
+    // Probes: 5, 15, 35 and 75 minutes in, then one an hour: at most 4 + 5 over 6 hours, after the 2 failures that paused it.
+    assert.ok(to('/dead').length <= 2 + 4 + 5, `requests to a dead endpoint: ${to('/dead').length}`);
+    assert.deepEqual(['5 days', '1.5 days', '6 hours', '90 minutes', '1 minute'], [5 * 24 * 60, 36 * 60, 6 * 60, 90, 1].map((m) => spanText(m * MIN)));
   });
 });
