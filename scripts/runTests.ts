@@ -20,6 +20,17 @@ function listTests(dir: string): string[] {
   });
 }
 
+/** How long the test runner may linger after its summary before what it still waits for is killed. */
+const STRAGGLER_GRACE_MS = 30_000;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** Fails fast, before anything starts, when a binary the selected files need is missing. */
 function binariesMissing(files: string[]): string | null {
   try {
@@ -60,14 +71,35 @@ async function main(): Promise<number> {
       env.TEMPORAL_TEST_ADDRESS = server.address;
     }
     const concurrency = process.env.HRHOOKS_TEST_CONCURRENCY ?? '2';
+    // Its own process group, so that what a timed-out file leaves running can be ended with it (below).
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
-      { stdio: 'inherit', env },
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${process.env.HRHOOKS_TEST_TIMEOUT_MS ?? '600000'}`, ...files],
+      { stdio: ['inherit', 'pipe', 'inherit'], env, detached: true },
     );
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const forward = (signal: NodeJS.Signals) => killGroup(child.pid!, signal);
     process.on('SIGINT', forward).on('SIGTERM', forward);
-    return await new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+    return await new Promise<number>((resolve) => {
+      let summary = '';
+      let straggling: NodeJS.Timeout | undefined;
+      child.stdout!.on('data', (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        summary = (summary + chunk.toString('utf8')).slice(-4_000);
+        // The runner's last line. It still waits for every file's process: one a timeout did not stop (a test
+        // stuck in a call that never returns) would hold the whole run until CI's hard limit.
+        if (!straggling && /^# duration_ms /m.test(summary)) {
+          straggling = setTimeout(() => {
+            console.error(`error: the test runner printed its summary ${STRAGGLER_GRACE_MS / 1000} s ago but has not exited: a test file it timed out is still running; killing its process group`);
+            killGroup(child.pid!, 'SIGKILL');
+          }, STRAGGLER_GRACE_MS);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(straggling);
+        const failed = Number(/^# fail (\d+)$/m.exec(summary)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(summary)?.[1] ?? 0);
+        resolve(code ?? (signal || failed > 0 ? 1 : 0));
+      });
+    });
   } finally {
     for (const cleanup of cleanups) await cleanup();
   }
