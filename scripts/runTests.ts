@@ -21,7 +21,7 @@ function listTests(dir: string): string[] {
 }
 
 /** How long the test runner may linger after its summary before what it still waits for is killed. */
-const STRAGGLER_GRACE_MS = 30_000;
+const STRAGGLER_GRACE_MS = Number(process.env.HRHOOKS_TEST_STRAGGLER_GRACE_MS ?? 30_000);
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -49,7 +49,7 @@ function binariesMissing(files: string[]): string | null {
 
 async function main(): Promise<number> {
   const filter = process.argv.slice(2);
-  const files = listTests('test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
+  const files = listTests(process.env.HRHOOKS_TEST_ROOT ?? 'test').filter((f) => filter.length === 0 || filter.some((p) => f.includes(p))).sort();
   const missing = binariesMissing(files);
   if (missing) {
     console.error(`error: ${missing}`);
