@@ -3,35 +3,17 @@
 // playwright-core. A history is seeded with exact times and durations, one live delivery goes through the real
 // path; the tests assert the numbers the charts and tables carry. Screenshots at 1366 and 390 px every run.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Client } from '@temporalio/client';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { createApiKey } from '../../src/db/apiKeys';
+import type { Page } from 'playwright-core';
 import { createSubscription } from '../../src/db/subscriptions';
-import { createApp } from '../../src/gateway/app';
-import { createUiRouter } from '../../src/gateway/ui/router';
-import { createLogger } from '../../src/log';
 import { sampleAbsence } from '../support/fixtures';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { startReceiver, type Receiver } from '../support/receiver';
+import type { TestDatabase } from '../support/postgres';
 import { DAY_MS, floorTo, HOUR_MS, plus, seedDelivery } from '../support/seededHistory';
-import { runTestWorker, testBox, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
-import { waitFor } from '../support/waitFor';
+import { testBox } from '../support/temporal';
+import { DESKTOP, PHONE, screenshot, startUiGateway, type UiGateway } from '../support/uiGateway';
 
-const SCREENSHOTS = path.resolve('test-output/screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
+let gw: UiGateway;
 let db: TestDatabase;
-let client: Client;
-let worker: RunningWorker;
-let receiver: Receiver;
-let server: Server;
-let browser: Browser;
 let base: string;
 let adminKey: string;
 const subs = { payroll: '', expense: '', leave: '', live: '' };
@@ -107,24 +89,15 @@ async function seedHistory(now: Date): Promise<void> {
 }
 
 /** One delivery through the real path: a subscription made with the API, an event, the receiver answers 200. */
-async function liveDelivery(producerKey: string): Promise<void> {
-  const api = (p: string, key: string, body: unknown) => fetch(`${base}${p}`, {
-    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+async function liveDelivery(): Promise<void> {
+  const created = await fetch(`${base}/v1/subscriptions`, {
+    method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Live receiver', url: `${gw.receiver.url}/hooks`, format: 'standard', events: '*' }),
   });
-  const created = await api('/v1/subscriptions', adminKey, { name: 'Live receiver', url: `${receiver.url}/hooks`, format: 'standard', events: '*' });
   assert.equal(created.status, 201, await created.clone().text());
   subs.live = ((await created.json()) as { id: string }).id;
-  const event = { id: `dash-${process.pid}-${Date.now()}`, type: 'leave.approved', occurredAt: new Date().toISOString(), data: sampleAbsence() };
-  const accepted = await api('/v1/events', producerKey, event);
-  assert.equal(accepted.status, 202, await accepted.clone().text());
-  const [delivery] = ((await accepted.json()) as { deliveries: { id: string }[] }).deliveries;
-  await waitFor('the live delivery delivered', async () => (await db.pool.query('SELECT status FROM deliveries WHERE id = $1', [delivery!.id])).rows[0]?.status === 'delivered', 30_000);
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=key]', adminKey);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  const [delivery] = await gw.postEvent({ id: `dash-${process.pid}-${Date.now()}`, type: 'leave.approved', data: sampleAbsence() });
+  await gw.waitForStatus(delivery!, 'delivered');
 }
 
 const attr = (page: Page, selector: string, name: string) => page.locator(selector).first().getAttribute(name);
@@ -132,40 +105,18 @@ const rowOrder = (page: Page) => page.locator('#health-table tbody tr').evaluate
 
 describe('dashboard charts and subscription health', () => {
   before(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    db = await createTestDatabase();
-    client = await testClient();
-    const taskQueue = uniqueTaskQueue('ui-dashboard');
-    worker = await runTestWorker({ pool: db.pool, taskQueue });
-    receiver = await startReceiver();
-    receiver.respondWith(() => ({ status: 200, body: 'ok' }));
-    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
-    const producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer')).key;
-    const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
-    const deps = { pool: db.pool, taskQueue, box: testBox, config, log: createLogger('silent') };
-    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, client }) });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    gw = await startUiGateway('ui-dashboard');
+    ({ db, base, adminKey } = gw);
     await seedHistory(new Date());
-    await liveDelivery(producerKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    await liveDelivery();
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    server?.closeAllConnections();
-    await receiver?.close();
-    await worker?.stop();
-    await client?.connection.close();
-    await db?.drop();
+    await gw?.close();
   });
 
   test('the to-do page charts carry the seeded numbers: per hour, per day, latency p50/p95, and a table of them', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signIn(page);
+    const page = await gw.signedInPage('/');
     const legend = async (chart: string) => Object.fromEntries(await page.locator(`#${chart} .legend li`).evaluateAll(
       (items) => items.map((li) => [li.getAttribute('data-series'), li.getAttribute('data-value')]),
     ));
@@ -213,24 +164,22 @@ describe('dashboard charts and subscription health', () => {
     assert.equal((await page.locator('#latency-24h tfoot td').nth(0).textContent())!.trim(), '15');
     await page.click('#volume-24h details summary');
 
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-todo-1366.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'dashboard-todo-1366');
+    await page.setViewportSize(PHONE);
     await page.goto(`${base}/`);
     const width = await page.locator('#volume-24h svg').evaluate((e) => e.getBoundingClientRect().width);
     assert.ok(width > 300 && width <= 390, `the chart fits a phone (${width} px)`);
     assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= 390, 'no sideways scrolling on a phone');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-todo-390.png'), fullPage: true });
+    await screenshot(page, 'dashboard-todo-390');
 
-    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.setViewportSize(DESKTOP);
     await page.goto(`${base}/?subscription=${subs.expense}`);
     assert.deepEqual(await legend('volume-24h'), { firstTry: '0', afterRetries: '0', failed: '1', processed: '0', inProgress: '4', other: '0' });
     await page.close();
   });
 
   test('subscription health matches the seeded history, worst first, and re-sorts by column', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signIn(page);
-    await page.goto(`${base}/subscriptions`);
+    const page = await gw.signedInPage('/subscriptions');
     assert.deepEqual(await rowOrder(page), [subs.expense, subs.payroll, subs.live, subs.leave], 'worst first: failing, degraded, healthy, idle');
 
     const row = (id: string) => `#health-table tr[data-subscription-id="${id}"]`;
@@ -261,7 +210,7 @@ describe('dashboard charts and subscription health', () => {
     assert.equal(await page.locator(`${row(subs.expense)} svg.sparkline g`).count(), 28);
     assert.match((await attr(page, `${row(subs.expense)} svg.sparkline`, 'aria-label'))!, /12 attempts, 11 failed/);
     assert.equal(await page.locator('#health-table').getAttribute('data-sort'), 'health');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-subscriptions-1366.png'), fullPage: true });
+    await screenshot(page, 'dashboard-subscriptions-1366');
 
     await Promise.all([page.waitForURL(/sort=success24h&dir=asc/), page.click('#health-table th[data-sort-key=success24h] a')]);
     assert.equal(await page.locator('#health-table th[data-sort-key=success24h]').getAttribute('aria-sort'), 'ascending');
@@ -272,10 +221,10 @@ describe('dashboard charts and subscription health', () => {
     await Promise.all([page.waitForURL(/sort=name&dir=asc/), page.click('#health-table th[data-sort-key=name] a')]);
     assert.deepEqual(await rowOrder(page), [subs.expense, subs.leave, subs.live, subs.payroll]);
 
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(PHONE);
     await page.goto(`${base}/subscriptions`);
     assert.ok((await page.evaluate('document.documentElement.scrollWidth')) as number <= 390, 'no sideways scrolling on a phone');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-subscriptions-390.png'), fullPage: true });
+    await screenshot(page, 'dashboard-subscriptions-390');
     assert.ok(!(await page.locator('#health-table thead').isVisible()), 'on a phone the rows are cards, without the sortable headers');
     await page.selectOption('.health-sort select[name=sort]', 'streak');
     await Promise.all([page.waitForURL(/sort=streak/), page.click('.health-sort button')]);
@@ -285,9 +234,7 @@ describe('dashboard charts and subscription health', () => {
   });
 
   test("a subscription's own page shows its health and its own charts", async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signIn(page);
-    await page.goto(`${base}/subscriptions`);
+    const page = await gw.signedInPage('/subscriptions');
     await Promise.all([page.waitForURL(`${base}/subscriptions/${subs.expense}`), page.click(`#health-table tr[data-subscription-id="${subs.expense}"] a[href="/subscriptions/${subs.expense}"]`)]);
     assert.equal((await page.textContent('h1'))!.trim(), 'Expense tool');
     const figure = (key: string) => attr(page, `#health dd[data-figure=${key}]`, 'data-value');
@@ -301,7 +248,7 @@ describe('dashboard charts and subscription health', () => {
     assert.equal(await attr(page, '#volume-24h', 'data-total'), '5', 'its charts count its deliveries only');
     assert.equal(await attr(page, '#volume-30d', 'data-total'), '6');
     assert.equal(await attr(page, '#latency-24h', 'data-p95-ms'), '15000');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-subscription-1366.png'), fullPage: true });
+    await screenshot(page, 'dashboard-subscription-1366');
     const missing = await page.goto(`${base}/subscriptions/sub_nope`);
     assert.equal(missing?.status(), 404);
     await page.close();
