@@ -219,8 +219,10 @@ async function main(): Promise<number> {
     for (const [k, v] of Object.entries(summary)) process.stdout.write(`  ${k.padEnd(20)} ${v}\n`);
     process.stdout.write(`SOAK ${JSON.stringify(summary)}\n`);
     if (settled.notEnded.length) say(`not ended: ${settled.notEnded.slice(0, 10).join(', ')}`);
-    if (lost > 0) say(`the current worker's output:\n${worker.output().slice(-3_000) || '(none)'}`);
-    if (lost > 0) await explainMissing(pool, [...expected].filter(([id]) => !ok.has(id)).map(([, deliveryId]) => deliveryId));
+    if (lost > 0) {
+      say(`the current worker's output:\n${worker.output().slice(-3_000) || '(none)'}`);
+      await explainMissing(pool, [...expected].filter(([id]) => !ok.has(id)).map(([, deliveryId]) => deliveryId));
+    }
     return lost === 0 && accepted > 0 && settled.todoOk ? 0 : 1;
   } finally {
     await cleanup();
