@@ -41,7 +41,8 @@ const DEFAULT_HISTORY_LIMIT = 2_000;
 const ABORTED_WAIT = '1 minute';
 /**
  * A queued delivery is woken by a signal (the delivery ahead closed, the subscription resumed); should that
- * signal be lost (the waking workflow terminated by hand), it checks again on its own: 5 min, doubling to 1 h.
+ * signal be lost (the waking workflow terminated by hand), it checks again on its own: 5 min, doubling to 1 h,
+ * each spread by up to +25 %.
  */
 const HELD_RECHECK_MS = 5 * 60_000;
 const HELD_RECHECK_MAX_MS = 60 * 60_000;
@@ -308,7 +309,10 @@ export async function event(input: EventInput): Promise<EventState> {
           // was sent; it tries again when woken, when the rate allows, or on its own fallback re-check.
           const held = result.held!;
           d.heldChecks = (d.heldChecks ?? 0) + 1;
-          const fallback = Math.min(HELD_RECHECK_MS * 2 ** Math.min(d.heldChecks - 1, 10), HELD_RECHECK_MAX_MS);
+          // Spread by up to a quarter (the workflow's Math.random is replay-safe): deliveries held together do not
+          // all re-check at one instant, and a re-check does not fall on the very instant of a breaker probe (both
+          // count from the pause; the time-skipping test server lost a workflow task when they coincided).
+          const fallback = Math.round(Math.min(HELD_RECHECK_MS * 2 ** Math.min(d.heldChecks - 1, 10), HELD_RECHECK_MAX_MS) * (1 + Math.random() / 4));
           const waitMs = held.retryInMs ?? fallback;
           setStatus(d, 'queued', held.retryInMs === null ? null : new Date(Date.now() + held.retryInMs).toISOString());
           d.waitingFor = held.waitingFor;
