@@ -22,6 +22,8 @@ export interface DevServerOptions {
   sqlitePragmas?: string[];
   /** Run it in a session of its own: a Ctrl-C meant for us never reaches it; stop it with stopDevServersOn. */
   ownProcessGroup?: boolean;
+  /** `KEY=VALUE` dynamic config values (e.g. `limit.blobSize.error=20000`), for tests of the engine's limits. */
+  dynamicConfig?: string[];
 }
 
 export interface DevServer {
@@ -66,6 +68,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   args.push(...devServerSearchAttributeFlags());
+  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
   if (await portIsOpen(ip, options.port)) {
     throw new Error(`port ${options.port} is already in use: cannot start the Temporal dev server there (set TEMPORAL_PORT)`);
   }
