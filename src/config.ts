@@ -2,6 +2,7 @@
 // schema; the rest of the code gets them from here. The only other readers of process.env locate
 // external binaries (src/temporal/binaries.ts, src/db/localCluster.ts: PATH and their *_PATH/_DIR hints).
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseDuration } from './ladder';
 
@@ -13,6 +14,30 @@ const durationMs = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
 });
+
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Express's `trust proxy`: true/false, a hop count, or a comma-separated list of addresses, CIDRs and range names. */
+const trustProxy = z.string().transform((value, ctx): boolean | number | string[] => {
+  const text = value.trim().toLowerCase();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.find((e) => !PROXY_RANGES.has(e) && !ipaddr.isValid(e) && !isCidr(e));
+  if (bad === undefined) return entries;
+  ctx.addIssue({ code: 'custom', message: `"${bad}" is not an address, a CIDR or loopback/linklocal/uniquelocal (e.g. 1, true, 10.0.0.5, 10.0.0.0/8, loopback)` });
+  return z.NEVER;
+});
+
+function isCidr(text: string): boolean {
+  try {
+    ipaddr.parseCIDR(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -42,6 +67,11 @@ const envSchema = z.object({
   HRHOOKS_ROTATION_GRACE: durationMs.default(24 * 3_600_000),
   HRHOOKS_MAX_BODY: z.coerce.number().int().positive().default(1024 * 1024),
   HRHOOKS_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
+  /** Which proxies' X-Forwarded-* headers the gateway believes (client address, https); unset: none. */
+  HRHOOKS_TRUST_PROXY: trustProxy.default(false),
+  /** Failed authentications (unknown or revoked API key) an address may make per window before 429. */
+  HRHOOKS_AUTH_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
+  HRHOOKS_AUTH_FAILURE_WINDOW: durationMs.default(60_000),
   HRHOOKS_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
   HRHOOKS_DB_POOL: z.coerce.number().int().positive().default(10),
   HRHOOKS_WORKFLOW_CACHE: z.coerce.number().int().min(2).default(500),

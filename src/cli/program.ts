@@ -161,11 +161,20 @@ function operations(program: Command, run: Runner): void {
     [ENV.discovery, ENV.database], ['hrhooks keys create --scope producer --name payroll'],
   ).action((opts) => run('keys create', (ctx) => keysModule().createCommand(opts, ctx)));
   explain(
+    keys.command('list').description('list API keys: id, scope, name, prefix, fingerprint, created, revoked (never a key)').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database], ['hrhooks keys list'],
+  ).action((opts) => run('keys list', (ctx) => keysModule().listCommand(opts, ctx)));
+  explain(
+    keys.command('revoke').description('revoke an API key for good (bootstrap keys too): the API and its UI sessions refuse it at once')
+      .argument('<id>', 'key id (see keys list)').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database], ['hrhooks keys revoke key_…'],
+  ).action((id: string, opts) => run('keys revoke', (ctx) => keysModule().revokeCommand(id, opts, ctx)));
+  explain(
     keys.command('rotate-secret-key').description('re-encrypt every stored secret under HRHOOKS_SECRET_KEY').option('--json', 'print as JSON'),
     [ENV.discovery, ENV.database, ['HRHOOKS_SECRET_KEY', 'the new key'], ['HRHOOKS_SECRET_KEY_PREVIOUS', 'the old key']],
     ['HRHOOKS_SECRET_KEY=$NEW HRHOOKS_SECRET_KEY_PREVIOUS=$OLD hrhooks keys rotate-secret-key'],
   ).action((opts) => run('keys rotate-secret-key', (ctx) => keysModule().rotateCommand(opts, ctx)));
-  explain(keys, [ENV.discovery, ENV.database], ['hrhooks keys create --scope admin --name ops']);
+  explain(keys, [ENV.discovery, ENV.database], ['hrhooks keys create --scope admin --name ops', 'hrhooks keys list', 'hrhooks keys revoke key_…']);
 
   explain(
     program.command('send').description('post an event file to a running gateway, as a producer would')

@@ -1,5 +1,6 @@
-// API keys: created once (the clear key is returned only then), stored as a sha256 hash, looked up by hash.
-// Bootstrap keys from config are ensured at start. Never logs or stores a clear key.
+// API keys: created once (the clear key is returned only then), stored as a sha256 hash, looked up by hash,
+// listed and revoked by id. Bootstrap keys from config are inserted once and never brought back once revoked.
+// Never logs, stores or returns a clear key (only its prefix: too short to use).
 import type { Pool } from 'pg';
 import { hashApiKey, randomToken } from '../crypto/secretBox';
 
@@ -11,10 +12,43 @@ export interface ApiKey {
   scope: Scope;
 }
 
+/** What may be shown of a key: never the key or its full hash. */
+export interface ApiKeyView extends ApiKey {
+  /** The key's first characters (a quarter of it at most, 12 at most); null for keys older than this column. */
+  prefix: string | null;
+  /** `sha256:` + the first 16 hex digits of SHA-256(key): `printf %s "$KEY" | sha256sum | cut -c1-16`. */
+  fingerprint: string;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+export function keyPrefix(key: string): string {
+  return key.slice(0, Math.min(12, Math.floor(key.length / 4)));
+}
+
+/** Key ids are `key_` + base64url (hex for bootstrap keys); anything else names no key and is not looked up. */
+const KEY_ID = /^key_[A-Za-z0-9_-]{1,64}$/;
+
+const VIEW_COLUMNS = 'id, name, scope, prefix, key_hash, created_at, revoked_at, revoked_by';
+
+function viewOf(row: Record<string, any>): ApiKeyView {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    prefix: row.prefix ?? null,
+    fingerprint: `sha256:${String(row.key_hash).slice(0, 16)}`,
+    createdAt: (row.created_at as Date).toISOString(),
+    revokedAt: row.revoked_at ? (row.revoked_at as Date).toISOString() : null,
+    revokedBy: row.revoked_by ?? null,
+  };
+}
+
 export async function createApiKey(pool: Pool, scope: Scope, name: string): Promise<ApiKey & { key: string }> {
   const key = randomToken('hrk_', 24);
   const id = randomToken('key_', 9);
-  await pool.query('INSERT INTO api_keys (id, name, scope, key_hash) VALUES ($1,$2,$3,$4)', [id, name, scope, hashApiKey(key)]);
+  await pool.query('INSERT INTO api_keys (id, name, scope, key_hash, prefix) VALUES ($1,$2,$3,$4,$5)', [id, name, scope, hashApiKey(key), keyPrefix(key)]);
   return { id, name, scope, key };
 }
 
@@ -26,17 +60,45 @@ export async function findApiKey(pool: Pool, key: string): Promise<ApiKey | null
   return rows[0] ? { id: rows[0].id, name: rows[0].name, scope: rows[0].scope } : null;
 }
 
-/** Makes a configured key valid (idempotent): inserted under a stable id derived from its hash. */
-export async function ensureApiKey(pool: Pool, key: string, scope: Scope, name: string): Promise<void> {
+/**
+ * Inserts a configured key the first time it is seen, under a stable id derived from its hash. An existing row
+ * is left as it is (scope, name, revocation): a revoked bootstrap key stays revoked. Returns whether it is revoked.
+ */
+export async function ensureApiKey(pool: Pool, key: string, scope: Scope, name: string): Promise<{ revoked: boolean }> {
   const hash = hashApiKey(key);
   await pool.query(
-    `INSERT INTO api_keys (id, name, scope, key_hash) VALUES ($1,$2,$3,$4)
-     ON CONFLICT (key_hash) DO UPDATE SET scope = EXCLUDED.scope, revoked_at = NULL`,
-    [`key_${hash.slice(0, 16)}`, name, scope, hash],
+    `INSERT INTO api_keys (id, name, scope, key_hash, prefix) VALUES ($1,$2,$3,$4,$5)
+     ON CONFLICT (key_hash) DO UPDATE SET prefix = EXCLUDED.prefix WHERE api_keys.prefix IS NULL`,
+    [`key_${hash.slice(0, 16)}`, name, scope, hash, keyPrefix(key)],
   );
+  const { rows } = await pool.query('SELECT revoked_at FROM api_keys WHERE key_hash = $1', [hash]);
+  return { revoked: rows[0]?.revoked_at != null };
 }
 
-export async function ensureBootstrapKeys(pool: Pool, keys: { admin?: string; producer?: string }): Promise<void> {
-  if (keys.admin) await ensureApiKey(pool, keys.admin, 'admin', 'bootstrap-admin');
-  if (keys.producer) await ensureApiKey(pool, keys.producer, 'producer', 'bootstrap-producer');
+/** Ensures the bootstrap keys; names the ones that are configured but revoked (they stay refused). */
+export async function ensureBootstrapKeys(pool: Pool, keys: { admin?: string; producer?: string }): Promise<{ revoked: string[] }> {
+  const revoked: string[] = [];
+  if (keys.admin && (await ensureApiKey(pool, keys.admin, 'admin', 'bootstrap-admin')).revoked) revoked.push('bootstrap-admin');
+  if (keys.producer && (await ensureApiKey(pool, keys.producer, 'producer', 'bootstrap-producer')).revoked) revoked.push('bootstrap-producer');
+  return { revoked };
+}
+
+export async function listApiKeys(pool: Pool): Promise<ApiKeyView[]> {
+  const { rows } = await pool.query(`SELECT ${VIEW_COLUMNS} FROM api_keys ORDER BY created_at, id`);
+  return rows.map(viewOf);
+}
+
+/**
+ * Revokes a key for good (every API call and web-interface session of it is refused from the next request on).
+ * Revoking a revoked key changes nothing. null: no such key.
+ */
+export async function revokeApiKey(pool: Pool, id: string, by: string): Promise<{ key: ApiKeyView; changed: boolean } | null> {
+  if (!KEY_ID.test(id)) return null;
+  const updated = await pool.query(
+    `UPDATE api_keys SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${VIEW_COLUMNS}`,
+    [id, by],
+  );
+  if (updated.rows[0]) return { key: viewOf(updated.rows[0]), changed: true };
+  const { rows } = await pool.query(`SELECT ${VIEW_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
+  return rows[0] ? { key: viewOf(rows[0]), changed: false } : null;
 }

@@ -15,6 +15,7 @@ import { dashboardRouter } from './routes/dashboard';
 import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
+import { keysRouter } from './routes/keys';
 import { subscriptionsRouter } from './routes/subscriptions';
 
 export type { AppDeps } from './deps';
@@ -92,15 +93,17 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.config.HRHOOKS_TRUST_PROXY);
   app.use(helmet());
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
-  app.use('/v1', authenticate(deps.pool), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
+  app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
   app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
   app.use(eventsRouter(routeDeps));
   app.use(subscriptionsRouter(routeDeps));
   app.use(deliveriesRouter(routeDeps));
   app.use(dashboardRouter(routeDeps));
+  app.use(keysRouter(routeDeps));
   if (deps.ui) app.use(deps.ui);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -1,5 +1,6 @@
 // CSRF defence for every web-interface POST: a per-session token (derived from the session's secret nonce,
 // sent in a hidden field) plus an Origin/Referer check. SameSite=Strict cookies are the third layer.
+// Behind a trusted proxy (HRHOOKS_TRUST_PROXY) our own host is the one it forwards (X-Forwarded-Host).
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { sendError, sessionOf } from './respond';
@@ -14,7 +15,7 @@ export function sameOrigin(req: Request): boolean {
   const source = req.get('origin') ?? req.get('referer');
   if (!source) return true;
   try {
-    return new URL(source).host === req.get('host');
+    return new URL(source).host === req.host;
   } catch {
     return false;
   }

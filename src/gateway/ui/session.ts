@@ -1,9 +1,11 @@
 // Sign-in with an ADMIN API key → a session cookie sealed with the SecretBox (AES-GCM under HRHOOKS_SECRET_KEY)
-// holding the key's id, a random nonce and an expiry: stateless across gateways, never the clear key.
+// holding the key's id, a random nonce and an expiry, never the clear key. The session itself lives in Postgres
+// (src/db/uiSessions.ts): signing out ends it on every gateway and for good. Failed sign-ins are throttled per
+// address by the same rule as bad API keys (../auth.ts).
 import crypto from 'node:crypto';
 import { Router, urlencoded, type RequestHandler } from 'express';
-import { findApiKey } from '../../db/apiKeys';
-import { findApiKeyById } from '../../db/apiKeyLookup';
+import { createUiSession, endUiSession, liveUiSession } from '../../db/uiSessions';
+import { checkKey } from '../auth';
 import { csrfTokenFor, sameOrigin } from './csrf';
 import { html } from './layout';
 import { readCookies, sendError, sendPage, sessionOf, setCookie, type UiDeps, type UiSession } from './respond';
@@ -11,30 +13,27 @@ import { readCookies, sendError, sendPage, sessionOf, setCookie, type UiDeps, ty
 export const SESSION_COOKIE = 'hrhooks_session';
 const SESSION_TTL_MS = 12 * 3_600_000;
 
-/** Nonces signed out in this process, until their session would have expired anyway. */
-const signedOut = new Map<string, number>();
-
 export const formBody = urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
 
 function openCookie(deps: UiDeps, value: string): { keyId: string; nonce: string; expiresAt: number } | null {
   try {
     const parsed = JSON.parse(deps.box.open(Buffer.from(value, 'base64url').toString('utf8')));
     if (typeof parsed.k !== 'string' || typeof parsed.n !== 'string' || typeof parsed.e !== 'number') return null;
-    if (parsed.e <= Date.now() || signedOut.has(parsed.n)) return null;
+    if (parsed.e <= Date.now()) return null;
     return { keyId: parsed.k, nonce: parsed.n, expiresAt: parsed.e };
   } catch {
     return null;
   }
 }
 
-/** Puts the operator on res.locals when the cookie is genuine, unexpired, and its key still an admin key. */
+/** Puts the operator on res.locals when the cookie is genuine, its session live, and its key still an admin key. */
 export function loadSession(deps: UiDeps): RequestHandler {
   return async (req, res, next) => {
     const raw = readCookies(req)[SESSION_COOKIE];
     const opened = raw ? openCookie(deps, raw) : null;
     if (opened) {
-      const key = await findApiKeyById(deps.pool, opened.keyId);
-      if (key?.scope === 'admin') {
+      const key = await liveUiSession(deps.pool, opened.nonce, opened.keyId);
+      if (key) {
         res.locals.uiSession = { ...opened, name: key.name, csrf: csrfTokenFor(opened.nonce) } satisfies UiSession;
       }
     }
@@ -83,22 +82,27 @@ export function sessionRoutes(deps: UiDeps, chains: { load: RequestHandler; acti
     if (!sameOrigin(req)) return sendError(req, res, 403, 'Refused', 'This form was posted from another site.');
     const next = safeNext(req.body?.next);
     const presented = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
-    const key = presented ? await findApiKey(deps.pool, presented) : null;
-    if (!key) return sendPage(req, res, { title: 'Sign in' }, loginForm(next, 'Unknown or revoked API key.'), 401);
+    const outcome = presented ? await checkKey(deps, req, presented) : ({ kind: 'unknown' } as const);
+    if (outcome.kind === 'throttled') {
+      res.set('retry-after', String(outcome.retryAfterSeconds));
+      return sendPage(req, res, { title: 'Sign in' }, loginForm(next, `Too many failed sign-ins from your address: try again in ${outcome.retryAfterSeconds} s.`), 429);
+    }
+    if (outcome.kind === 'unknown') return sendPage(req, res, { title: 'Sign in' }, loginForm(next, 'Unknown or revoked API key.'), 401);
+    const key = outcome.key;
     if (key.scope !== 'admin') {
       return sendPage(req, res, { title: 'Sign in' }, loginForm(next, 'This is a producer key: only an admin key can sign in.'), 403);
     }
     const expiresAt = Date.now() + SESSION_TTL_MS;
-    const sealed = deps.box.seal(JSON.stringify({ k: key.id, n: crypto.randomBytes(18).toString('base64url'), e: expiresAt }));
+    const nonce = crypto.randomBytes(18).toString('base64url');
+    await createUiSession(deps.pool, nonce, key.id, expiresAt);
+    const sealed = deps.box.seal(JSON.stringify({ k: key.id, n: nonce, e: expiresAt }));
     setCookie(req, res, SESSION_COOKIE, Buffer.from(sealed, 'utf8').toString('base64url'), SESSION_TTL_MS / 1000);
     deps.log.info({ apiKeyId: key.id }, 'web interface sign-in');
     res.redirect(303, next);
   });
 
-  router.post('/logout', ...chains.action, (req, res) => {
-    const session = sessionOf(res)!;
-    for (const [nonce, until] of signedOut) if (until < Date.now()) signedOut.delete(nonce);
-    signedOut.set(session.nonce, session.expiresAt);
+  router.post('/logout', ...chains.action, async (req, res) => {
+    await endUiSession(deps.pool, sessionOf(res)!.nonce);
     setCookie(req, res, SESSION_COOKIE, '', 0);
     res.redirect(303, '/login');
   });
