@@ -15,6 +15,8 @@ export interface DeliveryStartRow {
   retrySchedule: string[] | null;
   status: DeliveryStatus;
   workflowStarted: boolean;
+  /** Why Temporal refused the event's workflow start for good; null when it was not refused. */
+  startRefused: string | null;
 }
 
 export interface DeliverySummary {
@@ -74,13 +76,13 @@ const iso = (v: unknown): string | null => {
   return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
 };
 
-const START_COLUMNS = `d.id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started
+const START_COLUMNS = `d.id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started, d.start_refused
   FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id`;
 
 function toStartRow(r: Record<string, any>): DeliveryStartRow {
   return {
     id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, eventType: r.event_type, format: r.format,
-    retrySchedule: r.retry_schedule, status: r.status, workflowStarted: r.workflow_started,
+    retrySchedule: r.retry_schedule, status: r.status, workflowStarted: r.workflow_started, startRefused: r.start_refused,
   };
 }
 
@@ -115,11 +117,15 @@ export async function unstartedRowsOfEvents(pool: Pool, eventIds: string[]): Pro
   return rows.map(toStartRow);
 }
 
-/** Events stored at least olderThanMs ago whose workflow was never started, oldest first. */
+/**
+ * Events stored at least olderThanMs ago whose workflow was never started and not refused for good: those
+ * whose start never failed first, then the oldest, so one event that keeps failing never holds back the rest.
+ */
 export async function unstartedEvents(pool: Pool, olderThanMs: number, limit: number): Promise<string[]> {
   const { rows } = await pool.query(
-    `SELECT event_id FROM deliveries WHERE NOT workflow_started AND created_at < now() - ($1::int * interval '1 millisecond')
-      GROUP BY event_id ORDER BY min(created_at) LIMIT $2`,
+    `SELECT event_id FROM deliveries
+      WHERE NOT workflow_started AND start_refused IS NULL AND created_at < now() - ($1::int * interval '1 millisecond')
+      GROUP BY event_id ORDER BY max(start_failures), min(created_at) LIMIT $2`,
     [olderThanMs, limit],
   );
   return rows.map((r) => r.event_id as string);
@@ -127,7 +133,28 @@ export async function unstartedEvents(pool: Pool, olderThanMs: number, limit: nu
 
 export async function markEventsStarted(pool: Pool, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  await pool.query('UPDATE deliveries SET workflow_started = true WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
+  await pool.query('UPDATE deliveries SET workflow_started = true, start_refused = NULL WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
+}
+
+/** Counts one more failed start (for now: Temporal unreachable, a deadline) on these events' rows. */
+export async function countStartFailures(pool: Pool, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await pool.query('UPDATE deliveries SET start_failures = start_failures + 1 WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
+}
+
+/**
+ * Ends the open, unstarted deliveries of events whose start Temporal refused for good: `failed`, with the
+ * refusal as their last error, so they show on the to-do list; the re-drive pass leaves them alone.
+ */
+export async function refuseEventStarts(pool: Pool, refusals: Array<{ eventId: string; reason: string }>): Promise<void> {
+  if (refusals.length === 0) return;
+  await pool.query(
+    `UPDATE deliveries d SET status = 'failed', last_error = r.reason, start_refused = r.reason, next_attempt_at = NULL,
+        start_failures = d.start_failures + 1, updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS r(event_id, reason)
+      WHERE d.event_id = r.event_id AND NOT d.workflow_started AND d.status <> ALL($3::text[])`,
+    [refusals.map((r) => r.eventId), refusals.map((r) => r.reason), CLOSED_STATUSES],
+  );
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -3,7 +3,7 @@
 // started first when it never was. Each caller only turns the outcome into its own words.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { startRow } from '../db/deliveries';
+import { closeDelivery, startRow } from '../db/deliveries';
 import { openDeliveryAhead } from '../db/ordering';
 import { startEventNow } from '../ingest/ingest';
 import type { Logger } from '../log';
@@ -40,7 +40,8 @@ async function refusal(deps: ActionDeps, id: string): Promise<{ outcome: ActionO
 }
 
 /**
- * Attempt now (on a failed delivery: with a fresh ladder). A delivery never started is started instead.
+ * Attempt now (on a failed delivery: with a fresh ladder). A delivery never started is started instead
+ * (one whose start Temporal refused for good is tried again: DeliveryStartRefused when refused again).
  * Refused while an earlier delivery of the same resource is open (ordered subscriptions): sending this one
  * first would break the order the receiver relies on.
  */
@@ -53,8 +54,16 @@ export async function resyncDelivery(deps: ActionDeps, id: string, by: string, n
   return (await resync(deps.temporal, id, by, note)) === 'signalled' ? { ok: true, requested: 'resync' } : { ok: false, reason: 'no_workflow' };
 }
 
-/** Close as processed, with who and why; takes effect at once (see markProcessed). */
+/**
+ * Close as processed, with who and why; takes effect at once (see markProcessed). A delivery whose event's
+ * start Temporal refused for good has no workflow to signal: its row is closed here.
+ */
 export async function markDeliveryProcessed(deps: ActionDeps, id: string, by: string, note: string): Promise<ActionOutcome> {
+  const refused = deps.pool ? await startRow(deps.pool, id) : null;
+  if (deps.pool && refused?.startRefused && !refused.workflowStarted && !isClosed(refused.status)) {
+    await closeDelivery(deps.pool, id, 'processed', { kind: 'markProcessed', by, note, at: new Date().toISOString() });
+    return { ok: true, requested: 'markProcessed' };
+  }
   const { outcome } = await refusal(deps, id);
   if (outcome) return outcome;
   return (await markProcessed(deps.temporal, id, by, note, deps.pool ? { pool: deps.pool, log: deps.log } : undefined)) === 'signalled'

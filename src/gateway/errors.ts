@@ -3,7 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { FieldError } from '../events/schema';
 import type { Logger } from '../log';
-import { DeliveryStartError } from '../ingest/ingest';
+import { DeliveryStartError, DeliveryStartRefused } from '../ingest/ingest';
 import { CursorError } from '../db/deliveries';
 
 export class ProblemError extends Error {
@@ -92,6 +92,7 @@ function fromHttpError(err: any): ProblemError | null {
 export function toProblem(err: unknown): ProblemError {
   if (err instanceof ProblemError) return err;
   if (err instanceof CursorError) return new ValidationError([{ field: 'cursor', message: err.message }]);
+  if (err instanceof DeliveryStartRefused) return new ConflictError(err.message);
   if (err instanceof DeliveryStartError) {
     return new UnavailableError('the event is stored but Temporal is unreachable; retry the same request to finish it');
   }

@@ -66,11 +66,21 @@ function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[
     .map((s) => ({ id: deliveryIdFor(s.id, event.id), subscriptionId: s.id, format: s.format, subject }));
 }
 
-/** Starts the event's workflow now (no starter: test messages, tools); throws DeliveryStartError if Temporal refuses. */
+/** Temporal refused the event's workflow start for good; its deliveries are failed with this reason. */
+export class DeliveryStartRefused extends Error {
+  override readonly name = 'DeliveryStartRefused';
+}
+
+/**
+ * Starts the event's workflow now (no starter: test messages, tools, a resync). Throws DeliveryStartError
+ * if Temporal is unreachable, DeliveryStartRefused if it refused the start for good.
+ */
 export async function startEventNow(deps: IngestDeps, eventId: string): Promise<void> {
-  await startEvents(deps, [eventId]).catch((err: Error) => {
-    throw new DeliveryStartError(`could not start the event workflow: ${err.message}`);
+  const result = await startEvents(deps, [eventId]).catch((err: Error) => {
+    throw new DeliveryStartError(`could not start the event workflow: ${err.message}`, { cause: err });
   });
+  const refused = result.refused.get(eventId);
+  if (refused) throw new DeliveryStartRefused(refused);
 }
 
 type AnsweredRow = Pick<DeliveryStartRow, 'id' | 'subscriptionId' | 'status' | 'workflowStarted'>;

@@ -2,11 +2,14 @@
 // ingest commits them (workflow_started = false), answers 202 and enqueues the event id here; lanes start
 // the workflows in batches (one SELECT and one UPDATE per batch) and a re-drive pass picks up whatever a
 // crash, a full queue or a Temporal outage left unstarted. The in-memory queue is bounded: Postgres is the truth.
+// A start Temporal refuses for good ends that event's deliveries `failed` (on the to-do list, with the reason);
+// one that fails for now is counted, and the re-drive pass takes it after those that never failed.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { markEventsStarted, unstartedEvents, unstartedRowsOfEvents } from '../db/deliveries';
+import { countStartFailures, markEventsStarted, refuseEventStarts, unstartedEvents, unstartedRowsOfEvents } from '../db/deliveries';
 import type { Logger } from '../log';
 import { startEvent, type StartRow } from '../temporal/deliveryClient';
+import { startRefusedForGood } from '../temporal/startRefusal';
 
 export interface StarterDeps {
   pool: Pool;
@@ -28,6 +31,8 @@ export interface StarterOptions {
   redriveOlderThanMs?: number;
   /** Eager workflow start: the client shares its connection with a worker of this task queue. */
   eager?: boolean;
+  /** Rounds a failed batch is retried from memory (after 1, 2, 4 … s) before the re-drive pass owns it. */
+  memoryRetries?: number;
 }
 
 export interface EventStarter {
@@ -42,6 +47,16 @@ export interface EventStarter {
 
 const MEMORY_RETRIES = 5;
 
+/** What one call of startEvents settled. */
+export interface StartResult {
+  /** Deliveries whose workflow is now started. */
+  deliveries: number;
+  /** Events settled: started, or refused for good. */
+  settled: number;
+  /** Events Temporal refused for good, with its reason; their deliveries are now `failed`. */
+  refused: Map<string, string>;
+}
+
 function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
   const groups = new Map<string, StartRow[]>();
   for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
@@ -49,34 +64,53 @@ function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
 }
 
 /**
- * Starts the workflows of some events from their unstarted rows and marks them started in one UPDATE;
- * resolves with the deliveries started. Stops at the first refusal from Temporal (the rest waits for a
- * retry) and rethrows it once the successes are marked.
+ * Starts the workflows of some events from their unstarted rows and marks them started in one UPDATE.
+ * A start Temporal refuses for good (startRefusedForGood) fails that event's deliveries and the batch goes
+ * on; a failure that may pass (Temporal unreachable) stops the batch, is counted on that event, and is
+ * rethrown once the successes and refusals are recorded.
  */
-export async function startEvents(deps: StarterDeps, eventIds: string[], eager = false): Promise<number> {
+export async function startEvents(deps: StarterDeps, eventIds: string[], eager = false): Promise<StartResult> {
   const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
   const started: string[] = [];
+  const refused = new Map<string, string>();
   let deliveries = 0;
-  let failure: Error | null = null;
+  let failure: { eventId: string; err: Error } | null = null;
   for (const [eventId, rows] of groups) {
     try {
       await startEvent(deps.temporal, deps.taskQueue, rows, { eager });
       started.push(eventId);
       deliveries += rows.length;
     } catch (err) {
-      failure = err as Error;
-      break;
+      const reason = startRefusedForGood(err);
+      if (reason) refused.set(eventId, reason);
+      else {
+        failure = { eventId, err: err as Error };
+        break;
+      }
     }
   }
   await markEventsStarted(deps.pool, started);
-  if (failure) throw failure;
-  return deliveries;
+  await recordRefusals(deps, refused);
+  if (failure) {
+    await countStartFailures(deps.pool, [failure.eventId]);
+    throw failure.err;
+  }
+  return { deliveries, settled: started.length + refused.size, refused };
+}
+
+async function recordRefusals(deps: StarterDeps, refused: Map<string, string>): Promise<void> {
+  if (refused.size === 0) return;
+  await refuseEventStarts(deps.pool, [...refused].map(([eventId, reason]) => ({ eventId, reason })));
+  for (const [eventId, reason] of refused) {
+    deps.log.error({ eventId, err: reason }, "Temporal refused the event's workflow start for good; its deliveries are failed (to-do list)");
+  }
 }
 
 export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}): EventStarter {
   const lanes = opts.lanes ?? 32;
   const batch = opts.batch ?? 16;
   const maxQueued = opts.maxQueued ?? 10_000;
+  const memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
   const queue = new Set<string>();
   /** Failed start rounds per event id still being retried from memory (bounded; the re-drive pass takes over). */
   const failures = new Map<string, number>();
@@ -99,7 +133,7 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
     const due = new Map<number, string[]>();
     for (const id of eventIds) {
       const round = (failures.get(id) ?? 0) + 1;
-      if (round > MEMORY_RETRIES) {
+      if (round > memoryRetries) {
         failures.delete(id);
         continue;
       }
@@ -147,10 +181,13 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
       const ids = await unstartedEvents(deps.pool, olderThanMs, 500);
       const fresh = ids.filter((id) => !queue.has(id));
       if (fresh.length === 0) return total;
-      let progressed = 0;
-      for (let i = 0; i < fresh.length; i += batch) progressed += await startBatch(fresh.slice(i, i + batch));
-      total += progressed;
-      if (progressed === 0 || ids.length < 500) return total;
+      let settled = 0;
+      for (let i = 0; i < fresh.length; i += batch) {
+        const result = await startBatch(fresh.slice(i, i + batch));
+        total += result.deliveries;
+        settled += result.settled;
+      }
+      if (settled === 0 || ids.length < 500) return total;
     }
   };
 

@@ -21,7 +21,7 @@ import {
   type EventInput,
   type OperatorAction,
 } from '../../workflows/definitions';
-import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
+import { eventTypeKey, subscriptionAttribute, subscriptionKey } from '../../workflows/searchAttributes';
 
 const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
@@ -70,7 +70,7 @@ export async function startEvent(
         requestEagerStart: opts.eager,
         // HrhooksStatus and the attempt attributes come later, only if a delivery needs more than a first try.
         typedSearchAttributes: [
-          { key: subscriptionKey, value: [...new Set(rows.map((r) => r.subscriptionId))].sort() },
+          { key: subscriptionKey, value: subscriptionAttribute(rows.map((r) => r.subscriptionId)) },
           { key: eventTypeKey, value: first.eventType },
         ],
       }),
