@@ -32,6 +32,17 @@ interface RouteSpec {
 const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
 const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
 
+const nullableString = { type: 'string', nullable: true };
+const API_KEY = {
+  type: 'object',
+  required: ['id', 'name', 'scope', 'prefix', 'fingerprint', 'createdAt', 'revokedAt', 'revokedBy'],
+  properties: {
+    id: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', enum: ['producer', 'admin'] },
+    prefix: { ...nullableString, description: 'first characters of the key (a quarter at most, 12 at most); null for keys older than this field' },
+    fingerprint: { type: 'string', description: '`sha256:` + the first 16 hex digits of SHA-256 of the key' },
+    createdAt: { type: 'string', format: 'date-time' }, revokedAt: { ...nullableString, format: 'date-time' }, revokedBy: nullableString,
+  },
+};
 export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: eventEnvelopeSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
@@ -52,6 +63,8 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
+  { method: 'get', path: '/v1/keys', summary: 'List API keys (never a key or its hash: id, name, scope, prefix, fingerprint, dates)', scope: 'admin', status: 200, response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } } },
+  { method: 'post', path: '/v1/keys/{id}/revoke', summary: 'Revoke an API key for good (a bootstrap key too: it stays revoked at the next start); its API calls and web-interface sessions are refused from the next request; revoking again changes nothing', scope: 'admin', status: 200, response: API_KEY },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'none', status: 200 },
 ];
 
@@ -71,6 +84,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
   if (route.path.includes('{id}')) responses['404'] = problem;
   for (const code of route.problems ?? []) responses[code] = problem;
+  // 429: the per-key rate limit, or too many failed authentications from the caller's address (Retry-After).
   return {
     summary: route.summary,
     ...(route.scope === 'none' ? { security: [] } : { 'x-scope': route.scope }),
