@@ -40,6 +40,18 @@ function person(p: Obj | null, id: unknown): Pick<EventSubject, 'id' | 'name' | 
   return { id: scalar(id), name: p ? personName(p) : null, number: p ? scalar(p.employeeNumber) : null };
 }
 
+/**
+ * Where producer data carries the employee's or the pay run's own id, in the order read: the event schema
+ * (dataSchemas.ts) requires one of them, subjectOf reads the first present.
+ */
+export const ID_FIELDS = {
+  employee: ['id', 'employeeId', 'Id'],
+  payrun: ['id', 'payRunId', 'Id'],
+} as const satisfies Record<string, readonly string[]>;
+
+const firstId = (d: Obj, fields: readonly string[]): string | null =>
+  fields.reduce<string | null>((found, f) => found ?? scalar(d[f]), null);
+
 const key = (kind: ResourceKind, id: string | null): string | null => (id === null ? null : `${kind}:${id}`);
 
 /** The resource kind an event type changes, or null (test messages). */
@@ -69,11 +81,11 @@ export function subjectOf(type: DeliverableEventType, data: unknown): EventSubje
     return { resourceKey: key('absence', scalar(d.id)), ...person(owner, owner?.id) };
   }
   if (kind === 'payrun') {
-    const id = scalar(d.id) ?? scalar(d.payRunId);
+    const id = firstId(d, ID_FIELDS.payrun);
     return { resourceKey: key('payrun', id), id, name: scalar(d.name) ?? scalar(d.period), number: null };
   }
   if (type.startsWith('employee.')) {
-    const id = scalar(d.id) ?? scalar(d.employeeId);
+    const id = firstId(d, ID_FIELDS.employee);
     return { resourceKey: key('employee', id), ...person(d, id) };
   }
   // bank_account.*, recurring_deduction.*, timesheet.*: about an employee named inside the data.

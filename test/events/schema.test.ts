@@ -35,14 +35,16 @@ test('there are 18 event types', () => {
 
 test('envelope errors name each bad field', () => {
   assert.deepEqual(fields({ id: '', type: 'nope', occurredAt: 'yesterday' }).sort(), ['data', 'id', 'occurredAt', 'type']);
-  assert.deepEqual(fields({ ...leaveEvent({}), id: 'x'.repeat(201) }), ['id']);
+  assert.deepEqual(fields({ ...leaveEvent(absence()), id: 'x'.repeat(201) }), ['id']);
   assert.deepEqual(fields('not an object'), ['(event)']);
   assert.deepEqual(fields(null), ['(event)']);
 });
 
-test('non-leave data is free-form; leave data must be an absence', () => {
+test('employee and pay-run data carry their id; the other families are free-form; leave data must be an absence', () => {
   assert.ok(parseEvent({ ...leaveEvent(123), type: 'payrun.deleted' }).ok);
-  assert.ok(parseEvent({ ...leaveEvent({ anything: [1, 2] }), type: 'employee.updated' }).ok);
+  assert.ok(parseEvent({ ...leaveEvent({ id: 7, anything: [1, 2] }), type: 'employee.updated' }).ok);
+  assert.ok(parseEvent({ ...leaveEvent({ Id: 4711, FirstName: 'Ada' }), type: 'employee.created' }).ok);
+  assert.ok(parseEvent({ ...leaveEvent({ anything: [1, 2] }), type: 'bank_account.updated' }).ok);
   assert.ok(fields(leaveEvent(123)).includes('data'));
 });
 
@@ -98,6 +100,35 @@ test('__proto__ keys are harmless', () => {
 
 test('deeply nested data does not crash validation', () => {
   const deep = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`);
-  assert.ok(parseEvent({ ...leaveEvent(deep), type: 'employee.updated' }).ok);
+  assert.ok(parseEvent({ ...leaveEvent(deep), type: 'timesheet.clock_in' }).ok);
+  assert.deepEqual(fields({ ...leaveEvent(deep), type: 'employee.updated' }), ['data']);
   assert.ok(fields(leaveEvent({ owner: deep })).includes('data.owner'));
+});
+
+test('issue 20 #16: envelope and data are checked in one pass, each bad field once, in plain words', () => {
+  const result = parseEvent({ id: '', occurredAt: 'yesterday', type: 'leave.approved', data: absence({ isConfirmed: undefined, start: { date: '2018-02-30', half: 'AM' } }) });
+  assert.equal(result.ok, false);
+  const byField = Object.fromEntries(result.ok ? [] : result.errors.map((e) => [e.field, e.message]));
+  assert.deepEqual(Object.keys(byField).sort(), ['data.isConfirmed', 'data.start.date', 'id', 'occurredAt']);
+  assert.equal(byField['data.isConfirmed'], 'is required');
+  assert.match(byField['data.start.date']!, /^must be a date like 2026-03-01/);
+  assert.match(byField.occurredAt!, /^must be a date-time like 2026-03-01T09:00:00Z/);
+  assert.equal(byField.id, 'must not be empty');
+  assert.match(messages(leaveEvent(absence({ isCancelled: 'no' }))), /^data\.isCancelled: must be true or false$/);
+  assert.doesNotMatch(messages({ type: 'leave.approved' }), /expected|received|Invalid input/);
+});
+
+test('issue 20 #16: employee.created without an id is refused, naming data.id', () => {
+  const employee = (data: unknown) => ({ id: 'e1', type: 'employee.created', occurredAt: '2026-03-01T09:00:00Z', data });
+  assert.equal(messages(employee({ firstName: 'Ada', lastName: 'Lovelace' })), 'data.id: is required');
+  assert.match(messages(employee('Ada')), /^data: must be an object with the employee's id in "id"/);
+  assert.ok(parseEvent(employee({ id: 42, firstName: 'Ada' })).ok);
+  assert.equal(messages({ ...employee({}), type: 'payrun.finalised' }), 'data.id: is required');
+});
+
+test('issue 20 #13: an occurredAt Postgres cannot store is refused (year 0000, 2026-02-30, offset +16:00)', () => {
+  for (const occurredAt of ['0000-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T00:00:00+16:00']) {
+    assert.deepEqual(fields({ ...leaveEvent(absence()), occurredAt }), ['occurredAt'], occurredAt);
+  }
+  assert.ok(parseEvent({ ...leaveEvent(absence()), occurredAt: '0001-01-01T00:00:00+14:00' }).ok);
 });
