@@ -1,7 +1,7 @@
 // Builds /openapi.json from the same zod schemas that validate requests (z.toJSONSchema), plus the
 // route table below. Pure: no I/O. A new route is one line here.
 import { z } from 'zod';
-import { eventEnvelopeSchema } from '../events/schema';
+import { producerEventDocSchema } from '../events/schema';
 import {
   bulkResyncSchema,
   deliveriesQuerySchema,
@@ -44,7 +44,7 @@ const API_KEY = {
   },
 };
 export const API_ROUTES: RouteSpec[] = [
-  { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: eventEnvelopeSchema },
+  { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: producerEventDocSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
   { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions (a broken one is listed with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION_LIST },
   { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription (a broken one answers 200 with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION },
