@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 
 type Db = Pool | PoolClient;
 
-export const SEALED_COLUMNS = ['authorization_enc', 'secrets_enc'] as const;
+export const SEALED_COLUMNS = ['authorization_enc', 'secrets_enc', 'pending_credential_enc'] as const;
 
 export interface StoredFingerprint {
   fingerprint: string;

@@ -1,12 +1,12 @@
-// Subscriptions repository: CRUD, soft delete, secret rotation, the enabled list used for matching.
+// Subscriptions repository: CRUD, soft delete, the enabled list used for matching (rotation: credentialRotation.ts).
 // Secrets and authorization values are sealed at rest and never leave this module in a public view; reading
-// rows never throws on one bad row (see publicView.ts), and a rotation replaces a secret that cannot be decrypted.
+// rows never throws on one bad row (see publicView.ts). Setting authorization replaces it at once and drops a pending one.
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../events/eventTypes';
 import { getFormat, type FormatName } from '../formats/registry';
 import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
-import { inspectSecrets, rotateSecrets, sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
+import { sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
 import { DEFAULT_LIMITS } from '../subscriptions/limits';
 import { inTransaction } from './transaction';
 
@@ -123,6 +123,7 @@ export async function updateSubscription(pool: Pool, box: SecretBox, id: string,
     sets.push(`${PATCH_COLUMNS[field]} = $${values.length}`);
   }
   if (patch.enabled === true) sets.push('disabled_reason = NULL');
+  if (patch.authorization !== undefined) sets.push('pending_credential_enc = NULL');
   const { rows } = await pool.query(
     `UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
     values,
@@ -137,29 +138,6 @@ export async function softDeleteSubscription(pool: Pool, id: string): Promise<bo
     [id],
   );
   return (rowCount ?? 0) > 0;
-}
-
-/**
- * Rotates the signing secret; the previous one keeps signing until the grace period ends. Secrets that cannot be
- * decrypted (sealed under another key) cannot keep signing: they are replaced outright. Null when unknown.
- */
-export async function rotateSubscriptionSecret(
-  pool: Pool, box: SecretBox, id: string, graceMs: number, fresh?: string,
-): Promise<RevealedSubscription | null> {
-  return inTransaction(pool, async (client) => {
-    const { rows } = await client.query('SELECT * FROM subscriptions WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]);
-    const row = rows[0];
-    if (!row) return null;
-    const secret = fresh ?? generateSecretFor(row.format)!;
-    const now = new Date();
-    const readable = inspectSecrets(box, row.secrets_enc, now).ok;
-    const sealed = readable ? rotateSecrets(box, row.secrets_enc, secret, now, graceMs) : sealSecrets(box, [{ secret, expiresAt: null }]);
-    const updated = await client.query(
-      'UPDATE subscriptions SET secrets_enc = $2, updated_at = now() WHERE id = $1 RETURNING *',
-      [id, sealed],
-    );
-    return { subscription: toPublic(box, updated.rows[0]), secret, authorization: null };
-  });
 }
 
 export async function listActiveForMatching(pool: Pool): Promise<MatchableSubscription[]> {

@@ -103,4 +103,5 @@ export const aspnet: Format<'aspnet'> = {
   verify,
   secretHeaders: ['authorization'],
   hasMessageId: true,
+  rotation: 'pending',
 };

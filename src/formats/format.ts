@@ -87,6 +87,16 @@ export interface Format<Name extends string = string> {
   secretHeaders: readonly string[];
   /** the request carries a message id stable across attempts, which render's `messageId` can set */
   hasMessageId: boolean;
+  /**
+   * How a rotated credential reaches the receiver. `overlap`: the request carries every live secret's signature, so
+   * the old and the new one both sign during the grace period. `pending` (default): the request carries one credential,
+   * so the new one waits, unsent, until its activation time or an admin activates it; the old one is sent until then.
+   */
+  rotation?: 'overlap' | 'pending';
+}
+
+export function rotationOf(format: Format): 'overlap' | 'pending' {
+  return format.rotation ?? 'pending';
 }
 
 /** The errors for fields a format does not take (mode, authorization), named after the format. */

@@ -77,4 +77,5 @@ export const standard: Format<'standard'> = {
   verify,
   secretHeaders: ['authorization'],
   hasMessageId: true,
+  rotation: 'overlap',
 };

@@ -8,6 +8,7 @@ import {
   markProcessedSchema,
   publicSubscriptionSchema,
   resyncSchema,
+  rotateAuthorizationSchema,
   rotateSecretSchema,
   subscriptionCreateSchema,
   subscriptionUpdateSchema,
@@ -31,7 +32,6 @@ interface RouteSpec {
 
 const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
 const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
-
 const nullableString = { type: 'string', nullable: true };
 const API_KEY = {
   type: 'object',
@@ -43,6 +43,7 @@ const API_KEY = {
     createdAt: { type: 'string', format: 'date-time' }, revokedAt: { ...nullableString, format: 'date-time' }, revokedBy: nullableString,
   },
 };
+
 export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: producerEventDocSchema },
   { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once)', scope: 'admin', status: 201, body: subscriptionCreateSchema },
@@ -51,7 +52,9 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'patch', path: '/v1/subscriptions/{id}', summary: 'Update a subscription', scope: 'admin', status: 200, body: subscriptionUpdateSchema, response: SUBSCRIPTION },
   { method: 'delete', path: '/v1/subscriptions/{id}', summary: 'Delete a subscription (cancels open deliveries)', scope: 'admin', status: 204 },
   { method: 'post', path: '/v1/subscriptions/{id}/test', summary: 'Send a test message through the normal path', scope: 'admin', status: 202 },
-  { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (grace period)', scope: 'admin', status: 200, body: rotateSecretSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (new one returned once). standard: both secrets sign every request (two `webhook-signature` entries) until the grace period ends. aspnet (one `MS-Signature`): the new secret is pending, the current one keeps signing until `activateAt`, or until activate-credential when absent', scope: 'admin', status: 200, body: rotateSecretSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/rotate-authorization', summary: 'lucca: set a new Authorization value (returned once), pending: the current one is sent until `activateAt`, or until activate-credential when absent (PATCH authorization replaces it at once)', scope: 'admin', status: 200, body: rotateAuthorizationSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/activate-credential', problems: ['409'], summary: 'aspnet, lucca: the pending secret or Authorization value is sent from now on, the previous one no longer (409 when none is pending)', scope: 'admin', status: 200, response: SUBSCRIPTION },
   { method: 'post', path: '/v1/subscriptions/{id}/resume', summary: 'Resume a subscription the circuit breaker paused (the held deliveries drain in order); `resumed` says whether it was paused', scope: 'admin', status: 202 },
   { method: 'get', path: '/v1/deliveries', summary: 'Search deliveries (cursor pagination)', scope: 'admin', status: 200, query: deliveriesQuerySchema },
   { method: 'post', path: '/v1/deliveries/resync', summary: 'Resync failed deliveries in bulk', scope: 'admin', status: 202, body: bulkResyncSchema },
@@ -60,11 +63,11 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/deliveries/{id}/mark-processed', summary: 'Close as processed', scope: 'admin', status: 202, body: markProcessedSchema },
   { method: 'get', path: '/v1/dashboard', summary: 'Counts by status, the error to-do list, `charts` (deliveries per UTC hour over 24 h and per UTC day over 30 days by outcome: firstTry, afterRetries, failed, processed, inProgress, other; attempt latency p50/p95 per hour) and every subscription\'s `health`, worst first', scope: 'admin', status: 200 },
   { method: 'get', path: '/v1/subscriptions/{id}/health', summary: 'One subscription\'s health (success rate 24 h / 7 d, p95 latency, last success, consecutive failures, open and failed deliveries, 7-day sparkline, level) and its charts', scope: 'admin', status: 200 },
+  { method: 'get', path: '/v1/keys', summary: 'List API keys (never a key or its hash: id, name, scope, prefix, fingerprint, dates)', scope: 'admin', status: 200, response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } } },
+  { method: 'post', path: '/v1/keys/{id}/revoke', summary: 'Revoke an API key for good (a bootstrap key too: it stays revoked at the next start); its API calls and web-interface sessions are refused from the next request; revoking again changes nothing', scope: 'admin', status: 200, response: API_KEY },
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
-  { method: 'get', path: '/v1/keys', summary: 'List API keys (never a key or its hash: id, name, scope, prefix, fingerprint, dates)', scope: 'admin', status: 200, response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } } },
-  { method: 'post', path: '/v1/keys/{id}/revoke', summary: 'Revoke an API key for good (a bootstrap key too: it stays revoked at the next start); its API calls and web-interface sessions are refused from the next request; revoking again changes nothing', scope: 'admin', status: 200, response: API_KEY },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'none', status: 200 },
 ];
 
@@ -81,10 +84,10 @@ function operation(route: RouteSpec): Record<string, unknown> {
   }
   const success = route.response ? { description: 'Success', content: { 'application/json': { schema: route.response } } } : { description: 'Success' };
   const responses: Record<string, unknown> = { [route.status]: success, '400': problem, '503': problem };
+  // 429: the per-key rate limit, or too many failed authentications from the caller's address (Retry-After).
   if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
   if (route.path.includes('{id}')) responses['404'] = problem;
   for (const code of route.problems ?? []) responses[code] = problem;
-  // 429: the per-key rate limit, or too many failed authentications from the caller's address (Retry-After).
   return {
     summary: route.summary,
     ...(route.scope === 'none' ? { security: [] } : { 'x-scope': route.scope }),

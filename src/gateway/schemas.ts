@@ -8,7 +8,6 @@ import { ValidationError } from './errors';
 export { formatSchema, eventsSchema, publicSubscriptionSchema } from '../subscriptions/publicView';
 export {
   inputErrors,
-  rotateSecretSchema,
   subscriptionCreateSchema,
   subscriptionRules,
   subscriptionUpdateSchema,
@@ -16,6 +15,7 @@ export {
   type SubscriptionUpdate,
 } from '../subscriptions/schemas';
 export { deliveriesQuerySchema } from '../deliveries/querySchema';
+export { rotateAuthorizationSchema, rotateSecretSchema } from '../subscriptions/rotation';
 
 export const markProcessedSchema = z.strictObject({ note: z.string().trim().min(1).max(2000) });
 export const resyncSchema = z.strictObject({ note: z.string().max(2000).optional() });

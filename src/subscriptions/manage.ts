@@ -1,6 +1,6 @@
 // The subscription use cases shared by the API, the web interface and the CLI: create and update (schema, the
 // format's field rules, the URL against the egress allowlist), enable/disable and delete (cancelling the open
-// deliveries of a subscription that stops), the test message and secret rotation. Each returns an outcome; callers only turn it into their own words.
+// deliveries of a subscription that stops), the test message (rotation: rotation.ts). Each returns an outcome; callers only turn it into their own words.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
@@ -8,7 +8,6 @@ import {
   createSubscription,
   getMatchable,
   getSubscription,
-  rotateSubscriptionSecret,
   softDeleteSubscription,
   updateSubscription,
   type PublicSubscription,
@@ -117,27 +116,4 @@ export async function sendTestMessage(deps: IngestDeps & { box: SecretBox }, id:
   const delivery = outcome.kind === 'accepted' ? outcome.accepted.deliveries[0] : undefined;
   if (!delivery || outcome.kind !== 'accepted') return { ok: false, reason: 'not_taken' };
   return { ok: true, eventId: outcome.accepted.eventId, deliveryId: delivery.id, status: delivery.status };
-}
-
-export type RotateOutcome =
-  | { ok: true; rotated: RevealedSubscription }
-  | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'unreadable_format'; error: string | null }
-  | { ok: false; reason: 'no_secret'; format: string }
-  | { ok: false; reason: 'invalid'; errors: FieldError[] };
-
-/** A new signing secret (generated, or the one given); the current one keeps signing for the grace period. */
-export async function rotateSecretChecked(
-  deps: { pool: Pool; box: SecretBox; graceMs: number },
-  id: string,
-  secret?: string,
-): Promise<RotateOutcome> {
-  const existing = await getSubscription(deps.pool, deps.box, id);
-  if (!existing) return { ok: false, reason: 'not_found' };
-  if (existing.format === null) return { ok: false, reason: 'unreadable_format', error: existing.error };
-  if (getFormat(existing.format).credential.kind !== 'secret') return { ok: false, reason: 'no_secret', format: existing.format };
-  const problems = secret === undefined ? [] : subscriptionRules(existing.format, { secret });
-  if (problems.length) return { ok: false, reason: 'invalid', errors: problems };
-  const rotated = await rotateSubscriptionSecret(deps.pool, deps.box, existing.id, deps.graceMs, secret);
-  return rotated ? { ok: true, rotated } : { ok: false, reason: 'not_found' };
 }

@@ -8,7 +8,7 @@ import { formatNameSchema, getFormat, type FormatName } from '../formats/registr
 import { redactHeaders } from '../http/headerRedaction';
 import { retryScheduleSchema } from '../ladder';
 import { DEFAULT_LIMITS } from './limits';
-import { authorizationProblem, inspectSecrets } from './secretStore';
+import { authorizationProblem, inspectPending, inspectSecrets } from './secretStore';
 
 export const formatSchema = formatNameSchema();
 export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
@@ -35,7 +35,10 @@ export const publicSubscriptionSchema = z.object({
   disabledReason: z.string().nullable(),
   hasAuthorization: z.boolean(),
   secretCount: z.number().int().nullable().describe('live signing secrets; null when they cannot be decrypted (see error)'),
-  secretExpiresAt: z.string().nullable().describe('when the rotated-out secret stops signing'),
+  secretExpiresAt: z.string().nullable().describe('standard: when the rotated-out secret stops signing (both sign until then)'),
+  pendingCredential: z.object({ kind: z.enum(['secret', 'authorization']), activateAt: z.string().nullable() }).nullable()
+    .describe('aspnet and lucca (one credential per request): a rotated secret or Authorization value not sent yet; the current one '
+      + 'is sent until activateAt, or, when null, until POST /v1/subscriptions/{id}/activate-credential'),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
   error: z
@@ -71,15 +74,18 @@ function time(value: unknown, field: string, problems: Problem[]): string | null
 function credentials(box: SecretBox, row: Row, format: FormatName | null, now: Date, problems: Problem[]) {
   const authorization = authorizationProblem(box, row.authorization_enc ?? null);
   if (authorization) problems.push({ field: 'authorization', message: authorization });
+  const inspected = inspectPending(box, row.pending_credential_enc ?? null, now);
+  if (!inspected.ok) problems.push({ field: 'pendingCredential', message: `${inspected.problem}; rotate again to replace it` });
+  const pendingCredential = inspected.ok ? inspected.pending : null;
   const secrets = inspectSecrets(box, row.secrets_enc ?? null, now);
   if (!secrets.ok) {
     problems.push({ field: 'secret', message: `${secrets.problem}; rotate the secret to replace it` });
-    return { secretCount: null, secretExpiresAt: null };
+    return { secretCount: null, secretExpiresAt: null, pendingCredential };
   }
   if (secrets.live === 0 && format !== null && getFormat(format).credential.kind === 'secret') {
     problems.push({ field: 'secret', message: 'no live signing secret; rotate the secret to set one' });
   }
-  return { secretCount: secrets.live, secretExpiresAt: secrets.previousExpiresAt };
+  return { secretCount: secrets.live, secretExpiresAt: secrets.previousExpiresAt, pendingCredential };
 }
 
 /** The public view of a stored row; whatever cannot be read is null (or empty) and explained in `error`. */

@@ -1,6 +1,7 @@
 // How a subscription's signing secrets and authorization value are kept in
 // Postgres: sealed by the SecretBox, never stored or returned in clear.
-// secrets_enc holds the newest secret first; rotated-out secrets carry an expiry.
+// secrets_enc holds the newest secret first; rotated-out secrets carry an expiry. pending_credential_enc holds a
+// rotated secret or Authorization value of a single-credential format, not sent until it is activated (time or admin).
 import type { SecretBox } from '../crypto/secretBox';
 
 export interface StoredSecret {
@@ -80,5 +81,70 @@ export function authorizationProblem(box: SecretBox, sealed: string | null): str
     return null;
   } catch (err) {
     return failure(err);
+  }
+}
+
+/** A rotated credential not sent yet: from `activateAt` on (null: only once an admin activates it). */
+export interface PendingCredential {
+  kind: 'secret' | 'authorization';
+  value: string;
+  activateAt: string | null;
+}
+
+export function sealPending(box: SecretBox, pending: PendingCredential): string {
+  return box.seal(JSON.stringify(pending));
+}
+
+export function openPending(box: SecretBox, sealed: string | null): PendingCredential | null {
+  if (sealed === null) return null;
+  const p = JSON.parse(box.open(sealed)) as PendingCredential;
+  const valid = (p.kind === 'secret' || p.kind === 'authorization') && typeof p.value === 'string'
+    && (p.activateAt === null || !Number.isNaN(Date.parse(p.activateAt)));
+  if (!valid) throw new Error('decrypted, but not a pending credential');
+  return p;
+}
+
+/** The pending credential has taken effect: its activation time has come. */
+export function isDue(pending: PendingCredential, now: Date): boolean {
+  return pending.activateAt !== null && Date.parse(pending.activateAt) <= now.getTime();
+}
+
+/** The sealed columns that hold a subscription's credentials. */
+export interface SealedCredentials {
+  secrets_enc: string | null;
+  authorization_enc: string | null;
+  pending_credential_enc?: string | null;
+}
+
+/**
+ * What is sent now: a due pending credential replaces the current one outright (single-credential formats: the
+ * receiver checks one value); otherwise the current secrets / Authorization value, the pending one unused.
+ */
+export function effectiveCredentials(box: SecretBox, row: SealedCredentials, now: Date): { secrets: string[]; authorization: string | null } {
+  const pending = openPending(box, row.pending_credential_enc ?? null);
+  const due = pending !== null && isDue(pending, now) ? pending : null;
+  return {
+    secrets: due?.kind === 'secret' ? [due.value] : openSecrets(box, row.secrets_enc, now),
+    authorization: due?.kind === 'authorization' ? due.value : openAuthorization(box, row.authorization_enc),
+  };
+}
+
+/** The columns after a pending credential takes effect for good (activation, or before a new rotation): it alone remains. */
+export function promoted(box: SecretBox, pending: PendingCredential): { secrets_enc?: string; authorization_enc?: string } {
+  return pending.kind === 'secret'
+    ? { secrets_enc: sealSecrets(box, [{ secret: pending.value, expiresAt: null }]) }
+    : { authorization_enc: box.seal(pending.value) };
+}
+
+/** What the public view says about a pending credential (never its value); null when none or already in effect. Never throws. */
+export type PendingInspection = { ok: true; pending: { kind: PendingCredential['kind']; activateAt: string | null } | null } | { ok: false; problem: string };
+
+export function inspectPending(box: SecretBox, sealed: string | null, now: Date): PendingInspection {
+  try {
+    const pending = openPending(box, sealed);
+    if (pending === null || isDue(pending, now)) return { ok: true, pending: null };
+    return { ok: true, pending: { kind: pending.kind, activateAt: pending.activateAt } };
+  } catch (err) {
+    return { ok: false, problem: failure(err) };
   }
 }

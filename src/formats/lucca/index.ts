@@ -117,4 +117,5 @@ export const lucca: Format<'lucca'> = {
   verify,
   secretHeaders: ['authorization'],
   hasMessageId: false,
+  rotation: 'pending',
 };

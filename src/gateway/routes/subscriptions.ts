@@ -1,20 +1,23 @@
-// /v1/subscriptions: CRUD, test message, secret rotation. Secrets appear only in create/rotate answers.
+// /v1/subscriptions: CRUD, test message, credential rotation and activation. Secrets appear only in create/rotate answers.
 // A subscription that cannot be read fully is still listed, shown, patched, disabled, deleted and rotated (with `error`).
 import { Router, type Response } from 'express';
 import { getSubscription, listSubscriptions, type RevealedSubscription } from '../../db/subscriptions';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
-  rotateSecretChecked,
   sendTestMessage,
   updateSubscriptionChecked,
 } from '../../subscriptions/manage';
 import { resumeNow } from '../../subscriptions/resume';
-import { rotateSecretSchema } from '../../subscriptions/schemas';
+import {
+  activateCredential,
+  rotateAuthorizationChecked,
+  rotateSecretChecked,
+  type RotateOutcome,
+} from '../../subscriptions/rotation';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { parseInput } from '../schemas';
 
 function revealed(res: Response, status: number, r: RevealedSubscription): void {
   res.status(status).set('cache-control', 'no-store').json({
@@ -73,18 +76,32 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     res.status(202).json({ resumed: outcome.wasPaused });
   });
 
+  const rotationDeps = { ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE };
   router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {
-    const input = parseInput(rotateSecretSchema, req.body);
-    const outcome = await rotateSecretChecked({ ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE }, req.params.id, input.secret);
-    if (!outcome.ok) {
-      if (outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
-      if (outcome.reason === 'unreadable_format') throw new ConflictError(`cannot rotate the secret of a subscription whose format is unreadable: ${outcome.error}`);
-      if (outcome.reason === 'no_secret') {
-        throw new ValidationError([{ field: 'format', message: `${outcome.format} subscriptions have no signing secret; PATCH authorization instead` }]);
-      }
-      throw new ValidationError(outcome.errors);
-    }
-    revealed(res, 200, outcome.rotated);
+    revealed(res, 200, rotatedOrThrow(await rotateSecretChecked(rotationDeps, req.params.id, req.body), req.params.id));
+  });
+
+  router.post('/v1/subscriptions/:id/rotate-authorization', async (req, res) => {
+    revealed(res, 200, rotatedOrThrow(await rotateAuthorizationChecked(rotationDeps, req.params.id, req.body), req.params.id));
+  });
+
+  router.post('/v1/subscriptions/:id/activate-credential', async (req, res) => {
+    const outcome = await activateCredential(deps, req.params.id);
+    if (!outcome.ok && outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
+    if (!outcome.ok) throw new ConflictError('this subscription has no pending secret or Authorization value to activate');
+    res.json(outcome.subscription);
   });
   return router;
+}
+
+/** A rotation's answer, or the problem it maps to. */
+function rotatedOrThrow(outcome: RotateOutcome, id: string): RevealedSubscription {
+  if (outcome.ok) return outcome.rotated;
+  if (outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${id}`);
+  if (outcome.reason === 'unreadable_format') throw new ConflictError(`cannot rotate a credential of a subscription whose format is unreadable: ${outcome.error}`);
+  if (outcome.reason === 'wrong_credential') {
+    const instead = outcome.kind === 'authorization' ? 'rotate-authorization' : 'rotate-secret';
+    throw new ValidationError([{ field: 'format', message: `${outcome.format} subscriptions have no ${outcome.kind === 'authorization' ? 'signing secret' : 'Authorization value'}; use ${instead} instead` }]);
+  }
+  throw new ValidationError(outcome.errors);
 }

@@ -4,6 +4,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { toProblem } from '../errors';
 import { bulkRoutes } from './bulkActions';
 import { checkCsrf } from './csrf';
+import { credentialRoutes } from './credentialCard';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
 import { sendError, type UiDeps } from './respond';
@@ -26,6 +27,7 @@ export function createUiRouter(deps: UiDeps): Router {
   router.use(deliveryRoutes(deps, chains));
   router.use(subscriptionsRoutes(deps, chains));
   router.use(subscriptionEditRoutes(deps, chains));
+  router.use(credentialRoutes(deps, chains));
   router.use(subscriptionPageRoutes(deps, chains));
 
   const renderError: ErrorRequestHandler = (err, req, res, next) => {

@@ -1,6 +1,6 @@
 // One subscription, managed in place: edit its URL, events, format options (mode, Authorization, extra headers),
 // retry ladder, ordering and limits through the same use case and schema as PATCH /v1/subscriptions/:id (errors shown next to
-// the field they name); send a test, rotate the secret, and the confirmation pages for disable and delete that
+// the field they name); send a test, the credential card (credentialCard.ts), and the confirmation pages for disable and delete that
 // say how many open deliveries they cancel. The POSTs for those last four live in subscriptionsPage.ts.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { openDeliveriesOf, type OpenDeliveries } from '../../db/deliveryImpact';
@@ -11,7 +11,8 @@ import { getFormat } from '../../formats/registry';
 import { REDACTED } from '../../http/headerRedaction';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import { updateSubscriptionChecked } from '../../subscriptions/manage';
-import { actionButton, csrfField, html, statusBadge, timeTag, type SafeHtml } from './layout';
+import { credentialCard } from './credentialCard';
+import { actionButton, csrfField, html, statusBadge, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { list, text, type PostedForm } from './subscriptionForm';
 
@@ -152,7 +153,7 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
         <span class="hint">Waits between attempts, separated by spaces. Empty: the ${s.format ?? ''} default${format ? html`, <code>${format.defaultLadder.join(' ')}</code>` : ''}.</span>${fieldError(errors, 'retrySchedule')}</label>
       ${format?.credential.kind === 'authorization'
         ? html`<label>Authorization <input name="authorization" autocomplete="off" maxlength="4000" value="${v.authorization}" placeholder="${s.hasAuthorization ? 'leave empty to keep the current value' : 'none set'}"${invalid(errors, 'authorization')}>
-            <span class="hint">Sent verbatim in the Authorization header; the stored value is never shown.</span>${fieldError(errors, 'authorization')}</label>`
+            <span class="hint">Sent verbatim in the Authorization header; the stored value is never shown. A value typed here replaces it at once: to change it without breaking the receiver, use “Rotate Authorization”.</span>${fieldError(errors, 'authorization')}</label>`
         : ''}
       <label class="wide">Extra headers <textarea name="headers" rows="3" placeholder="X-Tenant: acme" spellcheck="false"${invalid(errors, 'headers')}>${v.headers}</textarea>
         <span class="hint">One <code>Name: value</code> per line, sent with every request. Sensitive values show as ${REDACTED}: leave those lines as they are to keep them.</span>${fieldError(errors, 'headers')}</label>
@@ -174,18 +175,13 @@ function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], cs
 
 function sideActions(s: PublicSubscription, open: OpenDeliveries, csrf: string): SafeHtml {
   const base = `/subscriptions/${encodeURIComponent(s.id)}`;
-  const secret = s.format ? getFormat(s.format).credential.kind === 'secret' : false;
   return html`<aside class="side">
     <section class="card"><h2>Check it</h2>
       <p class="muted">Sends one <code>hrhooks.test</code> message through the normal delivery path.</p>
       ${s.enabled && !s.error ? actionButton({ action: `${base}/test`, label: 'Send test', csrf, confirm: `Send a test message to ${s.url}?` }) : html`<p class="muted">${s.enabled ? 'Fix the subscription first.' : 'Enable it to send a test.'}</p>`}
       <p><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">Its deliveries</a> · ${openPhrase(open)}</p>
     </section>
-    ${secret ? html`<section class="card"><h2>Signing secret</h2>
-      <p class="muted">${s.secretCount === null ? 'The stored secret cannot be read: replace it.' : `${s.secretCount} live secret${s.secretCount === 1 ? '' : 's'}.`}
-        ${s.secretExpiresAt ? html`The previous one keeps signing until ${timeTag(s.secretExpiresAt)}.` : ''} A new secret is shown once; the current one keeps signing during the grace period.</p>
-      ${actionButton({ action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, confirm: 'Generate a new signing secret? It is shown once; give it to the receiver.' })}
-    </section>` : ''}
+    ${credentialCard(s, csrf)}
     <section class="card danger" id="danger-zone"><h2>Stop it</h2>
       <p class="muted">${cancelConsequence(open)}</p>
       <div class="actions">

@@ -1,25 +1,22 @@
 // Subscriptions: list, create (the secret / authorization shown ONCE on the result page), enable/disable,
-// send a test message through the normal delivery path, rotate the signing secret (new one shown once), replace a
-// static Authorization value (formats that send one), delete. A subscription that cannot be read fully is listed flagged, its actions kept.
+// send a test message through the normal delivery path, rotate the signing secret (credentialCard.ts: new one shown once,
+// pending or overlapping as the format allows), delete. A subscription that cannot be read fully is listed flagged, its actions kept.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
-  getSubscription,
   listSubscriptions,
   type PublicSubscription,
   type RevealedSubscription,
 } from '../../db/subscriptions';
 import type { Credential } from '../../formats/format';
-import { formatNames, getFormat } from '../../formats/registry';
+import { getFormat } from '../../formats/registry';
 import { parseAllowlist } from '../../http/ssrfGuard';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
   setSubscriptionEnabled,
-  rotateSecretChecked,
   sendTestMessage,
-  updateSubscriptionChecked,
 } from '../../subscriptions/manage';
-import { subscriptionUpdateSchema } from '../../subscriptions/schemas';
+import { credentialSummary, rotateConfirm } from './credentialCard';
 import { actionButton, csrfField, emptyState, html, problemBadge, timeTag, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
@@ -29,11 +26,6 @@ import { subscriptionHealth } from '../../db/subscriptionHealth';
 /** How the subscription's receiver authenticates (null when its format is unreadable). */
 function credentialKind(s: Pick<PublicSubscription, 'format'>): Credential['kind'] | null {
   return s.format === null ? null : getFormat(s.format).credential.kind;
-}
-
-/** The formats whose receivers take a static Authorization value, for messages ("lucca"). */
-function authorizationFormats(): string {
-  return formatNames().filter((name) => getFormat(name).credential.kind === 'authorization').join(' or ');
 }
 
 function stateBadge(s: PublicSubscription): SafeHtml {
@@ -47,18 +39,11 @@ function credential(s: PublicSubscription): SafeHtml {
   if (kind === null) return html`<span class="muted">—</span>`;
   if (kind === 'authorization') {
     if (s.error?.includes('authorization:')) return html`<span class="unreadable">Authorization unreadable</span>`;
-    return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}`;
+    return html`${s.hasAuthorization ? 'Authorization set' : html`<span class="muted">no Authorization</span>`}${credentialSummary(s)}`;
   }
   if (s.secretCount === null) return html`<span class="unreadable">signing secret unreadable</span>`;
-  return html`${s.secretCount} signing secret${s.secretCount === 1 ? '' : 's'}${s.secretExpiresAt ? html`<div class="muted">previous one expires ${timeTag(s.secretExpiresAt)}</div>` : ''}`;
-}
-
-function authorizationForm(action: string, csrf: string): SafeHtml {
-  return html`<details><summary>Replace authorization</summary>
-    <form class="fix-form" method="post" action="${action}" data-confirm="Replace the Authorization value sent to this receiver?">
-      ${csrfField(csrf)}<input name="authorization" autocomplete="off" required maxlength="4000" aria-label="New Authorization value">
-      <button type="submit" class="btn">Replace</button>
-    </form></details>`;
+  const grace = s.secretExpiresAt ? html`<div class="muted">both sign until ${timeTag(s.secretExpiresAt)}</div>` : '';
+  return html`${s.secretCount} signing secret${s.secretCount === 1 ? '' : 's'}${grace}${credentialSummary(s)}`;
 }
 
 /** Every action stays available on a broken row (except a test message, which it could not send). */
@@ -73,13 +58,11 @@ function rowActions(s: PublicSubscription, csrf: string): SafeHtml {
     ${credentialKind(s) === 'secret'
       ? actionButton({
         action: `${base}/rotate-secret`, label: 'Rotate secret', csrf, kind: s.secretCount === null ? 'primary' : 'plain',
-        confirm: s.secretCount === null
-          ? 'Replace the unreadable signing secret with a new one? The receiver must be given the new secret.'
-          : 'Generate a new signing secret? The current one keeps signing during the grace period.',
+        confirm: rotateConfirm(s),
       })
       : ''}
     <a class="btn btn-danger" href="${base}/delete" title="Shows how many open deliveries this cancels before doing it">Delete…</a>
-  </div>${credentialKind(s) === 'authorization' ? authorizationForm(`${base}/authorization`, csrf) : ''}`;
+  </div>`;
 }
 
 function events(s: PublicSubscription): SafeHtml {
@@ -159,14 +142,6 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
     redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text });
   });
 
-  router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
-    const outcome = await rotateSecretChecked({ pool: deps.pool, box: deps.box, graceMs: deps.config.HRHOOKS_ROTATION_GRACE }, req.params.id as string);
-    if (outcome.ok) return revealPage(req, res, 'Secret rotated', outcome.rotated);
-    if (outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    const format = outcome.reason === 'no_secret' ? outcome.format : null;
-    redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `${format ?? 'This'} subscription has no signing secret to rotate.` });
-  });
-
   router.post('/subscriptions/:id/delete', ...chains.action, async (req, res) => {
     const outcome = await deleteSubscriptionChecked(stopDeps, req.params.id as string, sessionOf(res)!.name);
     if (!outcome.ok) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
@@ -174,20 +149,5 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" deleted` });
   });
 
-  router.post('/subscriptions/:id/authorization', ...chains.action, async (req, res) => {
-    const existing = await getSubscription(deps.pool, deps.box, req.params.id as string);
-    if (!existing) return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (credentialKind(existing) !== 'authorization') {
-      return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: `Only ${authorizationFormats()} subscriptions send an Authorization value.` });
-    }
-    const value = (req.body as PostedForm).authorization;
-    const parsed = subscriptionUpdateSchema.shape.authorization.safeParse(typeof value === 'string' ? value.trim() : value);
-    const outcome = parsed.success && parsed.data
-      ? await updateSubscriptionChecked({ ...stopDeps, allow }, existing.id, { authorization: parsed.data }, sessionOf(res)!.name)
-      : null;
-    if (outcome && !outcome.ok && outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
-    if (!outcome?.ok) return redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: 'The Authorization value must be one line of 1 to 4000 characters.' });
-    redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `Authorization of "${existing.name}" replaced` });
-  });
   return router;
 }
