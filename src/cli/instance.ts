@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../config';
 export interface InstanceDetails {
   gatewayUrl: string;
   DATABASE_URL: string;
+  /** The embedded Postgres's password file (0600): the CLI of the same user reads the password there. */
+  DATABASE_PASSWORD_FILE?: string;
   TEMPORAL_ADDRESS: string;
   TEMPORAL_UI_URL: string;
   pid: number;
@@ -30,6 +32,19 @@ function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The URL with the password its instance's password file holds (when readable), else as it is. */
+function withPasswordFrom(url: string, passwordFile: unknown): string {
+  if (typeof passwordFile !== 'string') return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) return url;
+    parsed.password = encodeURIComponent(fs.readFileSync(passwordFile, 'utf8').trim());
     return parsed.toString();
   } catch {
     return url;
@@ -75,6 +90,7 @@ export function discoverInstance(env: NodeJS.ProcessEnv): Discovered {
       const value = text(found[key]);
       if (value !== undefined && env[key] === undefined) fromFile[key] = value;
     }
+    if (fromFile.DATABASE_URL) fromFile.DATABASE_URL = withPasswordFrom(fromFile.DATABASE_URL, found.DATABASE_PASSWORD_FILE);
   }
   const config = loadConfig({ ...env, ...fromFile });
   const gatewayUrl = env.PORT === undefined && text(found?.gatewayUrl) ? text(found?.gatewayUrl)! : `http://${config.HOST}:${config.PORT}`;

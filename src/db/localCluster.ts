@@ -1,10 +1,14 @@
 // Runs a private PostgreSQL cluster from the machine's PostgreSQL binaries
 // (initdb + pg_ctl) in a directory we own: the "embedded" Postgres of
 // `npm start` and the throwaway cluster of the test suite. Postgres refuses to
-// run as root, so as root the cluster runs as the `postgres` system user. Also
-// finds the postmaster of a data directory (a killed process's leftover
-// included) and stops it for sure: pg_ctl stop, a bounded wait, then SIGKILL.
+// run as root, so as root the cluster runs as the `postgres` system user. Owns
+// its access rule: every connection (TCP on 127.0.0.1, or the Unix socket in a
+// private 0700 directory) needs the superuser password, generated once and kept
+// 0600 next to the data directory (`<data dir>.password`). Also finds the
+// postmaster of a data directory (a killed process's leftover included) and
+// stops it for sure: pg_ctl stop, a bounded wait, then SIGKILL.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findProcesses, hasArg, processInfo, stopProcesses, type ProcessInfo } from '../os/procfs';
@@ -12,7 +16,10 @@ import { findProcesses, hasArg, processInfo, stopProcesses, type ProcessInfo } f
 const CANDIDATE_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
 export interface LocalCluster {
+  /** The superuser's URL, password included. */
   url: string;
+  /** Where the superuser password is kept (mode 0600). */
+  passwordFile: string;
   port: number;
   dataDir: string;
   stop(mode?: 'fast' | 'immediate'): void;
@@ -78,10 +85,53 @@ function handOver(dir: string): void {
   execFileSync('chown', ['-R', 'postgres:postgres', dir]);
 }
 
+/** The file that keeps the superuser password of the cluster in `dataDir`. */
+export function passwordFileOf(dataDir: string): string {
+  const dir = path.resolve(dataDir);
+  return path.join(path.dirname(dir), `${path.basename(dir)}.password`);
+}
+
+/** The cluster's superuser password, generated (and written 0600, readable by the cluster's owner) the first time. */
+function ensurePassword(file: string): { password: string; created: boolean } {
+  if (fs.existsSync(file)) {
+    fs.chmodSync(file, 0o600);
+    return { password: fs.readFileSync(file, 'utf8').trim(), created: false };
+  }
+  const password = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: 'wx' });
+  handOver(file);
+  return { password, created: true };
+}
+
+const HBA_HEADER = '# Written by hrhooks (src/db/localCluster.ts): every connection needs the superuser password.';
+const HBA = [
+  HBA_HEADER,
+  'local all all scram-sha-256',
+  'host all all 127.0.0.1/32 scram-sha-256',
+  'host all all ::1/128 scram-sha-256',
+  '',
+].join('\n');
+
+/**
+ * A cluster initialised before the password (its pg_hba.conf trusted every local user): sets the
+ * superuser password in single-user mode (the server is not running yet), then requires it.
+ */
+function requirePassword(bin: string, dataDir: string, password: string, fresh: boolean): void {
+  const hba = path.join(dataDir, 'pg_hba.conf');
+  if (fs.readFileSync(hba, 'utf8').startsWith(HBA_HEADER)) return;
+  if (fresh) return fs.writeFileSync(hba, HBA); // initdb set the password (--pwfile)
+  const [command, argv] = asClusterOwner(path.join(bin, 'postgres'), ['--single', '-D', dataDir, 'postgres']);
+  const result = spawnSync(command, argv, { input: `ALTER ROLE postgres PASSWORD '${password}';\n`, encoding: 'utf8', cwd: '/' });
+  if (result.status !== 0) throw new PostgresUnavailable(`could not set the superuser password: ${(result.stderr || '').trim()}`);
+  fs.writeFileSync(hba, HBA);
+}
+
 interface ClusterPlan {
   bin: string;
   dataDir: string;
   socketDir: string;
+  passwordFile: string;
+  password: string;
   initdb: string[] | null;
   start: string[];
 }
@@ -93,12 +143,16 @@ function plan(options: ClusterOptions): ClusterPlan {
   const dataDir = path.resolve(options.dataDir);
   const socketDir = options.socketDir ?? path.join(path.dirname(dataDir), 'pg-socket');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  fs.mkdirSync(socketDir, { recursive: true });
+  // private: only the cluster's owner (and root) may even reach the socket
+  fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(socketDir, 0o700);
   handOver(dataDir);
   handOver(socketDir);
+  const passwordFile = passwordFileOf(dataDir);
+  const { password } = ensurePassword(passwordFile);
   const initdb = fs.existsSync(path.join(dataDir, 'PG_VERSION'))
     ? null
-    : ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];
+    : ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];
   const settings = [
     `-p ${options.port}`,
     `-k ${socketDir}`,
@@ -108,12 +162,13 @@ function plan(options: ClusterOptions): ClusterPlan {
     options.fsync === false ? '-c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '',
   ].join(' ');
   const start = ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start'];
-  return { bin, dataDir, socketDir, initdb, start };
+  return { bin, dataDir, socketDir, passwordFile, password, initdb, start };
 }
 
 function handle(p: ClusterPlan, port: number): LocalCluster {
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres:${encodeURIComponent(p.password)}@127.0.0.1:${port}/postgres`,
+    passwordFile: p.passwordFile,
     port,
     dataDir: p.dataDir,
     stop(mode = 'fast') {
@@ -130,6 +185,7 @@ function handle(p: ClusterPlan, port: number): LocalCluster {
 export function startLocalCluster(options: ClusterOptions): LocalCluster {
   const p = plan(options);
   if (p.initdb) run(path.join(p.bin, 'initdb'), p.initdb);
+  requirePassword(p.bin, p.dataDir, p.password, p.initdb !== null);
   run(path.join(p.bin, 'pg_ctl'), p.start);
   return handle(p, options.port);
 }
@@ -142,6 +198,7 @@ export function startLocalCluster(options: ClusterOptions): LocalCluster {
 export async function startLocalClusterDetached(options: ClusterOptions): Promise<LocalCluster> {
   const p = plan(options);
   if (p.initdb) await runDetached(path.join(p.bin, 'initdb'), p.initdb, 120_000);
+  requirePassword(p.bin, p.dataDir, p.password, p.initdb !== null);
   await runDetached(path.join(p.bin, 'pg_ctl'), p.start, 70_000);
   return handle(p, options.port);
 }

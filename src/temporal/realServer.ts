@@ -135,8 +135,9 @@ const DYNAMIC_CONFIG = JSON.stringify({ 'frontend.namespaceRPS.visibility': [{ v
 
 function sqlTool(pg: URL, database: string, args: string[]): void {
   const base = ['--plugin', 'postgres12', '--ep', pg.hostname, '-p', pg.port || '5432', '-u', decodeURIComponent(pg.username), '--db', database];
-  if (pg.password) base.push('--pw', decodeURIComponent(pg.password));
-  const result = spawnSync(temporalSqlToolPath(), [...base, ...args], { encoding: 'utf8', timeout: 180_000 });
+  // the password through the environment (SQL_PASSWORD), never the command line other users can read in /proc
+  const env = { ...process.env, SQL_PASSWORD: decodeURIComponent(pg.password) };
+  const result = spawnSync(temporalSqlToolPath(), [...base, ...args], { encoding: 'utf8', timeout: 180_000, env });
   if (result.status !== 0) {
     throw new Error(`temporal-sql-tool ${args[0]} on ${database} failed (${result.error?.message ?? `exit ${result.status}`}): ${(result.stderr || result.stdout).trim().slice(-2000)}`);
   }
@@ -178,6 +179,9 @@ export async function prepareRealServer(options: RealServerOptions): Promise<Rea
   const configFile = path.join(dir, 'temporal-server.yaml');
   const dynamicConfigFile = path.join(dir, 'dynamic-config.yaml');
   fs.writeFileSync(dynamicConfigFile, DYNAMIC_CONFIG);
+  // it holds the Postgres password: readable by its owner only
+  fs.writeFileSync(configFile, '', { mode: 0o600 });
+  fs.chmodSync(configFile, 0o600);
   fs.writeFileSync(configFile, serverConfig({ ip, ports, shards: options.historyShards ?? HISTORY_SHARDS, logLevel: options.logLevel ?? 'warn', pg, databases, dynamicConfigFile }));
   return {
     address: `${ip}:${ports.frontendGrpc}`,
