@@ -133,7 +133,8 @@ describe('gateway edges', () => {
     const expected = [
       'post /v1/events', 'post /v1/subscriptions', 'get /v1/subscriptions', 'get /v1/subscriptions/{id}',
       'patch /v1/subscriptions/{id}', 'delete /v1/subscriptions/{id}', 'post /v1/subscriptions/{id}/test',
-      'post /v1/subscriptions/{id}/rotate-secret', 'post /v1/subscriptions/{id}/resume', 'get /v1/deliveries', 'get /v1/deliveries/{id}',
+      'post /v1/subscriptions/{id}/rotate-secret', 'post /v1/subscriptions/{id}/rotate-authorization',
+      'post /v1/subscriptions/{id}/activate-credential', 'post /v1/subscriptions/{id}/resume', 'get /v1/deliveries', 'get /v1/deliveries/{id}',
       'post /v1/deliveries/{id}/resync', 'post /v1/deliveries/{id}/mark-processed', 'post /v1/deliveries/resync',
       'get /v1/dashboard', 'get /v1/subscriptions/{id}/health', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
     ];
