@@ -1,5 +1,6 @@
 // Queries over the deliveries mirror: search with keyset pagination, detail with attempts,
 // dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
+import { isStorableInstant } from '../events/instants';
 import { resourceKeysMatching } from '../events/subject';
 import type { Pool } from 'pg';
 import type { FormatName } from '../formats/registry';
@@ -164,7 +165,7 @@ function encodeCursor(createdAt: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && !Number.isNaN(Date.parse(value[0]))) {
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && isStorableInstant(value[0])) {
       return value as [string, string];
     }
   } catch {

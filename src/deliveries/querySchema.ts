@@ -2,13 +2,14 @@
 // Pure: no I/O.
 import { z } from 'zod';
 import { eventTypeSchema } from '../events/eventTypes';
+import { instantSchema } from '../events/instants';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../workflows/definitions';
 
 export const deliveriesQuerySchema = z.object({
   status: z.enum(DELIVERY_STATUSES as unknown as [DeliveryStatus, ...DeliveryStatus[]]).optional(),
   subscriptionId: z.string().max(100).optional(),
   eventType: eventTypeSchema.optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: instantSchema.optional(),
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(1000).optional(),

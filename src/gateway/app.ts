@@ -10,7 +10,8 @@ import { httpDuration, httpRequests } from '../metrics';
 import { authenticate } from './auth';
 import { startEventStarter } from '../ingest/starter';
 import type { AppDeps, RouteDeps } from './deps';
-import { errorHandler, notFoundHandler, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { unstorableText } from '../events/storableText';
+import { errorHandler, notFoundHandler, storableParams, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { dashboardRouter } from './routes/dashboard';
 import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
@@ -47,15 +48,14 @@ const MAX_BODY_DEPTH = 64;
 
 /**
  * Iterative, so a hostile nesting depth becomes a 400 here before recursive code (zod, JSON.stringify)
- * sees it. Also refuses U+0000 anywhere in the body: Postgres text cannot hold it.
+ * sees it. Also refuses, in any value or key, text Postgres cannot store (U+0000, a lone surrogate).
  */
 const boundedBody: RequestHandler = (req, _res, next) => {
   const stack: [unknown, number, string][] = [[req.body, 0, '']];
   while (stack.length > 0) {
     const [node, depth, field] = stack.pop()!;
-    if (typeof node === 'string' && node.includes('\u0000')) {
-      return next(new ValidationError([{ field: field || '(body)', message: 'must not contain the NUL character (U+0000)' }]));
-    }
+    const unstorable = typeof node === 'string' ? unstorableText(node) : null;
+    if (unstorable) return next(new ValidationError([{ field: field || '(body)', message: unstorable }]));
     if (node === null || typeof node !== 'object') continue;
     if (depth >= MAX_BODY_DEPTH) {
       const message = `nested deeper than ${MAX_BODY_DEPTH} levels`;
@@ -63,9 +63,8 @@ const boundedBody: RequestHandler = (req, _res, next) => {
     }
     for (const [key, child] of Object.entries(node)) {
       const path = field ? `${field}.${key}` : key;
-      if (key.includes('\u0000')) {
-        return next(new ValidationError([{ field: field || '(body)', message: 'keys must not contain the NUL character (U+0000)' }]));
-      }
+      const badKey = unstorableText(key);
+      if (badKey) return next(new ValidationError([{ field: field || '(body)', message: `keys ${badKey}` }]));
       stack.push([child, depth + 1, path]);
     }
   }
@@ -99,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(routeDeps));
   app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
   app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
+  app.use(['/v1/subscriptions/:id', '/v1/deliveries/:id'], storableParams);
   app.use(eventsRouter(routeDeps));
   app.use(subscriptionsRouter(routeDeps));
   app.use(deliveriesRouter(routeDeps));

@@ -1,10 +1,12 @@
 // Typed domain errors and the ONE Express error handler that turns anything thrown into
-// application/problem+json. Never sends a stack trace or an internal message to the client.
+// application/problem+json (plus the route-parameter guard that turns unstorable ids into a 400 before
+// any query). Never sends a stack trace or an internal message to the client.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { FieldError } from '../events/schema';
 import type { Logger } from '../log';
 import { DeliveryStartError, DeliveryStartRefused } from '../ingest/ingest';
 import { CursorError } from '../db/deliveries';
+import { unstorableText } from '../events/storableText';
 
 export class ProblemError extends Error {
   constructor(
@@ -83,6 +85,8 @@ function fromHttpError(err: any): ProblemError | null {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ProblemError(415, 'Unsupported Media Type', 'unsupported body encoding or charset');
+    case 'parameters.too.many':
+      return new ProblemError(413, 'Payload Too Large', `the form has more than ${err.limit} fields`);
     case 'request.aborted':
       return new ProblemError(400, 'Bad Request', 'request aborted');
   }
@@ -123,6 +127,18 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     sendProblem(res, problem);
   };
 }
+
+/**
+ * Mounted on routes with ids (`/v1/deliveries/:id`, `/subscriptions/:id`…): a parameter Postgres cannot store
+ * (U+0000, a lone surrogate) is a 400 naming it, not a query that fails.
+ */
+export const storableParams: RequestHandler = (req, _res, next) => {
+  for (const [name, value] of Object.entries(req.params ?? {})) {
+    const problem = typeof value === 'string' ? unstorableText(value) : null;
+    if (problem) return next(new ValidationError([{ field: name, message: problem }], `${name} in the path ${problem}`));
+  }
+  next();
+};
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new NotFoundError(`no route for ${req.method} ${req.path}`));

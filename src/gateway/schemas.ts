@@ -2,6 +2,7 @@
 // TypeScript types, and feed /openapi.json (see openapi.ts). Subscription and delivery-query schemas live beside
 // their use cases and are re-exported here. Pure: no I/O.
 import { z } from 'zod';
+import { instantSchema } from '../events/instants';
 import { inputErrors } from '../subscriptions/schemas';
 import { ValidationError } from './errors';
 
@@ -21,7 +22,7 @@ export const markProcessedSchema = z.strictObject({ note: z.string().trim().min(
 export const resyncSchema = z.strictObject({ note: z.string().max(2000).optional() });
 export const bulkResyncSchema = z.strictObject({
   subscriptionId: z.string().min(1).max(100).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: instantSchema.optional(),
   note: z.string().max(2000).optional(),
 });
 

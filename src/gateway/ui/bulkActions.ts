@@ -5,6 +5,7 @@
 import { Router, urlencoded, type RequestHandler } from 'express';
 import { deliveryLabels, type DeliveryLabel } from '../../db/deliveryImpact';
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../deliveries/operatorActions';
+import { ProblemError } from '../errors';
 import { subjectCell } from './deliveryTable';
 import { csrfField, html, type SafeHtml } from './layout';
 import { sendPage, sessionOf, type UiDeps } from './respond';
@@ -13,8 +14,17 @@ const MAX_SELECTED = 500;
 const CONCURRENCY = 4;
 type BulkKind = 'resync' | 'markProcessed';
 
-/** The selection can be the whole to-do list: more fields than the shared form parser allows. */
-const bulkBody = urlencoded({ extended: false, limit: '256kb', parameterLimit: MAX_SELECTED + 20 });
+/**
+ * The selection can be the whole to-do list: more fields than the shared form parser allows, but bounded: a
+ * form past MAX_SELECTED ids (or 256 kB) is refused whole, with the limit in words (413), before any action.
+ */
+const parseBulk = urlencoded({ extended: false, limit: '256kb', parameterLimit: MAX_SELECTED + 20 });
+const TOO_MANY = new Set(['parameters.too.many', 'entity.too.large']);
+const bulkBody: RequestHandler = (req, res, next) =>
+  parseBulk(req, res, (err?: unknown) => {
+    if (!TOO_MANY.has((err as { type?: string } | undefined)?.type ?? '')) return next(err);
+    next(new ProblemError(413, 'Payload Too Large', `Select at most ${MAX_SELECTED} deliveries at a time; nothing was done.`));
+  });
 
 /** The toolbar the table's checkboxes and row buttons submit (they name it with form="…"). */
 export function bulkForm(id: string, csrf: string, back: string): SafeHtml {

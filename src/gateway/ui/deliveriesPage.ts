@@ -5,6 +5,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { CursorError, listDeliveries, type DeliveryFilter } from '../../db/deliveries';
 import { listSubscriptions } from '../../db/subscriptions';
 import { EVENT_TYPES, type EventType } from '../../events/eventTypes';
+import { isStorableInstant } from '../../events/instants';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
 import { actionable, deliveryTable } from './deliveryTable';
 import { bulkForm } from './bulkActions';
@@ -13,6 +14,7 @@ import { sendPage, sessionOf, type UiDeps } from './respond';
 
 const PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_FIELDS = { since: 'From (UTC)', until: 'To (UTC)' } as const;
 
 export interface SearchForm {
   status?: DeliveryStatus;
@@ -29,6 +31,20 @@ function field(req: Request, name: string, max = 200): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined;
 }
 
+/** A whole UTC day Postgres can store (a real calendar day, years 0001 to 9999). */
+function isDay(value: string): boolean {
+  return DAY.test(value) && isStorableInstant(`${value}T00:00:00Z`);
+}
+
+/** The date fields given but not a real day, as one sentence naming each (shown instead of results, 400). */
+function dayErrors(req: Request): string | null {
+  const bad = (Object.keys(DAY_FIELDS) as (keyof typeof DAY_FIELDS)[])
+    .map((name) => [name, field(req, name)] as const)
+    .filter((entry): entry is readonly [keyof typeof DAY_FIELDS, string] => entry[1] !== undefined && !isDay(entry[1]));
+  if (bad.length === 0) return null;
+  return bad.map(([name, value]) => `${DAY_FIELDS[name]} (${name}): "${value}" must be a date like 2026-03-01 (a real calendar day).`).join(' ');
+}
+
 function readForm(req: Request): SearchForm {
   const status = field(req, 'status');
   const eventType = field(req, 'eventType');
@@ -38,8 +54,8 @@ function readForm(req: Request): SearchForm {
     status: DELIVERY_STATUSES.includes(status as DeliveryStatus) ? (status as DeliveryStatus) : undefined,
     subscription: field(req, 'subscription', 100),
     eventType: (EVENT_TYPES as readonly string[]).includes(eventType ?? '') ? (eventType as EventType) : undefined,
-    since: since && DAY.test(since) && !Number.isNaN(Date.parse(since)) ? since : undefined,
-    until: until && DAY.test(until) && !Number.isNaN(Date.parse(until)) ? until : undefined,
+    since: since && isDay(since) ? since : undefined,
+    until: until && isDay(until) ? until : undefined,
     q: field(req, 'q'),
     cursor: field(req, 'cursor', 1000),
   };
@@ -77,9 +93,10 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
   const router = Router();
   router.get('/deliveries', ...chains.page, async (req, res) => {
     const form = readForm(req);
+    const invalid = dayErrors(req);
     const [subs, found] = await Promise.all([
       listSubscriptions(deps.pool, deps.box),
-      listDeliveries(deps.pool, toFilter(form)).catch((err: unknown) => {
+      invalid ? null : listDeliveries(deps.pool, toFilter(form)).catch((err: unknown) => {
         if (err instanceof CursorError) return null;
         throw err;
       }),
@@ -100,7 +117,9 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
         <a class="btn" href="/deliveries">Reset</a>
       </form>
       <p class="muted search-hint" id="search-hint">Search finds a person by part of their name, employee id or employee number; an absence or a pay run by its id; a single event or delivery by its id. Dates are whole days in UTC.</p>
-      ${!found
+      ${invalid
+        ? emptyState('Fix the date above to search.')
+        : !found
         ? emptyState('That page link is no longer valid; start the search again.')
         : found.items.length === 0
           ? emptyState('No delivery matches this search.')
@@ -109,7 +128,8 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
         ${form.cursor ? html`<a href="${link({ ...form, cursor: undefined })}">« First page</a>` : ''}
         ${found?.nextCursor ? html`<a href="${link({ ...form, cursor: undefined }, found.nextCursor)}">Next page »</a>` : ''}
       </nav>`;
-    sendPage(req, res, { title: 'Deliveries', active: 'deliveries' }, body);
+    if (invalid) sendPage(req, res, { title: 'Deliveries', active: 'deliveries', flash: { kind: 'error', text: invalid } }, body, 400);
+    else sendPage(req, res, { title: 'Deliveries', active: 'deliveries' }, body);
   });
   return router;
 }

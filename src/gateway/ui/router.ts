@@ -1,7 +1,7 @@
 // The follow-up web interface, mounted at / next to the JSON API: wires session, CSRF and the pages.
 // Every page needs a signed-in admin (else 302 /login); every POST also needs the CSRF token (else 401/403).
 import { Router, type ErrorRequestHandler } from 'express';
-import { toProblem } from '../errors';
+import { storableParams, toProblem } from '../errors';
 import { bulkRoutes } from './bulkActions';
 import { checkCsrf } from './csrf';
 import { credentialRoutes } from './credentialCard';
@@ -21,6 +21,7 @@ export function createUiRouter(deps: UiDeps): Router {
   const chains = { load, page: [load, requirePageSession], action: [formBody, load, requireActionSession, checkCsrf] };
   const router = Router();
   router.use(sessionRoutes(deps, chains));
+  router.use(['/subscriptions/:id', '/deliveries/:id'], storableParams);
   router.use(todoRoutes(deps, chains));
   router.use(bulkRoutes(deps, chains));
   router.use(deliveriesRoutes(deps, chains));
