@@ -4,6 +4,7 @@
 // first is the same Ctrl-C relayed by a wrapper (npm, tsx); a later one forces:
 // child servers are killed at once, verified, and the process exits. Whatever
 // happens, the child servers are SIGKILLed when the process exits.
+// Also the signals of `worker` and `gateway` (stopOnSignals): every stop ends within a bound.
 import type { Logger } from '../log';
 
 export interface StopStep {
@@ -19,6 +20,8 @@ export interface StopStep {
 
 const RELAYED_SIGNAL_MS = 500;
 const FORCE_BOUND_MS = 15_000;
+/** Once asked to stop, `start` forces (kills the servers, exits 130) if the graceful stop takes longer. */
+export const START_STOP_BOUND_MS = 90_000;
 
 class StepTimeout extends Error {}
 
@@ -50,6 +53,7 @@ export class Shutdown {
   /** Resolves with what asked to stop (a signal name, `uncaught error`). */
   readonly requested: Promise<string>;
   private readonly unlisteners: Array<() => void> = [];
+  private listening = false;
 
   constructor(
     private readonly log: Logger,
@@ -69,6 +73,7 @@ export class Shutdown {
   request(reason: string): void {
     if (this.reason !== null) return;
     this.reason = reason;
+    if (this.listening) setTimeout(() => void this.force(`not stopped within ${START_STOP_BOUND_MS} ms`), START_STOP_BOUND_MS).unref();
     this.announce(reason);
   }
 
@@ -81,6 +86,7 @@ export class Shutdown {
 
   /** Signal handlers, the uncaught-error handler and the exit hook, for as long as the process runs. */
   listen(): void {
+    this.listening = true;
     const onSignal = (signal: NodeJS.Signals) => {
       if (this.reason === null) {
         this.firstSignalAt = Date.now();
@@ -161,4 +167,69 @@ export class Shutdown {
   unlisten(): void {
     for (const off of this.unlisteners.splice(0)) off();
   }
+}
+
+/** How long `worker` or `gateway` may take to stop after SIGTERM / SIGINT before it exits anyway. */
+export const PROCESS_STOP_BOUND_MS = 30_000;
+/** After its work ended (stopped, or failed), the process exits within this even if a handle lingers. */
+const LINGER_MS = 1_000;
+
+export interface ProcessSignals {
+  /** The process is up: from now on a signal runs `stop` (bounded) instead of exiting at once. */
+  running(stop: () => Promise<void>): void;
+  /** True once a signal asked the process to stop. */
+  readonly stopping: boolean;
+  /** Resolves with the exit code once a signal-driven stop ended (0 stopped, 1 failed). */
+  readonly done: Promise<number>;
+  /** The work ended (failed, or stopped): exit with `code` within a second, whatever still holds the event loop. */
+  exitSoon(code: number): void;
+}
+
+/**
+ * SIGTERM / SIGINT for `worker` and `gateway`. While still starting, a signal exits at once (143, 130).
+ * Once running, the first signal runs `stop`; the process exits 0 when it ends, 1 if it failed or did not
+ * end within PROCESS_STOP_BOUND_MS; a later signal (not the same Ctrl-C relayed) exits at once.
+ */
+export function stopOnSignals(name: string, log: Logger, exit: (code: number) => void = (code) => process.exit(code)): ProcessSignals {
+  let stop: (() => Promise<void>) | null = null;
+  let firstSignalAt = 0;
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  const exitSoon = (code: number) => {
+    process.exitCode = code;
+    setTimeout(() => exit(code), LINGER_MS).unref();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (firstSignalAt !== 0) {
+      if (Date.now() - firstSignalAt < RELAYED_SIGNAL_MS) return;
+      log.warn({ signal }, `${name}: second signal, exiting now`);
+      return exit(code);
+    }
+    firstSignalAt = Date.now();
+    if (!stop) {
+      log.warn({ signal }, `${name}: signal while starting, exiting now`);
+      return exit(code);
+    }
+    log.info({ signal }, `${name} stopping`);
+    bounded(stop(), PROCESS_STOP_BOUND_MS, `stopping the ${name}`).then(
+      () => 0,
+      (err: unknown) => {
+        log.error(errorFields(err), `${name}: stop failed; exiting anyway`);
+        return 1;
+      },
+    ).then((exitCode) => {
+      resolveDone(exitCode);
+      exitSoon(exitCode);
+    });
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
+  return {
+    running: (fn) => void (stop = fn),
+    get stopping() {
+      return firstSignalAt !== 0;
+    },
+    done,
+    exitSoon,
+  };
 }

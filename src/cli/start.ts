@@ -2,21 +2,27 @@
 // on a SQLite file (or, with HRHOOKS_TEMPORAL=server, the real Temporal server on
 // the same Postgres) and an embedded Postgres under the data dir, then the worker
 // and the gateway in this process; prints where everything is. Ctrl-C stops all
-// (src/cli/shutdown.ts); leftovers of a killed earlier start are stopped first.
+// (src/cli/shutdown.ts); leftovers of a killed earlier start are stopped first. An embedded server
+// that dies meanwhile stops everything, with a message (childWatch.ts); a data dir is kept on the
+// Temporal its open deliveries live in (temporalMode.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { CLOSED_STATUSES } from '../../workflows/definitions';
 import type { Config } from '../config';
-import { runningPostmasters, startLocalClusterDetached, stopPostmaster } from '../db/localCluster';
+import { passwordFileOf, runningPostmasters, startLocalClusterDetached, stopPostmaster } from '../db/localCluster';
 import { startGateway } from '../gateway/server';
 import { createLogger, type Logger } from '../log';
 import { signalProcess } from '../os/procfs';
 import { portIsOpen, runningDevServers, startDevServer, stopDevServersOn, type DevServer } from '../temporal/devServer';
 import { HISTORY_SHARDS, runningRealServers, startRealServer, stopRealServersOn, TEMPORAL_SERVER_VERSION } from '../temporal/realServer';
 import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from './bootstrapKeys';
+import { watchChildren } from './childWatch';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
 import { removeInstance, writeInstance } from './instance';
 import { errorFields, Shutdown } from './shutdown';
+import { checkTemporalMode } from './temporalMode';
 import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../workerProcess';
 
@@ -65,6 +71,24 @@ async function stopLeftovers(config: Config, log: Logger): Promise<void> {
   await stopRealServersOn(paths.temporalServerConfig, { graceMs: TEMPORAL_GRACE_MS });
 }
 
+/** Deliveries not closed whose event workflow was started: they live in the Temporal that started them. */
+async function openDeliveries(databaseUrl: string): Promise<number> {
+  const client = new PgClient({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const found = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM deliveries WHERE workflow_started AND status <> ALL($1::text[])',
+      [CLOSED_STATUSES],
+    );
+    return found.rows[0]!.n;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return 0; // a new database: no deliveries table yet
+    throw err;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 function killPostgresNow(dataDir: string): void {
   for (const postmaster of runningPostmasters(dataDir)) signalProcess(postmaster.pid, 'SIGKILL');
 }
@@ -87,6 +111,10 @@ export interface AllInOne {
   keys: BootstrapKeys;
   /** Resolves if the worker stops on its own (it should not). */
   workerDone: Promise<void>;
+  /** Resolves with a message if an embedded server dies while running. */
+  childDied: Promise<string>;
+  /** The embedded Postgres's password file, when it runs. */
+  passwordFile: string | null;
   /** Stops everything (src/cli/shutdown.ts); resolves false if a step failed (logged). */
   stop(): Promise<boolean>;
 }
@@ -100,6 +128,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
   fs.chmodSync(config.dataDir, 0o755);
   const embedded = !config.DATABASE_URL || !config.TEMPORAL_ADDRESS;
   const paths = embeddedPaths(config);
+  const children = watchChildren();
   let watchdog: Watchdog | null = null;
   if (embedded) {
     claimDataDir(config.dataDir);
@@ -113,6 +142,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     });
   }
   const stopAll = async () => {
+    children.disarm();
     const ok = await stopping.stopAll();
     if (embedded) releaseDataDir(config.dataDir);
     if (ok) watchdog?.disarm();
@@ -135,11 +165,15 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       });
       const cluster = await startLocalClusterDetached({ dataDir: paths.postgres, port: config.HRHOOKS_PG_PORT, socketDir: paths.pgSocket });
       databaseUrl = cluster.url;
+      const postmaster = runningPostmasters(paths.postgres)[0];
+      if (postmaster) children.add({ name: 'embedded Postgres', logFile: path.join(paths.postgres, 'server.log'), process: postmaster.pid });
       notInterrupted();
     }
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let uiUrl = config.TEMPORAL_UI_URL ?? null;
     const temporal: AllInOne['temporal'] = temporalAddress ? 'given' : config.HRHOOKS_TEMPORAL;
+    const db = databaseUrl;
+    if (temporal !== 'given') await checkTemporalMode(config.dataDir, temporal, () => openDeliveries(db));
     if (!temporalAddress && temporal === 'server') {
       await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal server', 'TEMPORAL_PORT');
       stopping.add({
@@ -149,8 +183,9 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
         kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
         killNow: () => killRealServersNow(paths.temporalServerConfig),
       });
-      const server = await startRealServer({ postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
+      const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
       temporalAddress = server.address;
+      children.add({ name: 'Temporal server', logFile: server.logFile, process: server.process });
       notInterrupted();
     } else if (!temporalAddress) {
       await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
@@ -162,11 +197,14 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
         kill: () => stopDevServersOn(paths.temporalDb, { graceMs: 0 }),
         killNow: () => killDevServersNow(paths.temporalDb),
       });
+      const logFile = path.join(config.dataDir, 'temporal.log');
       const server: DevServer = await startDevServer({
+        // loopback only: the frontend and the Web UI have no authentication (SECURITY.md)
+        ip: '127.0.0.1',
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: paths.temporalDb,
-        logFile: path.join(config.dataDir, 'temporal.log'),
+        logFile,
         // WAL with synchronous=normal: about 3x the workflow starts per second of the
         // default journal, and still safe when any process is killed (not on power loss).
         sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
@@ -174,6 +212,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       });
       temporalAddress = server.address;
       uiUrl ??= server.uiUrl;
+      children.add({ name: 'Temporal dev server', logFile, process: server.process });
       notInterrupted();
     }
     const keys = bootstrapKeys(config);
@@ -199,6 +238,8 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       temporal,
       keys,
       workerDone: worker.done,
+      childDied: children.died,
+      passwordFile: config.DATABASE_URL ? null : passwordFileOf(paths.postgres),
       stop: stopAll,
     };
   } catch (err) {
@@ -216,11 +257,19 @@ export async function runStart(config: Config, print: (line: string) => void = (
   try {
     hr = await startAllInOne(config, shutdown);
   } catch (err) {
+    // What could not start is stopped; whatever still holds the event loop must not keep a failed start alive.
+    setTimeout(() => exit(shutdown.isRequested ? 130 : 1), 1_000).unref();
     if (!shutdown.isRequested) throw err;
     print('stopped before start completed.');
     return 130;
   }
-  writeInstance(config, { gatewayUrl: hr.gatewayUrl, DATABASE_URL: hr.databaseUrl, TEMPORAL_ADDRESS: hr.temporalAddress, TEMPORAL_UI_URL: hr.temporalUiUrl });
+  writeInstance(config, {
+    gatewayUrl: hr.gatewayUrl,
+    DATABASE_URL: hr.databaseUrl,
+    ...(hr.passwordFile ? { DATABASE_PASSWORD_FILE: hr.passwordFile } : {}),
+    TEMPORAL_ADDRESS: hr.temporalAddress,
+    TEMPORAL_UI_URL: hr.temporalUiUrl,
+  });
   print('');
   print('hrhooks is running');
   print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
@@ -238,21 +287,25 @@ export async function runStart(config: Config, print: (line: string) => void = (
   print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
   print(`  CLI                  bin/hrhooks deliveries list   (finds this instance through ${path.join(config.dataDir, 'instance.json')})`);
   print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
-  const reason = await Promise.race([
-    shutdown.requested,
+  const why: { failure?: string; signal?: string } = await Promise.race([
+    shutdown.requested.then((signal) => (signal === 'uncaught error' ? { failure: 'an uncaught error (logged above)' } : { signal })),
+    hr.childDied.then((message) => ({ failure: message })),
     hr.workerDone.then(
-      () => 'the worker stopping',
+      () => ({ failure: 'the worker stopped on its own' }),
       (err: unknown) => {
         log.error(errorFields(err), 'worker failed');
-        return 'a worker failure';
+        return { failure: 'the worker failed (logged above)' };
       },
     ),
   ]);
-  print(`\nreceived ${reason}, stopping...`);
+  // from now on a signal is a second one (it forces)
+  const failure = why.failure;
+  if (failure) shutdown.request(failure);
+  print(failure ? `\n${failure}: stopping everything...` : `\nreceived ${why.signal}, stopping...`);
   removeInstance(config);
   const ok = await hr.stop();
   print(ok ? 'stopped.' : 'stopped, with errors (logged above).');
-  const code = ok ? 0 : 1;
+  const code = ok && !failure ? 0 : 1;
   // Everything started is stopped; a part that hung in this process must not keep it alive.
   setTimeout(() => exit(code), 2_000).unref();
   return code;

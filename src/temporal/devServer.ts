@@ -1,5 +1,6 @@
 // Runs `temporal server start-dev` as a child process (SQLite file, Web UI,
-// hrhooks search attributes registered) and waits until its frontend answers.
+// hrhooks search attributes registered) and waits until its frontend answers. Every port it opens
+// (frontend, HTTP API, Web UI, metrics) binds `ip`: 127.0.0.1 unless told otherwise.
 // Also finds the dev server(s) running on a SQLite file (a killed process's
 // leftover included) and stops them for sure: SIGTERM, a bounded wait, SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,7 +62,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const ip = options.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', 'error'];
   if (options.headless) args.push('--headless');
-  else args.push('--ui-port', String(options.uiPort ?? options.port + 1000), '--ui-disable-news-fetch');
+  // the Web UI on the frontend's address (127.0.0.1 by default), said explicitly: it has no authentication
+  else args.push('--ui-ip', ip, '--ui-port', String(options.uiPort ?? options.port + 1000), '--ui-disable-news-fetch');
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', path.resolve(options.dbFile));
