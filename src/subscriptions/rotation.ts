@@ -27,6 +27,9 @@ export const rotateAuthorizationSchema = z.strictObject({
 });
 export type RotateAuthorizationInput = z.infer<typeof rotateAuthorizationSchema>;
 
+/** The activation time as stored and shown: one ISO form whatever offset was given; null: until activated. */
+const activationTime = (at: string | undefined): string | null => (at === undefined ? null : new Date(at).toISOString());
+
 export type RotateOutcome =
   | { ok: true; rotated: RevealedSubscription }
   | { ok: false; reason: 'not_found' }
@@ -66,7 +69,7 @@ export async function rotateSecretChecked(deps: RotateDeps, id: string, raw: unk
   const secret = input.secret ?? generateSecretFor(existing.format!)!;
   const rotated = rotationOf(format) === 'overlap'
     ? await rotateWithOverlap(deps.pool, deps.box, id, secret, deps.graceMs)
-    : await rotateToPending(deps.pool, deps.box, id, { kind: 'secret', value: secret, activateAt: input.activateAt ?? null });
+    : await rotateToPending(deps.pool, deps.box, id, { kind: 'secret', value: secret, activateAt: activationTime(input.activateAt) });
   return rotated ? { ok: true, rotated } : { ok: false, reason: 'not_found' };
 }
 
@@ -77,7 +80,7 @@ export async function rotateAuthorizationChecked(deps: RotateDeps, id: string, r
   const input: RotateAuthorizationInput = parsed.data;
   const found = await rotatable(deps, id, 'authorization');
   if (!found.ok) return found;
-  const rotated = await rotateToPending(deps.pool, deps.box, id, { kind: 'authorization', value: input.authorization, activateAt: input.activateAt ?? null });
+  const rotated = await rotateToPending(deps.pool, deps.box, id, { kind: 'authorization', value: input.authorization, activateAt: activationTime(input.activateAt) });
   return rotated ? { ok: true, rotated } : { ok: false, reason: 'not_found' };
 }
 
