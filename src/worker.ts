@@ -25,7 +25,7 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.address }));
   const concurrency = options.concurrency ?? 200;
   const cacheSize = options.cacheSize ?? 500;
-  const worker = await Worker.create({
+  const created = Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
@@ -43,6 +43,11 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     maxCachedWorkflows: cacheSize,
     reuseV8Context: true,
     shutdownGraceTime: '10 seconds',
+  });
+  // a worker that cannot be created must not leave its connection holding the process open
+  const worker = await created.catch(async (err: unknown) => {
+    if (!options.connection) await connection.close().catch(() => undefined);
+    throw err;
   });
   return { worker, connection, ownsConnection: !options.connection };
 }

@@ -25,7 +25,19 @@ function installRuntime(log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const level: LogLevel = log.levelVal >= 50 ? 'ERROR' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(level, (entry) => log.warn({ sdk: withErrorFields(entry.meta) }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
+  // shutdownSignals: none, the command owns its signals (src/cli/shutdown.ts): the SDK's own handler kept a
+  // process that failed to start alive and deaf to SIGTERM.
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(level, (entry) => log.warn({ sdk: withErrorFields(entry.meta) }, entry.message)), telemetryOptions: { logging: { filter: 'ERROR', forward: {} } } });
+}
+
+/** Runs `step`; if it throws, `release` what was opened so far (best effort) before rethrowing. */
+async function orRelease<T>(step: () => Promise<T>, release: () => Promise<unknown>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    await release().catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function startWorker(config: Config, log: Logger): Promise<WorkerProcess> {
@@ -33,12 +45,14 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
   installRuntime(log);
   const db = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
-  await migrate(db);
-  const box = await checkSecretKey(db, config, log);
+  const box = await orRelease(async () => {
+    await migrate(db);
+    return checkSecretKey(db, config, log);
+  }, () => db.end());
   const aborts = listenForAborts(config.DATABASE_URL, log);
-  const { worker, connection } = await createDeliveryWorker({
+  const { worker, connection } = await orRelease(() => createDeliveryWorker({
     aborts,
-    address: config.TEMPORAL_ADDRESS,
+    address: config.TEMPORAL_ADDRESS!,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool: db,
@@ -52,11 +66,15 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     workflowPollers: config.HRHOOKS_WORKFLOW_POLLERS,
     ...(config.HRHOOKS_ADMIN_WEBHOOK_URL ? { adminWebhookUrl: config.HRHOOKS_ADMIN_WEBHOOK_URL } : {}),
     breaker: { disableAfterMs: config.HRHOOKS_PAUSE_DISABLE_AFTER, probeScheduleMs: config.HRHOOKS_PROBE_SCHEDULE },
+  }), async () => {
+    await aborts.stop();
+    await db.end();
   });
   const registered = await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch(async (err: Error) => {
     if (err instanceof SearchAttributeTypeError) {
       await aborts.stop();
       await connection.close().catch(() => undefined);
+      await db.end().catch(() => undefined);
       throw err;
     }
     log.warn({ err: err.message }, 'could not check the search attributes; deliveries may not be filterable in the Web UI');

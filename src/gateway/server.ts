@@ -1,5 +1,5 @@
 // Runs the gateway process: connects Postgres and Temporal, migrates, ensures bootstrap keys, listens
-// with slow-client timeouts, runs the pending-delivery starter, and shuts down gracefully on SIGTERM/SIGINT.
+// with slow-client timeouts, runs the pending-delivery starter, and stops gracefully (signals: src/cli/shutdown.ts stopOnSignals).
 import { createServer, type Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
@@ -108,16 +108,4 @@ export async function startGateway(
       log.info('gateway stopped');
     },
   };
-}
-
-/** Stops the gateway on SIGTERM / SIGINT; a second signal exits at once. */
-export function stopOnSignals(gateway: { stop(): Promise<void> }, onDone: (code: number) => void): void {
-  let signalled = false;
-  const handler = () => {
-    if (signalled) return onDone(130);
-    signalled = true;
-    gateway.stop().then(() => onDone(0), () => onDone(1));
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
 }
