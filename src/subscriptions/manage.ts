@@ -14,7 +14,7 @@ import {
   type RevealedSubscription,
 } from '../db/subscriptions';
 import type { FieldError } from '../events/schema';
-import { getFormat } from '../formats/registry';
+import { getFormat, type FormatName } from '../formats/registry';
 import { testEventFor } from '../formats/testMessage';
 import { ingest, type IngestDeps } from '../ingest/ingest';
 import { checkUrl, type Cidr } from '../http/ssrfGuard';
@@ -53,10 +53,26 @@ function urlError(allow: Cidr[], url: string): FieldError | null {
   return { field: 'url', message: `${verdict.reason}${hint}` };
 }
 
+/** Input that failed the schema gets its URL's verdict too, so every error is reported in one pass. */
+function withUrlError(allow: Cidr[], raw: unknown, errors: FieldError[]): FieldError[] {
+  const url = typeof raw === 'object' && raw !== null ? (raw as { url?: unknown }).url : undefined;
+  if (typeof url !== 'string' || errors.some((e) => e.field === 'url')) return errors;
+  const verdict = urlError(allow, url);
+  return verdict ? [...errors, verdict] : errors;
+}
+
+/** Update input checked without I/O and without saving (schema, the format's field rules, the URL), every error at once. */
+export function checkSubscriptionUpdate(allow: Cidr[], format: FormatName | null, raw: unknown): FieldError[] {
+  const parsed = subscriptionUpdateSchema.safeParse(raw ?? {});
+  if (!parsed.success) return withUrlError(allow, raw, inputErrors(parsed.error));
+  const url = parsed.data.url === undefined ? null : urlError(allow, parsed.data.url);
+  return [...(format ? subscriptionRules(format, parsed.data) : []), ...(url ? [url] : [])];
+}
+
 /** Create input checked without I/O: schema, the format's field rules, the URL. */
 export function checkSubscriptionCreate(allow: Cidr[], raw: unknown): { ok: true; input: SubscriptionCreate } | { ok: false; errors: FieldError[] } {
   const parsed = subscriptionCreateSchema.safeParse(raw ?? {});
-  if (!parsed.success) return { ok: false, errors: inputErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, errors: withUrlError(allow, raw, inputErrors(parsed.error)) };
   const url = urlError(allow, parsed.data.url);
   const errors = [...subscriptionRules(parsed.data.format, parsed.data), ...(url ? [url] : [])];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, input: parsed.data };
@@ -71,7 +87,7 @@ export async function createSubscriptionChecked(deps: CheckDeps, raw: unknown): 
 /** Applies a patch (checked against the stored format); disabling it cancels its open deliveries, by `by`. */
 export async function updateSubscriptionChecked(deps: CheckDeps & StopDeps, id: string, patch: unknown, by: string): Promise<UpdateOutcome> {
   const parsed = subscriptionUpdateSchema.safeParse(patch ?? {});
-  if (!parsed.success) return { ok: false, reason: 'invalid', errors: inputErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, reason: 'invalid', errors: withUrlError(deps.allow, patch, inputErrors(parsed.error)) };
   const existing = await getSubscription(deps.pool, deps.box, id);
   if (!existing) return { ok: false, reason: 'not_found' };
   const url = parsed.data.url === undefined ? null : urlError(deps.allow, parsed.data.url);

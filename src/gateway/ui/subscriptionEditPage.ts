@@ -10,7 +10,7 @@ import { EVENT_TYPES, OPT_IN_EVENT_TYPES } from '../../events/eventTypes';
 import { getFormat } from '../../formats/registry';
 import { REDACTED } from '../../http/headerRedaction';
 import { parseAllowlist } from '../../http/ssrfGuard';
-import { updateSubscriptionChecked } from '../../subscriptions/manage';
+import { checkSubscriptionUpdate, updateSubscriptionChecked } from '../../subscriptions/manage';
 import { credentialCard } from './credentialCard';
 import { actionButton, csrfField, html, statusBadge, type SafeHtml } from './layout';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
@@ -124,14 +124,20 @@ export function cancelConsequence(open: OpenDeliveries): string {
   return `Its ${openPhrase(open)} will be cancelled: they will not be sent, even if it is enabled again, and failed ones leave the to-do list.`;
 }
 
+/** How many fields need a fix: errors of one field (several messages, or several parts of it) count once. */
+export function fieldsToFix(errors: FieldError[]): number {
+  return new Set(errors.map((e) => fieldOf(e) ?? e.field)).size;
+}
+
 function editForm(s: PublicSubscription, v: EditValues, errors: FieldError[], csrf: string): SafeHtml {
   const format = s.format ? getFormat(s.format) : null;
   const chosen = new Set(v.events);
   const general = errors.filter((e) => fieldOf(e) === null);
+  const toFix = fieldsToFix(errors);
   return html`<form class="card edit-form" id="edit-subscription" method="post" action="/subscriptions/${encodeURIComponent(s.id)}/edit" novalidate>
     ${csrfField(csrf)}<input type="hidden" name="headersShown" value="${v.headersShown}">
     <h2>Settings</h2>
-    ${errors.length ? html`<p class="flash flash-error" role="alert">Nothing was saved: ${errors.length === 1 ? 'one field needs' : `${errors.length} fields need`} a fix (shown next to ${errors.length === 1 ? 'it' : 'each'}).</p>` : ''}
+    ${toFix ? html`<p class="flash flash-error" role="alert">Nothing was saved: ${toFix === 1 ? 'one field needs' : `${toFix} fields need`} a fix (shown next to ${toFix === 1 ? 'it' : 'each'}).</p>` : ''}
     ${general.length ? html`<ul class="errors">${general.map((e) => html`<li><strong>${e.field}</strong>: ${e.message}</li>`)}</ul>` : ''}
     <div class="form-grid">
       <label>Name <input name="name" maxlength="200" value="${v.name}"${invalid(errors, 'name')}>${fieldError(errors, 'name')}</label>
@@ -241,7 +247,10 @@ export function subscriptionEditRoutes(deps: UiDeps, chains: { page: RequestHand
     if (!s) return;
     const values = postedValues(req.body as PostedForm);
     const shaped = patchFrom(values, s);
-    if (shaped.errors.length) return render(req, res, s, values, shaped.errors, 400);
+    if (shaped.errors.length) {
+      const { headers: _unreadable, ...others } = shaped.patch;
+      return render(req, res, s, values, [...checkSubscriptionUpdate(allow, s.format, others), ...shaped.errors], 400);
+    }
     const outcome = await updateSubscriptionChecked({ ...stopDeps, allow }, s.id, shaped.patch, sessionOf(res)!.name);
     if (!outcome.ok && outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
     if (!outcome.ok) return render(req, res, s, values, outcome.errors, 400);
