@@ -36,7 +36,7 @@ import {
   type StatusChange,
   type WakeTarget,
 } from '../workflows/definitions';
-import { acquireSlots, releaseSlots, tallyAttempts, type AttemptTally } from '../src/db/flowControl';
+import { acquireSlots, releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/db/flowControl';
 import { goneSinceHeld, holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
 import { ensureBreaker, signalResumed } from './breaker';
 
@@ -188,7 +188,8 @@ async function attemptOne(deps: ActivityDeps, input: SendAttemptInput, loaded: D
         startedAt,
         durationMs: result.durationMs,
         url: ctx?.url ?? '',
-        requestHeaders: request && format ? redactHeaders(request.headers, format.secretHeaders) : {},
+        // Extra headers are sealed at rest: the log keeps their names, never their values (issue 20).
+        requestHeaders: request && format && ctx ? redactHeaders(request.headers, [...format.secretHeaders, ...Object.keys(ctx.subscription.headers).map((n) => n.toLowerCase())]) : {},
         requestBody: request ? request.body.toString('utf8') : '',
         statusCode: result.statusCode,
         responseHeaders: result.responseHeaders,
@@ -425,6 +426,7 @@ export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Pr
     change.attempt,
   );
   if (change.status !== 'retrying') deliveriesFinished.inc({ status: change.status });
+  if (change.status === 'processed') await resetStreakOnProcessed(deps.pool, [change.deliveryId]);
   if (!CLOSED_STATUSES.includes(change.status)) return [];
   return (await successorsOf(deps.pool, [change.deliveryId])).get(change.deliveryId) ?? [];
 }

@@ -6,6 +6,7 @@ import {
   activeFingerprint, findFingerprint, oldestSealedValue, recordFirstFingerprint, type StoredFingerprint,
 } from '../db/sealedSecrets';
 import type { Logger } from '../log';
+import { sealLegacyHeaders } from '../subscriptions/headerStore';
 import { createSecretBox, type SecretBox } from './secretBox';
 import { createSecretKeyFile, readSecretKey, secretKeyFilePath, type KeyConfig, type ResolvedKey } from './secretKeyFile';
 
@@ -20,6 +21,12 @@ export class SecretKeyMismatchError extends Error {
 const FIX = "set HRHOOKS_SECRET_KEY (or HRHOOKS_DATA_DIR, to the folder whose secret.key holds it) to the installation's key";
 
 export async function checkSecretKey(pool: Pool, config: KeyConfig, log?: Logger): Promise<SecretBox> {
+  const box = await installationBox(pool, config, log);
+  await sealLegacyHeaders(pool, box); // extra headers stored in clear before migration 008
+  return box;
+}
+
+async function installationBox(pool: Pool, config: KeyConfig, log?: Logger): Promise<SecretBox> {
   const resolved = readSecretKey(config) ?? (await firstKey(pool, config));
   const box = createSecretBox(resolved.key, config.HRHOOKS_SECRET_KEY_PREVIOUS || null);
   const stored = (await activeFingerprint(pool)) ?? (await adoptFirstFingerprint(pool, box, resolved));

@@ -10,6 +10,7 @@ import { chainColumns } from './ordering';
 import { DEFAULT_LIMITS } from '../subscriptions/limits';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { effectiveCredentials, type SealedCredentials } from '../subscriptions/secretStore';
+import { openSendableHeaders } from '../subscriptions/headerStore';
 import type { DeliveryStatus, OperatorAction } from '../../workflows/definitions';
 
 export interface DeliveryContext {
@@ -47,20 +48,21 @@ function opened<T>(open: () => T, empty: T): { value: T; error: string | null } 
 
 const chain = chainColumns('$2::text[]');
 const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
-            s.secrets_enc, s.pending_credential_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
+            s.secrets_enc, s.pending_credential_enc, s.headers_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
             s.pause_after_failures, s.ordering = 'resource' AND d.resource_key IS NOT NULL AND d.seq IS NOT NULL AS ordered,
             fc.consecutive_failures, fc.paused_at, ${chain.columns}
        FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
        LEFT JOIN flow_control fc ON fc.subscription_id = s.id ${chain.joins}`;
 
 function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
+  const headers = opened(() => openSendableHeaders(box, row.headers_enc, row.headers), {} as Record<string, string>);
   const credentials = opened(() => effectiveCredentials(box, row as SealedCredentials, now), { secrets: [] as string[], authorization: null as string | null });
   return {
     deliveryId: row.delivery_id,
     event: row.event as HrEvent,
     url: row.url,
     active: row.enabled && row.deleted_at === null,
-    openError: credentials.error,
+    openError: credentials.error ?? headers.error,
     ahead: row.ahead_id ?? null,
     supersededBy: row.superseded_by ?? null,
     limits: {
@@ -77,7 +79,7 @@ function toContext(box: SecretBox, row: Record<string, any>, now: Date): Deliver
       mode: row.mode,
       authorization: credentials.value.authorization,
       secrets: credentials.value.secrets,
-      headers: row.headers ?? {},
+      headers: headers.value,
       properties: row.properties ?? {},
     },
   };

@@ -146,3 +146,37 @@ export async function pausedSubscriptions(pool: Pool, waitingFor: string): Promi
     subscriptionId: r.subscription_id, name: r.name, pausedAt: r.paused_at, consecutiveFailures: r.consecutive_failures, waiting: r.waiting,
   }));
 }
+
+/**
+ * Marking a delivery processed resets its subscription's failure streak (issue 20): the operator has dealt with
+ * the failures so far, so the next failure starts a new streak instead of pausing at once. A pause is left
+ * alone (it ends with a probe's success or "resume now"). One round trip; idempotent.
+ */
+export async function resetStreakOnProcessed(pool: Pool, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  await pool.query(
+    `UPDATE flow_control f SET consecutive_failures = 0
+       FROM deliveries d
+      WHERE d.id = ANY($1::text[]) AND f.subscription_id = d.subscription_id AND f.paused_at IS NULL AND f.consecutive_failures > 0`,
+    [deliveryIds],
+  );
+}
+
+/** Attempt errors that never reached the receiver (the breaker does not count them; send.ts NOT_THE_RECEIVER). */
+const NOT_COUNTED = `'ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted'`;
+
+/**
+ * SQL columns describing the pause of the subscription aliased `s`, given `flow_control` joined as `fc`:
+ * pause_since, pause_failures, pause_waiting (deliveries held back by it) and pause_last_error (the last
+ * failed attempt that counted). The subqueries run only for a paused subscription.
+ */
+export function pauseColumns(waitingForPause: string): string {
+  const waiting = `'${waitingForPause.replace(/'/g, "''")}'`;
+  return `fc.paused_at AS pause_since, fc.consecutive_failures AS pause_failures,
+    CASE WHEN fc.paused_at IS NOT NULL THEN (SELECT count(*)::int FROM deliveries pd
+      WHERE pd.subscription_id = s.id AND pd.status = 'queued' AND pd.waiting_for = ${waiting}) END AS pause_waiting,
+    CASE WHEN fc.paused_at IS NOT NULL THEN (SELECT CASE WHEN pa.error_kind IS NOT NULL THEN pa.error_kind || ': ' || coalesce(pa.error_message, '')
+                                                       ELSE 'HTTP ' || pa.status_code END
+      FROM attempts pa WHERE delivery_subscription_id(pa.delivery_id) = s.id AND pa.outcome IN ('retry', 'failed', 'gone')
+       AND coalesce(pa.error_kind, '') NOT IN (${NOT_COUNTED}) ORDER BY pa.started_at DESC LIMIT 1) END AS pause_last_error`;
+}

@@ -1,10 +1,10 @@
-// Where sealed values live in Postgres (subscriptions.authorization_enc and secrets_enc) and the
+// Where sealed values live in Postgres (subscriptions' *_enc columns: secrets, authorization, extra headers) and the
 // fingerprints of the key that sealed them. Outside this module, nothing lists sealed columns.
 import type { Pool, PoolClient } from 'pg';
 
 type Db = Pool | PoolClient;
 
-export const SEALED_COLUMNS = ['authorization_enc', 'secrets_enc', 'pending_credential_enc'] as const;
+export const SEALED_COLUMNS = ['authorization_enc', 'secrets_enc', 'pending_credential_enc', 'headers_enc'] as const;
 
 export interface StoredFingerprint {
   fingerprint: string;
@@ -45,8 +45,8 @@ export async function makeFingerprintActive(client: PoolClient, fingerprint: str
 /** The sealed value of the oldest subscription holding one (deleted ones included): the installation's first secret. */
 export async function oldestSealedValue(db: Db): Promise<string | null> {
   const { rows } = await db.query(
-    `SELECT COALESCE(secrets_enc, authorization_enc) AS sealed FROM subscriptions
-     WHERE secrets_enc IS NOT NULL OR authorization_enc IS NOT NULL ORDER BY created_at, id LIMIT 1`,
+    `SELECT COALESCE(secrets_enc, authorization_enc, headers_enc) AS sealed FROM subscriptions
+     WHERE secrets_enc IS NOT NULL OR authorization_enc IS NOT NULL OR headers_enc IS NOT NULL ORDER BY created_at, id LIMIT 1`,
   );
   return rows[0]?.sealed ?? null;
 }

@@ -1,6 +1,7 @@
 // Subscriptions repository: CRUD, soft delete, the enabled list used for matching (rotation: credentialRotation.ts).
 // Secrets and authorization values are sealed at rest and never leave this module in a public view; reading
-// rows never throws on one bad row (see publicView.ts). Setting authorization replaces it at once and drops a pending one.
+// rows never throws on one bad row (see publicView.ts). Extra headers are sealed too (headerStore.ts); the public
+// view carries the circuit breaker's pause (flowControl.ts pauseColumns). Setting authorization replaces it at once and drops a pending one.
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../events/eventTypes';
@@ -8,6 +9,9 @@ import { getFormat, type FormatName } from '../formats/registry';
 import { readSubscriptionRow, type PublicSubscription } from '../subscriptions/publicView';
 import { sealAuthorization, sealSecrets } from '../subscriptions/secretStore';
 import { DEFAULT_LIMITS } from '../subscriptions/limits';
+import { sealHeaders } from '../subscriptions/headerStore';
+import { WAITING_FOR_PAUSE } from '../../workflows/definitions';
+import { pauseColumns } from './flowControl';
 import { inTransaction } from './transaction';
 
 export interface SubscriptionFields {
@@ -52,6 +56,10 @@ type Row = Record<string, any>;
 
 const toPublic = (box: SecretBox, row: Row): PublicSubscription => readSubscriptionRow(box, row);
 
+/** Every column of the subscription `s` plus its circuit-breaker pause, for the public view. */
+const PUBLIC_SELECT = `SELECT s.*, ${pauseColumns(WAITING_FOR_PAUSE)} FROM %FROM% s LEFT JOIN flow_control fc ON fc.subscription_id = s.id`;
+const publicSelect = (from: string) => PUBLIC_SELECT.replace('%FROM%', from);
+
 /** A new signing secret in the format's own shape; null for a format that sends an Authorization value instead. */
 export function generateSecretFor(format: FormatName): string | null {
   const { credential } = getFormat(format);
@@ -64,7 +72,7 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
   const secret = format.credential.kind === 'secret' ? input.secret ?? generateSecretFor(input.format) : null;
   const authorization = input.authorization ?? null;
   const { rows } = await pool.query(
-    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers, properties, enabled,
+    `INSERT INTO subscriptions (id, name, url, format, events, mode, authorization_enc, secrets_enc, retry_schedule, headers_enc, properties, enabled,
                                 ordering, collapse, max_per_second, max_in_flight, pause_after_failures)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
     [
@@ -73,7 +81,7 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
       sealAuthorization(box, authorization),
       secret ? sealSecrets(box, [{ secret, expiresAt: null }]) : null,
       input.retrySchedule ? JSON.stringify(input.retrySchedule) : null,
-      JSON.stringify(input.headers ?? {}), JSON.stringify(input.properties ?? {}), input.enabled ?? true,
+      sealHeaders(box, input.headers), JSON.stringify(input.properties ?? {}), input.enabled ?? true,
       input.ordering ?? format.defaultOrdering, input.collapse ?? false,
       input.maxPerSecond ?? DEFAULT_LIMITS.maxPerSecond, input.maxInFlight ?? DEFAULT_LIMITS.maxInFlight,
       input.pauseAfterFailures ?? DEFAULT_LIMITS.pauseAfterFailures,
@@ -83,12 +91,12 @@ export async function createSubscription(pool: Pool, box: SecretBox, input: Subs
 }
 
 export async function listSubscriptions(pool: Pool, box: SecretBox): Promise<PublicSubscription[]> {
-  const { rows } = await pool.query('SELECT * FROM subscriptions WHERE deleted_at IS NULL ORDER BY created_at, id');
+  const { rows } = await pool.query(`${publicSelect('subscriptions')} WHERE s.deleted_at IS NULL ORDER BY s.created_at, s.id`);
   return rows.map((r) => toPublic(box, r));
 }
 
 export async function getSubscription(pool: Pool, box: SecretBox, id: string): Promise<PublicSubscription | null> {
-  const { rows } = await pool.query('SELECT * FROM subscriptions WHERE id = $1 AND deleted_at IS NULL', [id]);
+  const { rows } = await pool.query(`${publicSelect('subscriptions')} WHERE s.id = $1 AND s.deleted_at IS NULL`, [id]);
   return rows[0] ? toPublic(box, rows[0]) : null;
 }
 
@@ -99,7 +107,7 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   mode: 'mode',
   authorization: 'authorization_enc',
   retrySchedule: 'retry_schedule',
-  headers: 'headers',
+  headers: 'headers_enc',
   properties: 'properties',
   enabled: 'enabled',
   ordering: 'ordering',
@@ -109,7 +117,7 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   pauseAfterFailures: 'pause_after_failures',
 };
 
-const JSON_FIELDS = new Set(['events', 'retrySchedule', 'headers', 'properties']);
+const JSON_FIELDS = new Set(['events', 'retrySchedule', 'properties']);
 
 export async function updateSubscription(pool: Pool, box: SecretBox, id: string, patch: SubscriptionPatch): Promise<PublicSubscription | null> {
   const sets: string[] = [];
@@ -118,14 +126,17 @@ export async function updateSubscription(pool: Pool, box: SecretBox, id: string,
     if (value === undefined || !Object.hasOwn(PATCH_COLUMNS, field)) continue;
     let stored: unknown = value;
     if (field === 'authorization') stored = sealAuthorization(box, value as string | null);
+    else if (field === 'headers') stored = sealHeaders(box, value as Record<string, string> | null);
     else if (JSON_FIELDS.has(field)) stored = value === null ? null : JSON.stringify(value);
     values.push(stored);
     sets.push(`${PATCH_COLUMNS[field]} = $${values.length}`);
   }
   if (patch.enabled === true) sets.push('disabled_reason = NULL');
   if (patch.authorization !== undefined) sets.push('pending_credential_enc = NULL');
+  if (patch.headers !== undefined) sets.push(`headers = '{}'::jsonb`); // a legacy clear copy (migration 008) goes
   const { rows } = await pool.query(
-    `UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
+    `WITH updated AS (UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 AND deleted_at IS NULL RETURNING *)
+     ${publicSelect('updated')}`,
     values,
   );
   return rows[0] ? toPublic(box, rows[0]) : null;

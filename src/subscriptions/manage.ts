@@ -20,6 +20,7 @@ import { ingest, type IngestDeps } from '../ingest/ingest';
 import { checkUrl, type Cidr } from '../http/ssrfGuard';
 import type { Logger } from '../log';
 import { cancelOpenDeliveries } from '../temporal/deliveryClient';
+import { isPlaceholder, loadStoredHeaders, placeholderErrors, resolvePatchHeaders } from './headerStore';
 import { inputErrors, subscriptionCreateSchema, subscriptionRules, subscriptionUpdateSchema, type SubscriptionCreate } from './schemas';
 
 export interface CheckDeps {
@@ -74,7 +75,7 @@ export function checkSubscriptionCreate(allow: Cidr[], raw: unknown): { ok: true
   const parsed = subscriptionCreateSchema.safeParse(raw ?? {});
   if (!parsed.success) return { ok: false, errors: withUrlError(allow, raw, inputErrors(parsed.error)) };
   const url = urlError(allow, parsed.data.url);
-  const errors = [...subscriptionRules(parsed.data.format, parsed.data), ...(url ? [url] : [])];
+  const errors = [...subscriptionRules(parsed.data.format, parsed.data), ...placeholderErrors(parsed.data.headers), ...(url ? [url] : [])];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, input: parsed.data };
 }
 
@@ -84,6 +85,12 @@ export async function createSubscriptionChecked(deps: CheckDeps, raw: unknown): 
   return { ok: true, created: await createSubscription(deps.pool, deps.box, checked.input) };
 }
 
+/** A PATCH's headers replace the stored ones; "[set]" for a stored name keeps its value (headerStore.ts). */
+async function patchedHeaders(deps: CheckDeps, id: string, given: Record<string, string>) {
+  if (!Object.values(given).some(isPlaceholder)) return { ok: true as const, headers: given };
+  return resolvePatchHeaders(given, (await loadStoredHeaders(deps.pool, deps.box, id)) ?? {});
+}
+
 /** Applies a patch (checked against the stored format); disabling it cancels its open deliveries, by `by`. */
 export async function updateSubscriptionChecked(deps: CheckDeps & StopDeps, id: string, patch: unknown, by: string): Promise<UpdateOutcome> {
   const parsed = subscriptionUpdateSchema.safeParse(patch ?? {});
@@ -91,9 +98,11 @@ export async function updateSubscriptionChecked(deps: CheckDeps & StopDeps, id: 
   const existing = await getSubscription(deps.pool, deps.box, id);
   if (!existing) return { ok: false, reason: 'not_found' };
   const url = parsed.data.url === undefined ? null : urlError(deps.allow, parsed.data.url);
-  const errors = [...(existing.format ? subscriptionRules(existing.format, parsed.data) : []), ...(url ? [url] : [])];
+  const headers = parsed.data.headers === undefined ? null : await patchedHeaders(deps, existing.id, parsed.data.headers);
+  const errors = [...(existing.format ? subscriptionRules(existing.format, parsed.data) : []), ...(headers?.ok === false ? headers.errors : []), ...(url ? [url] : [])];
   if (errors.length > 0) return { ok: false, reason: 'invalid', errors };
-  const updated = await updateSubscription(deps.pool, deps.box, existing.id, parsed.data);
+  const changes = headers?.ok ? { ...parsed.data, headers: headers.headers } : parsed.data;
+  const updated = await updateSubscription(deps.pool, deps.box, existing.id, changes);
   if (!updated) return { ok: false, reason: 'not_found' };
   if (existing.enabled && parsed.data.enabled === false) await cancelOpenDeliveries(deps, existing.id, by, 'subscription disabled');
   return { ok: true, updated };

@@ -1,19 +1,35 @@
 // What a subscription looks like outside its table (API, web interface, CLI) and how a stored row becomes one.
 // Reading a row never throws: a column that cannot be shown is emptied and named in `error`, so one bad row
-// never fails a list or a page. Never reveals a secret or an authorization value. No I/O.
+// never fails a list or a page. Never reveals a secret, an authorization value or an extra header's value
+// (names only, headerStore.ts). Shows the circuit breaker's pause. No I/O.
 import { z } from 'zod';
 import type { SecretBox } from '../crypto/secretBox';
-import { EVENT_TYPES, eventTypeSchema } from '../events/eventTypes';
+import { EVENT_TYPES } from '../events/eventTypes';
 import { formatNameSchema, getFormat, type FormatName } from '../formats/registry';
-import { redactHeaders } from '../http/headerRedaction';
 import { retryScheduleSchema } from '../ladder';
+import { HEADER_SET, inspectHeaders, shownHeaders } from './headerStore';
 import { DEFAULT_LIMITS } from './limits';
 import { authorizationProblem, inspectPending, inspectSecrets } from './secretStore';
 
 export const formatSchema = formatNameSchema();
-export const eventsSchema = z.union([z.literal('*'), z.array(eventTypeSchema).min(1).max(EVENT_TYPES.length)]);
+/** An event type in a subscription's list; "*" there is named as such rather than answered with the whole enum. */
+const listedEventType = z.enum(EVENT_TYPES, {
+  error: (issue) => (issue.input === '*' ? '"*" (every event type but the clock events) stands alone: give "*" or ["*"], or list the types' : undefined),
+});
+/** "*" (every type but the clock events, README "Events in"), written "*" or ["*"], or a list of types. */
+export const eventsSchema = z.union([
+  z.literal('*'),
+  z.tuple([z.literal('*')]).transform(() => '*' as const),
+  z.array(listedEventType).min(1).max(EVENT_TYPES.length),
+]);
 export const modeSchema = z.enum(['all', 'approved']);
-const headersSchema = z.record(z.string(), z.string());
+const headersSchema = z.record(z.string(), z.literal(HEADER_SET));
+const pauseSchema = z.object({
+  since: z.string().describe('when the circuit breaker paused it'),
+  reason: z.string().describe('why: the failed attempts in a row that reached pauseAfterFailures, and the last one\'s error'),
+  consecutiveFailures: z.number().int(),
+  waiting: z.number().int().describe('deliveries held back (queued) until it resumes'),
+});
 const propertiesSchema = z.record(z.string(), z.unknown());
 
 export const publicSubscriptionSchema = z.object({
@@ -24,9 +40,12 @@ export const publicSubscriptionSchema = z.object({
   events: eventsSchema.nullable().describe('null when the stored list is unreadable (see error)'),
   mode: modeSchema.nullable(),
   retrySchedule: z.array(z.string()).nullable(),
-  headers: headersSchema.describe('static headers; sensitive values redacted'),
+  headers: headersSchema.describe(`extra headers sent with every request: each name with "${HEADER_SET}"; values are sealed and never shown. `
+    + `In a PATCH, "${HEADER_SET}" for a stored name keeps its value`),
   properties: propertiesSchema,
   enabled: z.boolean(),
+  state: z.enum(['enabled', 'paused', 'disabled']).describe('paused: enabled, but the circuit breaker holds its deliveries back (see pause)'),
+  pause: pauseSchema.nullable().describe('null unless the circuit breaker paused it; POST /v1/subscriptions/{id}/resume lets its deliveries go'),
   ordering: z.enum(['resource', 'none']),
   collapse: z.boolean(),
   maxPerSecond: z.number().int(),
@@ -88,11 +107,32 @@ function credentials(box: SecretBox, row: Row, format: FormatName | null, now: D
   return { secretCount: secrets.live, secretExpiresAt: secrets.previousExpiresAt, pendingCredential };
 }
 
+/**
+ * The circuit breaker's pause, from the flow-control columns the repository joins in (pause_since, pause_failures,
+ * pause_waiting, pause_last_error); null when not paused.
+ */
+function pauseOf(row: Row, problems: Problem[]): z.infer<typeof pauseSchema> | null {
+  if (row.pause_since == null) return null;
+  const since = time(row.pause_since, 'pause', problems);
+  if (since === null) return null;
+  const failures = Number(row.pause_failures ?? 0);
+  const last = typeof row.pause_last_error === 'string' ? `; last: ${row.pause_last_error}` : '';
+  return {
+    since,
+    reason: `${failures} failed attempt${failures === 1 ? '' : 's'} in a row (pauseAfterFailures ${Number(row.pause_after_failures ?? DEFAULT_LIMITS.pauseAfterFailures)})${last}`,
+    consecutiveFailures: failures,
+    waiting: Number(row.pause_waiting ?? 0),
+  };
+}
+
 /** The public view of a stored row; whatever cannot be read is null (or empty) and explained in `error`. */
 export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()): PublicSubscription {
   const problems: Problem[] = [];
   const format = column(formatSchema, row.format, 'format', problems);
-  const headers = column(headersSchema, row.headers ?? {}, 'headers', problems);
+  const headers = inspectHeaders(box, row.headers_enc, row.headers ?? {});
+  if (!headers.ok) problems.push({ field: 'headers', message: headers.problem });
+  const enabled = row.enabled === true;
+  const pause = enabled ? pauseOf(row, problems) : null;
   const view: PublicSubscription = {
     id: String(row.id),
     name: typeof row.name === 'string' ? row.name : String(row.name ?? ''),
@@ -101,9 +141,11 @@ export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()):
     events: column(eventsSchema, row.events, 'events', problems),
     mode: column(modeSchema.nullable(), row.mode ?? null, 'mode', problems),
     retrySchedule: column(retryScheduleSchema.nullable(), row.retry_schedule ?? null, 'retrySchedule', problems),
-    headers: headers ? redactHeaders(headers) : {},
+    headers: shownHeaders(headers.ok ? headers.names : []),
     properties: column(propertiesSchema, row.properties ?? {}, 'properties', problems) ?? {},
-    enabled: row.enabled === true,
+    enabled,
+    state: !enabled ? 'disabled' : pause ? 'paused' : 'enabled',
+    pause,
     ordering: row.ordering === 'resource' ? 'resource' : 'none',
     collapse: row.collapse === true,
     maxPerSecond: Number(row.max_per_second ?? DEFAULT_LIMITS.maxPerSecond),

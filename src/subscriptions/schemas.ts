@@ -6,15 +6,25 @@ import { fieldErrors, type FieldError } from '../events/schema';
 import type { SubscriptionFields } from '../formats/format';
 import { getFormat, type FormatName } from '../formats/registry';
 import { retryScheduleSchema } from '../ladder';
+import { headerNameProblem, headerValueProblem } from './headerRules';
 import { DEFAULT_LIMITS } from './limits';
 import { eventsSchema, formatSchema } from './publicView';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const NO_CONTROL = /^[^\r\n\0]*$/;
-
+/** Extra headers: each name and value one the HTTP client can send (headerRules.ts), never a placeholder. */
 const headersSchema = z
-  .record(z.string().regex(TOKEN, 'must be an HTTP header name').max(100), z.string().max(2000).regex(NO_CONTROL, 'no line breaks'))
-  .refine((h) => Object.keys(h).length <= 50, 'at most 50 headers');
+  .record(z.string(), z.string().max(2000))
+  .superRefine((headers, ctx) => {
+    if (Object.keys(headers).length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
+    for (const [name, value] of Object.entries(headers)) {
+      const problem = headerNameProblem(name) ?? headerValueProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  });
+/** lucca's Authorization value: sent as a header, so it must be one. */
+const authorizationSchema = z.string().min(1).max(4000).superRefine((value, ctx) => {
+  const problem = headerValueProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const propertiesSchema = z
   .record(z.string().max(200), z.unknown())
   .refine((p) => JSON.stringify(p).length <= 16_384, 'at most 16 KiB of properties');
@@ -25,7 +35,7 @@ const subscriptionBase = z.strictObject({
   format: formatSchema,
   events: eventsSchema,
   mode: z.enum(['all', 'approved']).optional(),
-  authorization: z.string().min(1).max(4000).regex(NO_CONTROL, 'no line breaks').optional(),
+  authorization: authorizationSchema.optional(),
   secret: z.string().min(16).max(200).optional(),
   retrySchedule: retryScheduleSchema.nullable().optional(),
   headers: headersSchema.optional(),
