@@ -130,8 +130,8 @@ function operations(program: Command, run: Runner): void {
     [ENV.discovery, ENV.database, ENV.secretKey], ['hrhooks subscriptions list'],
   ).action((opts) => run('subscriptions list', (ctx) => subs().listCommand(opts, ctx)));
   explain(
-    subscriptions.command('create').description('create a subscription; its secret is printed once')
-      .option('--name <name>', 'display name').option('--url <url>', 'receiver URL (https, public unless HRHOOKS_EGRESS_ALLOW)')
+    subscriptions.command('create').description("create a subscription through the running gateway (its rules decide, its HRHOOKS_EGRESS_ALLOW included); its secret is printed once")
+      .option('--name <name>', 'display name').option('--url <url>', "receiver URL (https, public unless the instance's HRHOOKS_EGRESS_ALLOW permits it)")
       .option('--format <name>', 'wire format').option('--events <list>', "comma-separated event types, or '*'")
       .option('--mode <mode>', 'lucca: all or approved').option('--authorization <value>', 'lucca: Authorization header sent')
       .option('--secret <secret>', 'signing secret (generated when absent)').option('--retry <ladder>', 'retry ladder, e.g. 1m,10m,1h')
@@ -141,8 +141,9 @@ function operations(program: Command, run: Runner): void {
       .option('--max-per-second <n>', 'requests per second to this receiver, across all workers (default 100)')
       .option('--max-in-flight <n>', 'requests open at once to this receiver (default 20)')
       .option('--pause-after-failures <n>', 'consecutive failed attempts that pause the subscription (default 10)')
+      .option('--key <admin key>', 'admin API key (default: HRHOOKS_ADMIN_KEY, else <data dir>/bootstrap-keys.json)')
       .option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database, ENV.secretKey, ENV.egress],
+    [ENV.discovery, ENV.port, ['HRHOOKS_ADMIN_KEY', 'admin API key (default: <data dir>/bootstrap-keys.json)']],
     ["hrhooks subscriptions create --name payroll --url https://payroll.example/hooks --format standard --events '*'"],
   ).action((opts) => run('subscriptions create', (ctx) => subs().createCommand(opts, ctx)));
   explain(

@@ -127,6 +127,20 @@ describe('hrhooks operator CLI', () => {
   });
 
   test('subscriptions create/list, keys create, send', async () => {
+    // `subscriptions create` goes through the running gateway (its rules decide): one listens for the whole test.
+    const gateway = await listen(
+      { pool: h.db.pool, temporal: h.temporal, taskQueue: h.taskQueue, box: testBox, config: h.config, log: createLogger('silent') },
+      { port: 0, host: '127.0.0.1' },
+    );
+    env = { ...env, PORT: new URL(gateway.url).port, HOST: '127.0.0.1', HRHOOKS_ADMIN_KEY: h.adminKey };
+    try {
+      await createListKeysSend(gateway);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  async function createListKeysSend(gateway: RunningGateway): Promise<void> {
     const created = await cli('subscriptions', 'create', '--name', 'cli-sub', '--url', `${h.receiver.url}/cli`, '--format', 'aspnet',
       '--events', 'employee.created,employee.updated', '--retry', '1m,10m', '--json');
     assert.equal(created.code, 0, created.stderr);
@@ -160,12 +174,7 @@ describe('hrhooks operator CLI', () => {
     assert.match(key.key, /^hrk_/);
     assert.equal((await cli('keys', 'create', '--scope', 'root', '--name', 'x')).code, 2);
 
-    let gateway: RunningGateway | null = null;
-    try {
-      gateway = await listen(
-        { pool: h.db.pool, temporal: h.temporal, taskQueue: h.taskQueue, box: testBox, config: h.config, log: createLogger('silent') },
-        { port: 0, host: '127.0.0.1' },
-      );
+    {
       const file = path.join(env.HRHOOKS_DATA_DIR!, 'event.json');
       fs.writeFileSync(file, JSON.stringify(employeeEvent('employee.updated')));
       const before = h.receiver.requests.length;
@@ -176,8 +185,6 @@ describe('hrhooks operator CLI', () => {
       const refused = await cli('send', file, '--url', gateway.url, '--key', 'hrk_wrong');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /401/);
-    } finally {
-      await gateway?.stop();
     }
-  });
+  }
 });
