@@ -1,13 +1,16 @@
 // The `hrhooks` command line: the commands are declared in program.ts (commander); this runs one and
 // returns its exit code: 0 done (help included), 1 failed, 2 usage error. This file owns the process's
-// arguments and exit; the long-running commands (start, gateway, worker) also own their signals (shutdown.ts).
+// arguments and exit, and hands every command its output through terminalIo (control characters escaped);
+// the long-running commands (start, gateway, worker) also own their signals (shutdown.ts).
 import fs from 'node:fs';
 import { CommanderError } from 'commander';
 import type { CliIo } from './context';
 import { buildProgram } from './program';
+import { terminalIo, terminalSafe } from './terminalText';
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   const exit = { code: 0 };
+  const io = terminalIo(rawIo);
   const program = buildProgram(io, exit);
   // `help deliveries list` reaches nested commands too (commander's help command stops at one level).
   const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
@@ -37,7 +40,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: Error) => {
-      process.stderr.write(`hrhooks: ${err.message.split('\n')[0]}\n`);
+      process.stderr.write(terminalSafe(`hrhooks: ${err.message.split('\n')[0]}\n`));
       process.exitCode = 1;
     },
   );

@@ -5,6 +5,7 @@ import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
 import { deliveriesQuerySchema } from '../../deliveries/querySchema';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
+import { terminalLine as line } from '../terminalText';
 
 const COLUMNS = ['ID', 'EVENT', 'SUBSCRIPTION', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR'];
 
@@ -47,18 +48,18 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
     return 0;
   }
   const out = ctx.io.stdout;
-  out(`${d.id}\n  status       ${live?.state?.status ?? d.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
-  out(`  event        ${d.eventId} (${d.eventType})\n  subscription ${d.subscriptionId}${d.subscriptionName ? ` (${d.subscriptionName})` : ''}\n`);
-  if (d.subject.name || d.subject.id) out(`  subject      ${d.subject.name ?? ''} ${d.subject.id ? `#${d.subject.id}` : ''}\n`);
-  if (d.waitingFor) out(`  waiting for  ${d.waitingFor}${d.waitingFor.startsWith('dlv_') ? ' (same resource, earlier event)' : ''}\n`);
-  if (d.supersededBy) out(`  superseded   by ${d.supersededBy} (a later update of the same resource; never sent)\n`);
-  if (d.nextAttemptAt) out(`  next attempt ${d.nextAttemptAt}\n`);
-  if (d.lastError) out(`  last error   ${d.lastError}\n`);
-  out(`  temporal     ${temporalUrl}\n`);
+  out(line`${d.id}\n  status       ${live?.state?.status ?? d.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
+  out(line`  event        ${d.eventId} (${d.eventType})\n  subscription ${d.subscriptionId}${d.subscriptionName ? ` (${d.subscriptionName})` : ''}\n`);
+  if (d.subject.name || d.subject.id) out(line`  subject      ${d.subject.name ?? ''} ${d.subject.id ? `#${d.subject.id}` : ''}\n`);
+  if (d.waitingFor) out(line`  waiting for  ${d.waitingFor}${d.waitingFor.startsWith('dlv_') ? ' (same resource, earlier event)' : ''}\n`);
+  if (d.supersededBy) out(line`  superseded   by ${d.supersededBy} (a later update of the same resource; never sent)\n`);
+  if (d.nextAttemptAt) out(line`  next attempt ${d.nextAttemptAt}\n`);
+  if (d.lastError) out(line`  last error   ${d.lastError}\n`);
+  out(line`  temporal     ${temporalUrl}\n`);
   for (const a of found.attempts) {
     const result = a.response.status !== null ? `HTTP ${a.response.status}` : a.error ? `${a.error.kind}: ${a.error.message ?? ''}` : a.outcome;
-    out(`  attempt ${a.number}  ${a.startedAt}  ${result}  ${a.durationMs} ms  (${a.outcome})\n`);
+    out(line`  attempt ${a.number}  ${a.startedAt}  ${result}  ${a.durationMs} ms  (${a.outcome})\n`);
   }
-  for (const action of d.actions) out(`  ${action.kind} by ${action.by} at ${action.at}${action.note ? `: ${action.note}` : ''}\n`);
+  for (const action of d.actions) out(line`  ${action.kind} by ${action.by} at ${action.at}${action.note ? `: ${action.note}` : ''}\n`);
   return 0;
 }
