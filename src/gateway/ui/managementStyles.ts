@@ -45,6 +45,13 @@ table.deliveries td.col-why { font-size:.88rem; }
 .danger { border-color:#f5c2bd; }
 .confirm { max-width:44rem; } .consequence { background:var(--warn-bg); border:1px solid #f0d896; border-radius:8px; padding:.6rem .8rem; }
 .advice { margin:.15rem 0; } .raw-error pre { white-space:pre-wrap; overflow-wrap:anywhere; }
+/* the subscriptions list: fixed columns so a long URL or name never widens the table; actions stacked, never cut */
+table#subscriptions { table-layout:fixed; }
+#subscriptions .col-name { width:18%; } #subscriptions .col-format { width:6.5rem; } #subscriptions .col-events { width:16%; }
+#subscriptions .col-state { width:7.5rem; } #subscriptions .col-cred { width:9.5rem; } #subscriptions .col-actions { width:9.5rem; }
+#subscriptions td { overflow-wrap:anywhere; }
+#subscriptions .col-actions .actions { flex-direction:column; align-items:stretch; gap:.35rem; }
+#subscriptions .col-actions .actions > form, #subscriptions .col-actions .btn { display:block; width:100%; text-align:center; }
 @media (max-width:900px) { .edit-layout { grid-template-columns:minmax(0,1fr); } }
 @media (max-width:640px) {
   table.cards { min-width:0; table-layout:auto; }
@@ -58,6 +65,8 @@ table.deliveries td.col-why { font-size:.88rem; }
   table.cards td.col-num, table.cards td.col-actions, table.cards td.col-select { padding:.18rem 0 .18rem 6.8rem; }
   table.cards .trunc { white-space:normal; overflow-wrap:anywhere; }
   table.cards .row-buttons { flex-direction:row; flex-wrap:wrap; }
+  #subscriptions .col-actions .actions { flex-direction:row; flex-wrap:wrap; }
+  #subscriptions .col-actions .actions > form, #subscriptions .col-actions .btn { display:inline-block; width:auto; }
   .bulk { position:static; }
 }
 `;

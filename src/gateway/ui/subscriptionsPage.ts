@@ -73,20 +73,21 @@ function events(s: PublicSubscription): SafeHtml {
 /** One tbody per subscription: its row, then (when it cannot be shown or used fully) the reason across the table. */
 function subscriptionRows(s: PublicSubscription, csrf: string): SafeHtml {
   return html`<tbody id="sub-${s.id}"${s.error ? html` class="broken"` : ''}><tr>
-      <td><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
-      <td>${s.format ?? html`<span class="unreadable">unknown</span>`}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
-      <td class="mono"><span class="trunc" title="${s.url}">${s.url}</span></td>
-      <td>${events(s)}</td>
-      <td>${stateBadge(s)}${s.error ? html`<div>${problemBadge(s.error)}</div>` : ''}</td>
-      <td>${credential(s)}</td>
-      <td>${rowActions(s, csrf)}</td>
+      <td class="col-name" data-label="Name"><strong>${s.name}</strong><div class="muted mono">${s.id}</div><a href="/deliveries?subscription=${encodeURIComponent(s.id)}">deliveries</a></td>
+      <td class="col-format" data-label="Format">${s.format ?? html`<span class="unreadable">unknown</span>`}${s.mode ? html`<div class="muted">mode ${s.mode}</div>` : ''}</td>
+      <td class="col-url mono" data-label="URL"><span class="trunc" title="${s.url}">${s.url}</span></td>
+      <td class="col-events" data-label="Events">${events(s)}</td>
+      <td class="col-state" data-label="State">${stateBadge(s)}${s.error ? html`<div>${problemBadge(s.error)}</div>` : ''}</td>
+      <td class="col-cred" data-label="Credential">${credential(s)}</td>
+      <td class="col-actions" data-label="Actions">${rowActions(s, csrf)}</td>
     </tr>${s.error ? html`<tr class="row-problem"><td colspan="7" data-label="Problem"><strong>Cannot be used as it is:</strong> ${s.error}</td></tr>` : ''}</tbody>`;
 }
 
 function subscriptionList(subs: PublicSubscription[], csrf: string): SafeHtml {
   if (subs.length === 0) return emptyState('No subscription yet: create the first one below.');
   return html`<h2>All subscriptions</h2><div class="table-wrap"><table id="subscriptions" class="cards">
-    <thead><tr><th>Name</th><th>Format</th><th>URL</th><th>Events</th><th>State</th><th>Credential</th><th>Actions</th></tr></thead>
+    <thead><tr><th class="col-name">Name</th><th class="col-format">Format</th><th class="col-url">URL</th><th class="col-events">Events</th>
+      <th class="col-state">State</th><th class="col-cred">Credential</th><th class="col-actions">Actions</th></tr></thead>
     ${subs.map((s) => subscriptionRows(s, csrf))}
   </table></div>`;
 }
