@@ -55,7 +55,7 @@ const numberOption = (value: string | undefined): number | string | undefined =>
 
 /** The option a schema field is set by. */
 const OPTION_OF: Record<string, string> = {
-  retrySchedule: 'retry', maxPerSecond: 'max-per-second', maxInFlight: 'max-in-flight', pauseAfterFailures: 'pause-after-failures',
+  retrySchedule: 'retry', headers: 'header', maxPerSecond: 'max-per-second', maxInFlight: 'max-in-flight', pauseAfterFailures: 'pause-after-failures',
 };
 const optionOf = (field: string) => {
   const [head, ...rest] = field.split('.');

@@ -1,0 +1,94 @@
+// Issue 20 item 20: `hrhooks subscriptions create` next to a running instance is decided by that instance's
+// rules (its HRHOOKS_EGRESS_ALLOW), not the CLI's environment: the CLI finds the gateway and the admin key in the
+// data dir (instance.json, bootstrap-keys.json) like after `npm start`, sends, and reports the server's verdict.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { CliIo } from '../../src/cli/context';
+import { writeInstance } from '../../src/cli/instance';
+import { main } from '../../src/cli/main';
+import { loadConfig } from '../../src/config';
+import { listen, type RunningGateway } from '../../src/gateway/server';
+import { createLogger } from '../../src/log';
+import { startHarness, type Harness } from '../gateway/harness';
+import { testBox } from '../support/temporal';
+
+let h: Harness;
+
+/** A gateway on the harness's database with the given egress rules, and a data dir that points the CLI at it. */
+async function instance(egressAllow: string | undefined): Promise<{ gateway: RunningGateway; dataDir: string }> {
+  const config = loadConfig(egressAllow ? { HRHOOKS_EGRESS_ALLOW: egressAllow } : {});
+  const gateway = await listen(
+    { pool: h.db.pool, temporal: h.temporal, taskQueue: h.taskQueue, box: testBox, config, log: createLogger('silent') },
+    { port: 0, host: '127.0.0.1' },
+  );
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-cli-create-'));
+  writeInstance({ dataDir }, { gatewayUrl: gateway.url, DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.address, TEMPORAL_UI_URL: 'http://ui.test' });
+  fs.writeFileSync(path.join(dataDir, 'bootstrap-keys.json'), JSON.stringify({ admin: h.adminKey, producer: h.producerKey }), { mode: 0o600 });
+  return { gateway, dataDir };
+}
+
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readFile: (p) => fs.readFileSync(p), readStdin: () => '', env };
+  return { code: await main(args, io), stdout, stderr };
+}
+
+const createArgs = (url: string) => ['subscriptions', 'create', '--name', 'local receiver', '--url', url, '--format', 'standard', '--events', '*',
+  '--header', 'X-Api-Key=k-do-not-print', '--json'];
+
+describe('hrhooks subscriptions create: the running instance decides', () => {
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => h.close());
+
+  test('a loopback URL is accepted when the instance allows it, whatever the CLI\'s own environment', async () => {
+    const { gateway, dataDir } = await instance('127.0.0.1/32');
+    try {
+      const created = await cli(createArgs(`${h.receiver.url}/local`), { PATH: process.env.PATH, HRHOOKS_DATA_DIR: dataDir });
+      assert.equal(created.code, 0, created.stderr);
+      const sub = JSON.parse(created.stdout);
+      assert.equal(sub.url, `${h.receiver.url}/local`);
+      assert.match(sub.secret, /^whsec_/);
+      assert.deepEqual(sub.headers, { 'X-Api-Key': '[set]' });
+      assert.doesNotMatch(created.stdout, /k-do-not-print/);
+      const stored = await h.db.pool.query('SELECT count(*)::int AS n FROM subscriptions WHERE id = $1', [sub.id]);
+      assert.equal(stored.rows[0].n, 1);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  test('refused, with the server\'s reason on the --url option, when the instance does not allow it (even if the CLI\'s environment would)', async () => {
+    const { gateway, dataDir } = await instance(undefined);
+    try {
+      const refused = await cli(createArgs(`${h.receiver.url}/local`), {
+        PATH: process.env.PATH, HRHOOKS_DATA_DIR: dataDir, HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
+      });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /^hrhooks subscriptions: --url: .*HRHOOKS_EGRESS_ALLOW/);
+      assert.equal(refused.stderr.trim().split('\n').length, 1);
+      const bad = await cli(['subscriptions', 'create', '--name', 'x', '--url', 'https://r.example/h', '--format', 'standard', '--events', '*',
+        '--header', 'Expect=100-continue'], { PATH: process.env.PATH, HRHOOKS_DATA_DIR: dataDir });
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--header Expect: Expect cannot be set/);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  test('no running gateway: one line saying which gateway was tried, nothing created', async () => {
+    const { gateway, dataDir } = await instance('127.0.0.1/32');
+    await gateway.stop();
+    const before = (await h.db.pool.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n;
+    const res = await cli(createArgs(`${h.receiver.url}/local`), { PATH: process.env.PATH, HRHOOKS_DATA_DIR: dataDir });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, new RegExp(`^hrhooks subscriptions: cannot reach the gateway at ${gateway.url.replace(/[.]/g, '\\.')}`));
+    assert.equal(res.stderr.trim().split('\n').length, 1);
+    assert.equal((await h.db.pool.query('SELECT count(*)::int AS n FROM subscriptions')).rows[0].n, before);
+  });
+});
