@@ -13,7 +13,7 @@ export const nextAttemptKey = defineSearchAttributeKey('HrhooksNextAttempt', Sea
 
 /**
  * Bytes of HrhooksSubscription's JSON value an event's start sets at most. The engine refuses a search
- * attribute value past 2 KiB by default (`limit.searchAttributeValueSize`, Temporal Cloud alike), metadata
+ * attribute value past 2 KiB by default (`limit.searchAttributesSizeOfValue`, Temporal Cloud alike), metadata
  * included; this leaves room for it. About 75 subscription ids fit.
  */
 export const SUBSCRIPTION_ATTRIBUTE_BUDGET = 1_800;

@@ -28,7 +28,7 @@ after(async () => {
 
 describe('subscriptionAttribute (pure)', () => {
   it('lists every id while the list fits the budget, else `many` alone; never past the budget', () => {
-    const id = fc.stringMatching(/^sub_[0-9a-f]{12}$/);
+    const id = fc.stringMatching(/^sub_[A-Za-z0-9_-]{16}$/);
     fc.assert(
       fc.property(fc.array(id, { maxLength: 200 }), (ids) => {
         const value = subscriptionAttribute(ids);
@@ -37,9 +37,10 @@ describe('subscriptionAttribute (pure)', () => {
         assert.ok(Buffer.byteLength(JSON.stringify(value)) <= SUBSCRIPTION_ATTRIBUTE_BUDGET);
       }),
     );
-    const ninety = Array.from({ length: 90 }, (_, i) => `sub_${String(i).padStart(12, '0')}`);
-    assert.deepEqual(subscriptionAttribute(ninety), [MANY_SUBSCRIPTIONS], '90 ids (the old breaking point) are past the budget');
-    assert.equal(subscriptionAttribute(ninety.slice(0, 60)).length, 60);
+    // Ids as the API makes them (sub_ + 16 characters): 90 was the old breaking point at the engine's 2 KiB.
+    const ninety = Array.from({ length: 90 }, (_, i) => `sub_${String(i).padStart(16, '0')}`);
+    assert.deepEqual(subscriptionAttribute(ninety), [MANY_SUBSCRIPTIONS], '90 ids are past the budget');
+    assert.equal(subscriptionAttribute(ninety.slice(0, 75)).length, 75, '75 ids fit');
   });
 });
 
