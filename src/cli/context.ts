@@ -29,6 +29,7 @@ export interface CliContext {
   temporal(): Promise<Client>;
   /** The installation's SecretBox, once the key is checked against the database's fingerprint. */
   box(): Promise<SecretBox>;
+  /** TEMPORAL_ADDRESS, else the instance.json's; throws a CliError when neither is there (never a guessed default). */
   temporalAddress(): string;
   /** The running gateway: PORT when set, else the instance.json's, else the default port. */
   gatewayUrl: string;
@@ -46,7 +47,14 @@ export function createContext(io: CliIo): CliContext {
   let pool: Pool | null = null;
   let temporal: Promise<Client> | null = null;
   let box: Promise<SecretBox> | null = null;
-  const temporalAddress = () => config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
+  // Never a guessed 127.0.0.1:7233: outside the data dir of a running instance that may be some other Temporal.
+  const temporalAddress = () => {
+    if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
+    throw new CliError(
+      `TEMPORAL_ADDRESS is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
+        'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set TEMPORAL_ADDRESS=HOST:PORT',
+    );
+  };
   return {
     io,
     config,
@@ -61,12 +69,15 @@ export function createContext(io: CliIo): CliContext {
       return pool;
     },
     temporal() {
-      temporal ??= connectClient(temporalAddress(), config.TEMPORAL_NAMESPACE).catch((err: Error) => {
-        throw new CliError(
-          `cannot reach Temporal at ${temporalAddress()} (${describeSource('TEMPORAL_ADDRESS')}): ${err.message.split('\n')[0]}; ` +
-            'is `npm start` running? set TEMPORAL_ADDRESS=HOST:PORT (or HRHOOKS_DATA_DIR) to reach another one',
-        );
-      });
+      temporal ??= (async () => {
+        const address = temporalAddress();
+        return connectClient(address, config.TEMPORAL_NAMESPACE).catch((err: Error) => {
+          throw new CliError(
+            `cannot reach Temporal at ${address} (${describeSource('TEMPORAL_ADDRESS')}): ${err.message.split('\n')[0]}; ` +
+              'is `npm start` running? set TEMPORAL_ADDRESS=HOST:PORT (or HRHOOKS_DATA_DIR) to reach another one',
+          );
+        });
+      })();
       return temporal;
     },
     box() {

@@ -10,7 +10,7 @@ import { previewCommand, verifyCommand } from './standaloneCommands';
 const ENV = {
   discovery: ['HRHOOKS_DATA_DIR', 'data dir of the running `npm start`; its instance.json supplies what is unset below (default ./data)'],
   database: ['DATABASE_URL', 'Postgres of the installation (default: from instance.json)'],
-  temporal: ['TEMPORAL_ADDRESS', 'Temporal frontend host:port (default: from instance.json, else 127.0.0.1:$TEMPORAL_PORT)'],
+  temporal: ['TEMPORAL_ADDRESS', 'Temporal frontend host:port (default: from instance.json; required without one, never guessed)'],
   namespace: ['TEMPORAL_NAMESPACE', 'Temporal namespace (default: default)'],
   ui: ['TEMPORAL_UI_URL', 'base of links to the Temporal Web UI (default: from instance.json)'],
   secretKey: ['HRHOOKS_SECRET_KEY', 'key that encrypts stored secrets (default: <data dir>/secret.key)'],

@@ -41,7 +41,11 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   const found = await getDelivery(ctx.pool(), id);
   if (!found) throw new CliError(`no delivery ${id}`);
   const d = found.delivery;
-  const live = await ctx.temporal().then((c) => queryState(c, d.id)).catch(() => null);
+  let liveUnavailable: string | null = null;
+  const live = await ctx.temporal().then((c) => queryState(c, d.id)).catch((err: Error) => {
+    liveUnavailable = err.message.split('\n')[0]!;
+    return null;
+  });
   const temporalUrl = `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}`;
   if (values.json) {
     printJson(ctx.io, { ...d, event: await getEventBody(ctx.pool(), d.eventId), attempts: found.attempts, live, temporalUrl });
@@ -56,6 +60,7 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   if (d.nextAttemptAt) out(line`  next attempt ${d.nextAttemptAt}\n`);
   if (d.lastError) out(line`  last error   ${d.lastError}\n`);
   out(line`  temporal     ${temporalUrl}\n`);
+  if (liveUnavailable) out(line`  live state   not read (${liveUnavailable})\n`);
   for (const a of found.attempts) {
     const result = a.response.status !== null ? `HTTP ${a.response.status}` : a.error ? `${a.error.kind}: ${a.error.message ?? ''}` : a.outcome;
     out(line`  attempt ${a.number}  ${a.startedAt}  ${result}  ${a.durationMs} ms  (${a.outcome})\n`);
