@@ -1,16 +1,18 @@
-// `npm run demo`: a narrated tour. Starts hrhooks all-in-one (or uses the one already running, found as the CLI finds it: instance.json, or PORT),
-// a local receiver that fails its first requests and then recovers, one subscription per format, a
-// handful of realistic events, and tells what happens until every delivery settles.
+// `npm run demo`: a narrated tour. Always starts its OWN hrhooks all-in-one (a fresh temporary data dir, its own
+// Postgres, Temporal dev server and gateway on free loopback ports) and never uses a running instance, its database,
+// Temporal or keys: its events can only reach the subscriptions it creates. Then a local receiver that fails its first
+// requests and recovers, one subscription per format, a handful of realistic events, narrated until they settle.
 // However it ends (done, error, Ctrl-C) it deletes the subscriptions it created; its last line is the
 // real outcome, and it exits 0 only when every delivery was delivered (130 when interrupted first).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrapKeysFile, knownBootstrapKeys } from '../src/cli/bootstrapKeys';
-import { discoverInstance } from '../src/cli/instance';
+import { freePort } from '../dev-support/ports';
 import { startAllInOne, type AllInOne } from '../src/cli/start';
-import { inheritedEnv, loadConfig } from '../src/config';
-import { portIsOpen } from '../src/temporal/devServer';
+import { loadConfig } from '../src/config';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../workflows/definitions';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -122,29 +124,54 @@ interface Run {
   adminKey: string;
   producerKey: string;
   uiUrl: string;
-  hr: AllInOne | null;
+  namespace: string;
+  hr: AllInOne;
+  dataDir: string;
 }
 
-async function connect(interrupt: AbortSignal): Promise<Run> {
-  const { config, gatewayUrl: base } = discoverInstance(inheritedEnv());
-  const gateway = new URL(base);
-  if (await portIsOpen(gateway.hostname, Number(gateway.port || 80))) {
-    say(`hrhooks already answers on ${base}: the demo uses it (it must allow 127.0.0.1: HRHOOKS_EGRESS_ALLOW=127.0.0.1/32).`);
-    const keys = knownBootstrapKeys(config);
-    if (!keys.admin || !keys.producer) {
-      throw new Error(`no API keys for ${base}: set HRHOOKS_ADMIN_KEY and HRHOOKS_PRODUCER_KEY, or HRHOOKS_DATA_DIR to the data dir of that instance (${bootstrapKeysFile(config)} not found)`);
-    }
-    return { base, adminKey: keys.admin, producerKey: keys.producer, uiUrl: config.temporalUiUrl, hr: null };
+/** `n` distinct free loopback ports. */
+async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * The demo's own hrhooks. Its configuration is built here from nothing the environment says about a running instance
+ * (no PORT, DATABASE_URL, TEMPORAL_ADDRESS, HRHOOKS_DATA_DIR, keys or secret key is read), so no event of the demo
+ * can reach a subscription it did not create, whatever runs next to it.
+ */
+async function startOwnInstance(interrupt: AbortSignal): Promise<Run> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-demo-'));
+  const [port, pgPort, temporalPort, uiPort] = await freePorts(4);
+  say(`starting the demo's own hrhooks all-in-one (temporary data dir ${dataDir}); a running hrhooks, if any, is not used or touched...`);
+  const config = loadConfig({
+    HOST: '127.0.0.1', PORT: String(port), HRHOOKS_DATA_DIR: dataDir, HRHOOKS_PG_PORT: String(pgPort), TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort), HRHOOKS_TEMPORAL: 'dev', HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', LOG_LEVEL: 'warn',
+  });
+  let hr: AllInOne;
+  try {
+    hr = await startAllInOne(config);
+  } catch (err) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
   }
-  say('starting hrhooks all-in-one (Temporal dev server, embedded Postgres, worker, gateway)...');
-  const allow = ['127.0.0.1/32', config.HRHOOKS_EGRESS_ALLOW].filter(Boolean).join(',');
-  const hr = await startAllInOne({ ...config, HRHOOKS_EGRESS_ALLOW: allow, LOG_LEVEL: 'warn' });
-  const run = { base: hr.gatewayUrl, adminKey: hr.keys.admin, producerKey: hr.keys.producer, uiUrl: hr.temporalUiUrl, hr };
+  const run = { base: hr.gatewayUrl, adminKey: hr.keys.admin, producerKey: hr.keys.producer, uiUrl: hr.temporalUiUrl, namespace: config.TEMPORAL_NAMESPACE, hr, dataDir };
   if (interrupt.aborted) {
-    await hr.stop();
+    await stopOwnInstance(run);
     throw new Interrupted();
   }
   return run;
+}
+
+/** Stops the demo's instance and deletes its data dir (kept, and said, when something would not stop). */
+async function stopOwnInstance(run: Run): Promise<void> {
+  const stopped = await run.hr.stop();
+  if (!stopped) {
+    say(`the demo's hrhooks did not stop cleanly; its data dir ${run.dataDir} is kept`);
+    return;
+  }
+  fs.rmSync(run.dataDir, { recursive: true, force: true });
 }
 
 async function main(): Promise<number> {
@@ -163,7 +190,7 @@ async function main(): Promise<number> {
   const checkpoint = () => {
     if (interrupt.aborted) throw new Interrupted();
   };
-  const run = await connect(interrupt);
+  const run = await startOwnInstance(interrupt);
   const receiver = await startFlakyReceiver(failFirst);
   let statuses: DeliveryStatus[] = [];
   let failure: Error | null = null;
@@ -197,13 +224,13 @@ async function main(): Promise<number> {
     say('\nwatching the deliveries (each failed attempt waits for the next step of its ladder)...');
     statuses = await watch(run, deliveryIds, timeoutMs, interrupt);
     checkpoint();
-    const staying = run.hr !== null && !opts.exit;
+    const staying = !opts.exit;
     const outcome = outcomeOf(statuses, staying ? ' (see the to-do list until Ctrl-C)' : '');
     say(`\n${outcome.allDelivered ? 'done' : statuses.every(settled) ? 'settled' : `gave up watching after ${opts.timeout} s`}: ${outcome.line}.`);
     say(`  follow-up UI:     ${run.base}/   (sign in with the admin key ${run.adminKey})`);
-    say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${loadConfig().TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent('HrhooksStatus="delivered"')}`);
+    say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${run.namespace}/workflows?query=${encodeURIComponent('HrhooksStatus="delivered"')}`);
     if (staying) {
-      say('\nCtrl-C removes the demo\'s subscriptions and stops hrhooks.');
+      say('\nCtrl-C stops the demo\'s hrhooks and deletes its temporary data dir.');
       await pause(2 ** 31 - 1, interrupt);
     }
   } catch (err) {
@@ -213,7 +240,7 @@ async function main(): Promise<number> {
   }
   const interrupted = failure instanceof Interrupted;
   const left = await removeSubscriptions(run, created);
-  if (run.hr) await run.hr.stop();
+  await stopOwnInstance(run);
   const outcome = outcomeOf(statuses);
   const removal = left.length ? `; could not remove ${left.join(', ')} (delete them in the UI)` : `; its ${created.length} subscriptions removed`;
   if (failure && !interrupted) say(`demo failed: ${failure.message}${removal}`);
