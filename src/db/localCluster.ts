@@ -113,13 +113,15 @@ const HBA = [
 ].join('\n');
 
 /**
- * A cluster initialised before the password (its pg_hba.conf trusted every local user): sets the
- * superuser password in single-user mode (the server is not running yet), then requires it.
+ * Requires the password. A new cluster has it (initdb --pwfile). One initialised before (its pg_hba.conf
+ * trusted every local user), or whose password file was lost: the password is set in single-user mode
+ * (the server is not running yet).
  */
-function requirePassword(bin: string, dataDir: string, password: string, fresh: boolean): void {
+function requirePassword(bin: string, dataDir: string, password: string, state: { initialised: boolean; newPassword: boolean }): void {
   const hba = path.join(dataDir, 'pg_hba.conf');
-  if (fs.readFileSync(hba, 'utf8').startsWith(HBA_HEADER)) return;
-  if (fresh) return fs.writeFileSync(hba, HBA); // initdb set the password (--pwfile)
+  const required = fs.readFileSync(hba, 'utf8').startsWith(HBA_HEADER);
+  if (required && !state.newPassword) return;
+  if (state.initialised) return fs.writeFileSync(hba, HBA);
   const [command, argv] = asClusterOwner(path.join(bin, 'postgres'), ['--single', '-D', dataDir, 'postgres']);
   const result = spawnSync(command, argv, { input: `ALTER ROLE postgres PASSWORD '${password}';\n`, encoding: 'utf8', cwd: '/' });
   if (result.status !== 0) throw new PostgresUnavailable(`could not set the superuser password: ${(result.stderr || '').trim()}`);
@@ -132,6 +134,7 @@ interface ClusterPlan {
   socketDir: string;
   passwordFile: string;
   password: string;
+  newPassword: boolean;
   initdb: string[] | null;
   start: string[];
 }
@@ -149,7 +152,7 @@ function plan(options: ClusterOptions): ClusterPlan {
   handOver(dataDir);
   handOver(socketDir);
   const passwordFile = passwordFileOf(dataDir);
-  const { password } = ensurePassword(passwordFile);
+  const { password, created: newPassword } = ensurePassword(passwordFile);
   const initdb = fs.existsSync(path.join(dataDir, 'PG_VERSION'))
     ? null
     : ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'];
@@ -162,7 +165,7 @@ function plan(options: ClusterOptions): ClusterPlan {
     options.fsync === false ? '-c fsync=off -c synchronous_commit=off -c full_page_writes=off' : '',
   ].join(' ');
   const start = ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start'];
-  return { bin, dataDir, socketDir, passwordFile, password, initdb, start };
+  return { bin, dataDir, socketDir, passwordFile, password, newPassword, initdb, start };
 }
 
 function handle(p: ClusterPlan, port: number): LocalCluster {
@@ -185,7 +188,7 @@ function handle(p: ClusterPlan, port: number): LocalCluster {
 export function startLocalCluster(options: ClusterOptions): LocalCluster {
   const p = plan(options);
   if (p.initdb) run(path.join(p.bin, 'initdb'), p.initdb);
-  requirePassword(p.bin, p.dataDir, p.password, p.initdb !== null);
+  requirePassword(p.bin, p.dataDir, p.password, { initialised: p.initdb !== null, newPassword: p.newPassword });
   run(path.join(p.bin, 'pg_ctl'), p.start);
   return handle(p, options.port);
 }
@@ -198,7 +201,7 @@ export function startLocalCluster(options: ClusterOptions): LocalCluster {
 export async function startLocalClusterDetached(options: ClusterOptions): Promise<LocalCluster> {
   const p = plan(options);
   if (p.initdb) await runDetached(path.join(p.bin, 'initdb'), p.initdb, 120_000);
-  requirePassword(p.bin, p.dataDir, p.password, p.initdb !== null);
+  requirePassword(p.bin, p.dataDir, p.password, { initialised: p.initdb !== null, newPassword: p.newPassword });
   await runDetached(path.join(p.bin, 'pg_ctl'), p.start, 70_000);
   return handle(p, options.port);
 }

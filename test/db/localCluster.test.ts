@@ -1,6 +1,7 @@
 // The embedded Postgres (npm start, the bench, the tests) lets no one in without the superuser password:
 // not over TCP on 127.0.0.1, not over its Unix socket (which sits in a 0700 directory); the password is kept
-// 0600; hrhooks connects with it. A cluster initialised before (pg_hba.conf `trust`) is converted, data kept.
+// 0600; hrhooks connects with it. A cluster initialised before (pg_hba.conf `trust`) is converted, data kept;
+// a lost password file gets a new password.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,5 +97,23 @@ describe('the embedded Postgres cluster', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('sets a new password when the password file was lost', async () => {
+    cluster.stop('fast');
+    const before = fs.readFileSync(passwordFileOf(dataDir()), 'utf8');
+    fs.rmSync(passwordFileOf(dataDir()));
+    cluster = start();
+    assert.notEqual(fs.readFileSync(cluster.passwordFile, 'utf8'), before, 'a new password');
+    assert.equal(modeOf(cluster.passwordFile), 0o600);
+    const client = new Client({ connectionString: cluster.url });
+    await client.connect();
+    try {
+      assert.equal((await client.query('SELECT n FROM kept')).rows[0].n, 42);
+    } finally {
+      await client.end();
+    }
+    const old = await refusal({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: before.trim() });
+    assert.equal(old?.code, '28P01', 'the old password no longer works');
   });
 });
