@@ -15,8 +15,11 @@ const headersSchema = z
   .record(z.string(), z.string().max(2000))
   .superRefine((headers, ctx) => {
     if (Object.keys(headers).length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 headers' });
+    const seen = new Set<string>();
     for (const [name, value] of Object.entries(headers)) {
-      const problem = headerNameProblem(name) ?? headerValueProblem(value);
+      const duplicate = seen.has(name.toLowerCase()) ? 'given twice: header names are case-insensitive' : null;
+      seen.add(name.toLowerCase());
+      const problem = duplicate ?? headerNameProblem(name) ?? headerValueProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
     }
   });

@@ -114,6 +114,7 @@ describe('subscription extra headers', () => {
       [{ Expect: '100-continue' }, 'headers.Expect', /Expect cannot be set/],
       [{ 'Keep-Alive': 'timeout=5' }, 'headers.Keep-Alive', /cannot be set/],
       [{ Host: 'other.example' }, 'headers.Host', /cannot be set/],
+      [{ 'X-Twice': 'a', 'x-twice': 'b' }, 'headers.x-twice', /given twice/],
     ];
     const existing = (await create({ headers: { 'X-Fine': 'ok' } })).body.id as string;
     for (const [headers, field, message] of cases) {

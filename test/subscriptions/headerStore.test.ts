@@ -16,7 +16,7 @@ import { migrate } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { getSubscription } from '../../src/db/subscriptions';
 import { PACKAGE_ROOT } from '../../src/packageRoot';
-import { openHeaders } from '../../src/subscriptions/headerStore';
+import { openHeaders, openSendableHeaders } from '../../src/subscriptions/headerStore';
 import { clusterUrl, createTestDatabase, type TestDatabase } from '../support/postgres';
 
 const OLD = 'header-store-test-old-key-0001';
@@ -53,6 +53,18 @@ async function databaseBefore(upTo: string): Promise<{ pool: Pool; drop(): Promi
 }
 
 describe('extra headers at rest', () => {
+  test('a stored value that can never be sent fails the attempt naming the header, never showing the value', () => {
+    const box = createSecretBox(OLD);
+    assert.deepEqual(openSendableHeaders(box, box.seal(JSON.stringify({ 'X-Ok': 'v' }))), { 'X-Ok': 'v' });
+    for (const legacy of [{ 'X-Key': 'secret\u000bvalue' }, { Expect: 'zq-expect-value' }]) {
+      assert.throws(() => openSendableHeaders(box, box.seal(JSON.stringify(legacy))), (err: Error) => {
+        assert.match(err.message, new RegExp(`^extra header "${Object.keys(legacy)[0]}": .*PATCH the subscription's headers`));
+        assert.doesNotMatch(err.message, /secret|zq-expect-value/);
+        return true;
+      });
+    }
+  });
+
   test('rows from before migration 008: the migration redacts the attempt log, the first start seals the clear values', async () => {
     const db = await databaseBefore('008_');
     try {
