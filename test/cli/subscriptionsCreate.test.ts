@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config';
 import { listen, type RunningGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
 import { startHarness, type Harness } from '../gateway/harness';
-import { testBox } from '../support/temporal';
+import { TEST_SECRET_KEY, testBox } from '../support/temporal';
 
 let h: Harness;
 
@@ -58,6 +58,15 @@ describe('hrhooks subscriptions create: the running instance decides', () => {
       assert.doesNotMatch(created.stdout, /k-do-not-print/);
       const stored = await h.db.pool.query('SELECT count(*)::int AS n FROM subscriptions WHERE id = $1', [sub.id]);
       assert.equal(stored.rows[0].n, 1);
+      // `subscriptions list` (reads Postgres): the header's name, never its value (issue 20 item 9).
+      const listEnv = { PATH: process.env.PATH, HRHOOKS_DATA_DIR: dataDir, DATABASE_URL: h.db.url, HRHOOKS_SECRET_KEY: TEST_SECRET_KEY };
+      const json = await cli(['subscriptions', 'list', '--json'], listEnv);
+      assert.equal(json.code, 0, json.stderr);
+      assert.deepEqual(JSON.parse(json.stdout).items.find((s: { id: string }) => s.id === sub.id).headers, { 'X-Api-Key': '[set]' });
+      const table = await cli(['subscriptions', 'list'], listEnv);
+      assert.match(table.stdout, /^ID\s+STATE\s+FORMAT\s+NAME\s+URL\s+EVENTS\s+HEADERS\s+ERROR/);
+      assert.match(table.stdout.split('\n').find((l) => l.startsWith(sub.id))!, /\benabled\b.*X-Api-Key/);
+      for (const out of [json.stdout, table.stdout]) assert.doesNotMatch(out, /k-do-not-print/);
     } finally {
       await gateway.stop();
     }
