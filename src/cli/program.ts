@@ -126,7 +126,7 @@ function operations(program: Command, run: Runner): void {
   const subscriptions = program.command('subscriptions').description('list, create and resume subscriptions');
   const subs = () => require('./commands/subscriptions') as typeof import('./commands/subscriptions');
   explain(
-    subscriptions.command('list').description('every subscription: id, state, format, name, url, events').option('--json', 'print as JSON'),
+    subscriptions.command('list').description('every subscription: id, state (paused: since when, deliveries waiting, why), format, name, url, events, header names').option('--json', 'print as JSON'),
     [ENV.discovery, ENV.database, ENV.secretKey], ['hrhooks subscriptions list'],
   ).action((opts) => run('subscriptions list', (ctx) => subs().listCommand(opts, ctx)));
   explain(
