@@ -136,7 +136,7 @@ describe('gateway edges', () => {
       'post /v1/subscriptions/{id}/rotate-secret', 'post /v1/subscriptions/{id}/rotate-authorization',
       'post /v1/subscriptions/{id}/activate-credential', 'post /v1/subscriptions/{id}/resume', 'get /v1/deliveries', 'get /v1/deliveries/{id}',
       'post /v1/deliveries/{id}/resync', 'post /v1/deliveries/{id}/mark-processed', 'post /v1/deliveries/resync',
-      'get /v1/dashboard', 'get /v1/subscriptions/{id}/health', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
+      'get /v1/dashboard', 'get /v1/subscriptions/{id}/health', 'get /v1/keys', 'post /v1/keys/{id}/revoke', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
     ];
     for (const route of expected) {
       const [method, path] = route.split(' ') as [string, string];
