@@ -28,7 +28,7 @@ export function sealHeaders(box: SecretBox, headers: Headers | undefined | null)
 /** A row's headers in clear (for sending only): sealed ones opened, else the legacy clear column. Throws SecretDecryptError. */
 export function openHeaders(box: SecretBox, sealed: string | null | undefined, legacy?: unknown): Headers {
   if (sealed == null) {
-    if (legacy == null || isHeaders(legacy)) return legacy ?? {};
+    if (legacy === undefined || isHeaders(legacy)) return legacy ?? {}; // null is a JSON null: not headers
     throw new Error('the stored headers are not a list of headers');
   }
   const opened: unknown = JSON.parse(box.open(sealed));

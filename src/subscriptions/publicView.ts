@@ -129,7 +129,7 @@ function pauseOf(row: Row, problems: Problem[]): z.infer<typeof pauseSchema> | n
 export function readSubscriptionRow(box: SecretBox, row: Row, now = new Date()): PublicSubscription {
   const problems: Problem[] = [];
   const format = column(formatSchema, row.format, 'format', problems);
-  const headers = inspectHeaders(box, row.headers_enc, row.headers ?? {});
+  const headers = inspectHeaders(box, row.headers_enc, row.headers);
   if (!headers.ok) problems.push({ field: 'headers', message: headers.problem });
   const enabled = row.enabled === true;
   const pause = enabled ? pauseOf(row, problems) : null;
