@@ -14,7 +14,7 @@ const aspnetVector = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'vectors
 
 const COMMANDS = [
   ['start'], ['gateway'], ['worker'], ['deliveries'], ['deliveries', 'list'], ['deliveries', 'show'], ['resync'], ['mark-processed'],
-  ['subscriptions'], ['subscriptions', 'list'], ['subscriptions', 'create'], ['subscriptions', 'resume'], ['keys'], ['keys', 'create'], ['keys', 'rotate-secret-key'],
+  ['subscriptions'], ['subscriptions', 'list'], ['subscriptions', 'create'], ['subscriptions', 'resume'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'rotate-secret-key'],
   ['send'], ['preview'], ['verify'],
 ];
 
