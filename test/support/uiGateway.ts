@@ -48,7 +48,8 @@ export interface UiGateway {
 
 let counter = 0;
 
-export async function startUiGateway(prefix: string): Promise<UiGateway> {
+/** `env` adds to (or, with undefined, removes from) the gateway's configuration; `attemptTimeoutMs` bounds the worker's attempts. */
+export async function startUiGateway(prefix: string, env: Record<string, string | undefined> = {}, opts: { attemptTimeoutMs?: number } = {}): Promise<UiGateway> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const db = await createTestDatabase();
   const client = await testClient();
@@ -67,7 +68,7 @@ export async function startUiGateway(prefix: string): Promise<UiGateway> {
     await db.drop();
   };
   try {
-    worker = await runTestWorker({ pool: db.pool, taskQueue });
+    worker = await runTestWorker({ pool: db.pool, taskQueue, ...(opts.attemptTimeoutMs ? { attemptTimeoutMs: opts.attemptTimeoutMs } : {}) });
     receiver = await startReceiver();
     let answer = 200;
     receiver.respondWith(() => (answer >= 200 && answer < 300
@@ -75,7 +76,7 @@ export async function startUiGateway(prefix: string): Promise<UiGateway> {
       : { status: answer, headers: { 'content-type': 'application/json' }, body: '{"error":"payroll tool unavailable"}' }));
     const adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
     const producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer')).key;
-    const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
+    const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test', ...env });
     const deps = { pool: db.pool, taskQueue, box: testBox, config, log: createLogger('silent') };
     const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, client }) });
     server = await new Promise<Server>((resolve) => {

@@ -10,6 +10,14 @@ import { subjectOf } from './deliveryTable';
 import { failureAdvice } from './failureAdvice';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 
+/**
+ * The Temporal Web UI to link to, or null: the all-in-one's Temporal server mode (HRHOOKS_TEMPORAL=server) runs no
+ * Web UI, so without an explicit TEMPORAL_UI_URL a link would point at nothing.
+ */
+export function temporalWebUi(config: UiDeps['config']): string | null {
+  return config.HRHOOKS_TEMPORAL === 'server' && !config.TEMPORAL_UI_URL ? null : config.temporalUiUrl;
+}
+
 const ACTION_LABEL: Record<OperatorAction['kind'], string> = { resync: 'Re-sync', markProcessed: 'Marked as processed', cancel: 'Cancelled' };
 
 function pretty(body: string): string {
@@ -26,11 +34,16 @@ function headerTable(headers: Record<string, string> | null): SafeHtml {
   return html`<div class="table-wrap headers"><table><tbody>${entries.map(([k, v]) => html`<tr><td class="nowrap">${k}</td><td>${v}</td></tr>`)}</tbody></table></div>`;
 }
 
-function messageSent(last: AttemptView | undefined): SafeHtml {
-  if (!last) return emptyState('Nothing has been sent yet.');
+/** "attempt 4 under way" while the workflow has started an attempt whose record is not written yet (null otherwise). */
+function underWay(recorded: number, started: number | undefined): string | null {
+  return started !== undefined && started > recorded ? `attempt ${started} under way: it shows here once answered` : null;
+}
+
+function messageSent(last: AttemptView | undefined, current: string | null): SafeHtml {
+  if (!last) return emptyState(current ? `Nothing recorded yet (${current}).` : 'Nothing has been sent yet.');
   return html`<section class="card" id="message">
     <p class="request-line">POST ${last.url}</p>
-    <p class="muted">As sent on attempt ${last.number}, ${timeTag(last.startedAt)}. Secrets in headers are redacted.</p>
+    <p class="muted">As sent on attempt ${last.number}, ${timeTag(last.startedAt)}${current ? ` (${current})` : ''}. Secrets in headers are redacted.</p>
     ${headerTable(last.request.headers)}
     <pre class="body">${pretty(last.request.body)}</pre>
     <details><summary>Raw body (exact bytes, ${Buffer.byteLength(last.request.body, 'utf8')} bytes)</summary><pre class="wrap raw">${last.request.body}</pre></details>
@@ -129,7 +142,10 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const status = live?.state?.status ?? d.status;
     const nextAttemptAt = live?.state ? live.state.nextAttemptAt : d.nextAttemptAt;
     const actions = d.actions.length ? d.actions : live?.state?.actions ?? [];
-    const temporalUrl = `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}`;
+    const workflowId = workflowIdOf(d.id) ?? d.id;
+    const webUi = temporalWebUi(deps.config);
+    const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+    const current = underWay(attempts.length, live?.state?.attemptCount);
     const body = html`
       <div class="title-row"><h1>${d.eventType} <span class="muted">→ ${d.subscriptionName ?? d.subscriptionId}</span></h1><span id="status">${statusBadge(status)}</span></div>
       <section class="card"><dl class="facts">
@@ -141,14 +157,16 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
           ? html`<a class="mono" href="/deliveries/${encodeURIComponent(d.waitingFor)}">${d.waitingFor}</a> <span class="muted">(an earlier event of the same resource; this one goes once that one is delivered or marked processed)</span>`
           : d.waitingFor}</dd>` : ''}
         ${d.supersededBy ? html`<dt>Superseded by</dt><dd id="superseded-by"><a class="mono" href="/deliveries/${encodeURIComponent(d.supersededBy)}">${d.supersededBy}</a> <span class="muted">(a later update of the same resource; this one was never sent)</span></dd>` : ''}
-        <dt>Attempts</dt><dd>${live?.state?.attemptCount ?? d.attempts}</dd>
+        <dt>Attempts</dt><dd id="attempt-count">${Math.max(attempts.length, d.attempts)}${current ? html` <span class="muted">(${current})</span>` : ''}</dd>
         <dt>Next attempt</dt><dd>${nextAttemptAt ? timeTag(nextAttemptAt) : html`<span class="muted">${status === 'failed' ? 'none: the retry schedule is used up' : 'none scheduled'}</span>`}</dd>
         <dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
-        <dt>Workflow</dt><dd><a href="${temporalUrl}" target="_blank" rel="noopener noreferrer">Open in Temporal Web UI</a>${live ? html` <span class="muted">(${live.workflowStatus.toLowerCase()})</span>` : ''}</dd>
+        <dt>Workflow</dt><dd id="workflow">${temporalUrl
+          ? html`<a href="${temporalUrl}" target="_blank" rel="noopener noreferrer">Open in Temporal Web UI</a>`
+          : html`<span class="mono">${workflowId}</span> <span class="muted">(no Temporal Web UI runs with the Temporal server; set TEMPORAL_UI_URL to link one)</span>`}${live ? html` <span class="muted">(${live.workflowStatus.toLowerCase()})</span>` : ''}</dd>
       </dl></section>
       ${failureCard({ ...d, status }, attempts)}
       ${actionForms({ ...d, status }, sessionOf(res)!.csrf)}
-      <h2>Message sent</h2>${messageSent(attempts.at(-1))}
+      <h2>Message sent</h2>${messageSent(attempts.at(-1), current)}
       <h2>Attempts</h2>${attemptRows(attempts)}
       <h2>Operator actions</h2>${operatorActions(actions)}`;
     sendPage(req, res, { title: `Delivery ${d.eventType}`, active: 'deliveries' }, body);

@@ -17,7 +17,11 @@ export function subjectOf(d: Pick<DeliverySummary, 'eventType' | 'subject'>): { 
   const resourceId = resourceKey && colon > 0 ? resourceKey.slice(colon + 1) : null;
   const person = [id ? `employee ${id}` : null, number && number !== id ? `no. ${number}` : null];
   const join = (parts: (string | null)[]) => parts.filter(Boolean).join(' · ') || null;
-  if (kind === 'payrun') return { label: name ? `Pay run ${name}` : `Pay run ${resourceId}`, detail: `pay run ${resourceId}` };
+  if (kind === 'payrun') {
+    const named = name !== null && name !== resourceId;
+    const label = !named ? `Pay run ${resourceId}` : /^pay run\b/i.test(name) ? name : `Pay run ${name}`;
+    return { label, detail: named && !label.endsWith(` ${resourceId}`) ? `pay run ${resourceId}` : null };
+  }
   if (kind === 'absence') return { label: name, detail: join([`absence ${resourceId}`, ...person]) };
   if (name || id) return { label: name, detail: join(person) };
   if (d.eventType === 'hrhooks.test') return { label: null, detail: 'test message' };

@@ -82,7 +82,7 @@ export function page(frame: PageFrame, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin">
+<meta name="referrer" content="same-origin"><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <title>${frame.title} · hrhooks</title>
 <style nonce="${frame.nonce}">${new SafeHtml(STYLESHEET)}</style>
 </head><body>

@@ -7,6 +7,7 @@ import { checkCsrf } from './csrf';
 import { credentialRoutes } from './credentialCard';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
+import { faviconRoutes } from './favicon';
 import { sendError, type UiDeps } from './respond';
 import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
 import { subscriptionEditRoutes } from './subscriptionEditPage';
@@ -20,6 +21,7 @@ export function createUiRouter(deps: UiDeps): Router {
   const load = loadSession(deps);
   const chains = { load, page: [load, requirePageSession], action: [formBody, load, requireActionSession, checkCsrf] };
   const router = Router();
+  router.use(faviconRoutes());
   router.use(sessionRoutes(deps, chains));
   router.use(['/subscriptions/:id', '/deliveries/:id'], storableParams);
   router.use(todoRoutes(deps, chains));

@@ -58,6 +58,13 @@ function queryString(req: Request, name: string): string | undefined {
 export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
 
+  /** The empty list's sentence: "nothing to do" only when no paused or broken subscription above needs the admin either. */
+  const noFailedDelivery = (paused: number, broken: number): string => {
+    if (paused) return `No failed delivery, but ${paused === 1 ? 'the paused subscription above holds its' : `the ${paused} paused subscriptions above hold their`} deliveries: resume once the receiver is back.`;
+    if (broken) return `No failed delivery, but ${broken === 1 ? 'the subscription above needs' : `the ${broken} subscriptions above need`} attention.`;
+    return 'Nothing to do: no failed delivery is waiting for you.';
+  };
+
   router.get('/', ...chains.page, async (req, res) => {
     const csrf = sessionOf(res)!.csrf;
     const subscriptionId = queryString(req, 'subscription');
@@ -88,7 +95,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
       </div>
       ${failed.items.length ? bulkForm('bulk-todo', csrf, req.originalUrl) : ''}
       ${failed.items.length === 0
-        ? emptyState('Nothing to do: no failed delivery is waiting for you.')
+        ? emptyState(noFailedDelivery(paused.length, broken.size))
         : [...grouped].map(([subId, items]) => html`
           <div class="group">
             <h3>${items[0]!.subscriptionName ?? subId} <span class="muted">· ${items.length}${failed.nextCursor ? '+' : ''} failed</span>
