@@ -1,6 +1,6 @@
 // Failed authentications are limited per client address, shared by every gateway on the database: past
 // HRHOOKS_AUTH_FAILURE_LIMIT failures in a window the address gets 429 + Retry-After (problem+json on /v1, the
-// sign-in page at /login), even with a correct key, on any gateway; other addresses and good keys are untouched.
+// sign-in page at /login for a browser, problem+json for a client that takes no HTML), even with a correct key, on any gateway; other addresses and good keys are untouched.
 // The address is the proxy-aware req.ip: X-Forwarded-For counts only from a trusted proxy (HRHOOKS_TRUST_PROXY).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -94,6 +94,7 @@ describe('throttling failed authentications per address', () => {
     assert.match(refused.text, /Too many failed sign-ins/);
     assert.equal(refused.headers['set-cookie'], undefined, 'no session for a throttled address');
     assertThrottled(await request(gatewayA).get('/v1/keys').set(attacker).set(as(adminKey)));
+    assertThrottled(await signIn(gatewayA, adminKey, { ...attacker, accept: 'application/problem+json' }));
     assert.equal((await signIn(gatewayA, adminKey, from('192.0.2.34'))).status, 303, 'another address signs in');
   });
 

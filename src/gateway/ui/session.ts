@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import { Router, urlencoded, type RequestHandler } from 'express';
 import { createUiSession, endUiSession, liveUiSession } from '../../db/uiSessions';
-import { checkKey } from '../auth';
+import { AuthThrottledError, checkKey } from '../auth';
+import { sendProblem } from '../errors';
 import { csrfTokenFor, sameOrigin } from './csrf';
 import { html } from './layout';
 import { readCookies, sendError, sendPage, sessionOf, setCookie, type UiDeps, type UiSession } from './respond';
@@ -84,6 +85,7 @@ export function sessionRoutes(deps: UiDeps, chains: { load: RequestHandler; acti
     const presented = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
     const outcome = presented ? await checkKey(deps, req, presented) : ({ kind: 'unknown' } as const);
     if (outcome.kind === 'throttled') {
+      if (!req.accepts('html')) return sendProblem(res, new AuthThrottledError(outcome.retryAfterSeconds));
       res.set('retry-after', String(outcome.retryAfterSeconds));
       return sendPage(req, res, { title: 'Sign in' }, loginForm(next, `Too many failed sign-ins from your address: try again in ${outcome.retryAfterSeconds} s.`), 429);
     }
