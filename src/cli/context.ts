@@ -18,6 +18,10 @@ export interface CliIo {
   readFile(path: string): string | Buffer;
   readStdin(): string | Buffer;
   env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (set by main.ts; unknown counts as one). */
+  stdoutIsTerminal?: boolean;
+  /** stdout without terminal escaping (terminalText.ts): only for `preview` piped into `verify`. */
+  exactStdout?(s: string): void;
 }
 
 export { CliError, UsageError } from './errors';

@@ -34,6 +34,7 @@ if (require.main === module) {
     readFile: (path) => fs.readFileSync(path),
     readStdin: () => fs.readFileSync(0),
     env: inheritedEnv(),
+    stdoutIsTerminal: process.stdout.isTTY === true,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

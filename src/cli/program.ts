@@ -201,10 +201,13 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
     const cmd = make().copyInheritedSettings(program);
     program.addCommand(cmd);
     cmd.action(() => {
-      const module = cmd.name() === 'preview'
-        ? (require('./preview') as typeof import('./preview')).preview
-        : (require('./verify') as typeof import('./verify')).verify;
-      exit.code = module(cmd.args, cmd.opts(), io);
+      if (cmd.name() === 'preview') {
+        // Piped, the HTTP message goes out byte for byte (for `verify`); on a terminal it is escaped like all output.
+        const exact = io.stdoutIsTerminal === false && io.exactStdout ? { ...io, stdout: io.exactStdout } : io;
+        exit.code = (require('./preview') as typeof import('./preview')).preview(cmd.args, cmd.opts(), exact);
+      } else {
+        exit.code = (require('./verify') as typeof import('./verify')).verify(cmd.args, cmd.opts(), io);
+      }
     });
   }
   return program;

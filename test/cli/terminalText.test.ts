@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { terminalSafe, terminalValue } from '../../src/cli/terminalText';
 import { listen, type RunningGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
 import { api, eventually, startHarness, type Harness } from '../gateway/harness';
@@ -105,4 +107,22 @@ describe('the CLI escapes control characters in producer text (issue 20 #17)', (
     assert.equal(parsed.eventId, HOSTILE_ID);
     assert.equal(parsed.subject.name, HOSTILE_NAME);
   });
+});
+
+test('the rule: line ends of our own output are kept (LF, CRLF); a lone CR, ESC, C1, DEL and bidi are escaped', () => {
+  assert.equal(terminalSafe('a\r\nb\rc\n\u001b[1m\u009b\u007f\u202e'), 'a\r\nb\\u000dc\n\\u001b[1m\\u009b\\u007f\\u202e');
+  assert.equal(terminalValue('a\r\nb\t\u2028'), 'a\\r\\nb\\t\\u2028');
+});
+
+test('preview piped into verify stays byte for byte, control characters in the event included', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-preview-exact-'));
+  const file = path.join(dir, 'event.json');
+  fs.writeFileSync(file, JSON.stringify({ id: 'e\u009b1', type: 'employee.created', occurredAt: '2026-03-01T09:00:00Z', data: { id: 1, name: 'A\u202eB\u007f' } }));
+  const run = (args: string[], input?: string) => spawnSync(BIN, args, { input, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
+  const printed = run(['preview', file, '--format', 'standard', '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']);
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.ok(printed.stdout.includes('A\u202eB\u007f'), 'piped: the exact bytes');
+  const verified = run(['verify', '--format', 'standard', '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], printed.stdout);
+  assert.equal(verified.stdout, 'valid\n', verified.stderr);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
