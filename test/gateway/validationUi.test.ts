@@ -60,6 +60,13 @@ describe('the web interface refuses input Postgres cannot store with a clear 4xx
     assert.equal((await page('/deliveries?since=2026-02-28&until=2026-03-01')).status, 200);
   });
 
+  test('a page link (cursor) whose date JavaScript accepts and Postgres does not', async () => {
+    const cursor = Buffer.from(JSON.stringify(['2026-02-30T00:00:00Z', 'dlv_x']), 'utf8').toString('base64url');
+    const res = await page(`/deliveries?cursor=${cursor}`);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /That page link is no longer valid; start the search again\./);
+  });
+
   test('a bulk action with 5,000 ids is refused whole, saying the limit', async () => {
     const form = new URLSearchParams({ _csrf: session.csrf, action: 'resync', back: '/deliveries' });
     for (let i = 0; i < 5_000; i++) form.append('id', `dlv_sub_x_${i}`);

@@ -129,7 +129,7 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
         ${found?.nextCursor ? html`<a href="${link({ ...form, cursor: undefined }, found.nextCursor)}">Next page »</a>` : ''}
       </nav>`;
     if (invalid) sendPage(req, res, { title: 'Deliveries', active: 'deliveries', flash: { kind: 'error', text: invalid } }, body, 400);
-    else sendPage(req, res, { title: 'Deliveries', active: 'deliveries' }, body);
+    else sendPage(req, res, { title: 'Deliveries', active: 'deliveries' }, body, found ? 200 : 400);
   });
   return router;
 }
