@@ -119,6 +119,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * The Temporal Web UI that delivery links point to, or null: the all-in-one's Temporal server mode
+ * (HRHOOKS_TEMPORAL=server) runs no Web UI, so without TEMPORAL_UI_URL a link would lead nowhere.
+ */
+export function temporalWebUiUrl(config: Pick<Config, 'HRHOOKS_TEMPORAL' | 'TEMPORAL_UI_URL' | 'temporalUiUrl'>): string | null {
+  return config.HRHOOKS_TEMPORAL === 'server' && !config.TEMPORAL_UI_URL ? null : config.temporalUiUrl;
+}
+
 /** Read-only view of the raw environment for child processes we spawn. */
 export function inheritedEnv(): NodeJS.ProcessEnv {
   return { ...process.env };

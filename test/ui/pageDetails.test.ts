@@ -133,6 +133,8 @@ describe('page details', () => {
       assert.equal(await page.locator('a[href*="localhost:8233"]').count(), 0);
       assert.match(await text(page, '#workflow'), /^evt_\S+ \(no Temporal Web UI runs with the Temporal server; set TEMPORAL_UI_URL to link one\)/);
       await bothSizes(page, 'delivery-server-mode');
+      const api = await fetch(`${server.base}/v1/deliveries/${id}`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+      assert.equal(((await api.json()) as { temporalUrl: string | null }).temporalUrl, null, 'the API links no Web UI either');
       await page.close();
     } finally {
       await server.close();

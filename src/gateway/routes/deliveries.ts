@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../deliveries/operatorActions';
 import { getDelivery, listDeliveries } from '../../db/deliveries';
 import { getEventBody } from '../../db/events';
+import { temporalWebUiUrl } from '../../config';
 import { queryState, resyncFailed, workflowIdOf } from '../../temporal/deliveryClient';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
@@ -41,13 +42,14 @@ export function deliveriesRouter(deps: RouteDeps): Router {
     if (!found) throw new NotFoundError(`no delivery ${req.params.id}`);
     const live = await queryState(deps.temporal, found.delivery.id).catch(() => null);
     const namespace = deps.temporal.options.namespace;
+    const webUi = temporalWebUiUrl(deps.config);
     res.json({
       ...found.delivery,
       event: await getEventBody(deps.pool, found.delivery.eventId),
       attempts: found.attempts,
       live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
       workflowId: workflowIdOf(found.delivery.id),
-      temporalUrl: `${deps.config.temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowIdOf(found.delivery.id) ?? found.delivery.id)}`,
+      temporalUrl: webUi ? `${webUi}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowIdOf(found.delivery.id) ?? found.delivery.id)}` : null,
     });
   });
 

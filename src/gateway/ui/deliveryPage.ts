@@ -1,6 +1,7 @@
 // One delivery: the exact request sent, every attempt with its response, operator actions, the link to
 // its Temporal workflow, and the "Re-sync now" / "Mark as processed" actions (Temporal signals).
 import { Router, type RequestHandler } from 'express';
+import { temporalWebUiUrl } from '../../config';
 import { getDelivery, type AttemptView, type DeliverySummary } from '../../db/deliveries';
 import { isClosed, markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../deliveries/operatorActions';
 import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
@@ -9,14 +10,6 @@ import { actionButton, csrfField, emptyState, html, statusBadge, statusCode, tim
 import { subjectOf } from './deliveryTable';
 import { failureAdvice } from './failureAdvice';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
-
-/**
- * The Temporal Web UI to link to, or null: the all-in-one's Temporal server mode (HRHOOKS_TEMPORAL=server) runs no
- * Web UI, so without an explicit TEMPORAL_UI_URL a link would point at nothing.
- */
-export function temporalWebUi(config: UiDeps['config']): string | null {
-  return config.HRHOOKS_TEMPORAL === 'server' && !config.TEMPORAL_UI_URL ? null : config.temporalUiUrl;
-}
 
 const ACTION_LABEL: Record<OperatorAction['kind'], string> = { resync: 'Re-sync', markProcessed: 'Marked as processed', cancel: 'Cancelled' };
 
@@ -143,7 +136,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const nextAttemptAt = live?.state ? live.state.nextAttemptAt : d.nextAttemptAt;
     const actions = d.actions.length ? d.actions : live?.state?.actions ?? [];
     const workflowId = workflowIdOf(d.id) ?? d.id;
-    const webUi = temporalWebUi(deps.config);
+    const webUi = temporalWebUiUrl(deps.config);
     const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
     const current = underWay(attempts.length, live?.state?.attemptCount);
     const body = html`
