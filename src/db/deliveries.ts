@@ -257,6 +257,19 @@ export async function openDeliveryIds(pool: Pool, subscriptionId: string): Promi
   return rows.map((r) => r.id as string);
 }
 
+/**
+ * Closes, as cancelled, the deliveries of a subscription whose event's start Temporal refused for good: they
+ * have no workflow to signal (a disable or delete of the subscription closes them here).
+ */
+export async function cancelRefusedDeliveries(pool: Pool, subscriptionId: string, action: OperatorAction): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now(), actions = ${APPEND_ACTION('$2', false)}
+      WHERE subscription_id = $1 AND start_refused IS NOT NULL AND NOT workflow_started AND status <> ALL($3::text[])`,
+    [subscriptionId, JSON.stringify(action), CLOSED_STATUSES],
+  );
+  return rowCount ?? 0;
+}
+
 export async function failedDeliveryIds(pool: Pool, filter: { subscriptionId?: string; since?: string }): Promise<string[]> {
   const { rows } = await pool.query(
     `SELECT id FROM deliveries WHERE status = 'failed'

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { publishAbort } from '../db/abortChannel';
-import { closeDelivery, failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
+import { cancelRefusedDeliveries, closeDelivery, failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
 import { eventWorkflowIdFor, parseDeliveryId } from '../formats/identity';
 import { getFormat } from '../formats/registry';
 import type { Logger } from '../log';
@@ -135,13 +135,14 @@ export async function cancel(client: Client, id: string, by: string, reason: str
   return outcome;
 }
 
-/** Cancels the open deliveries of a subscription that was disabled or deleted; failures are logged only. */
+/** Cancels the open deliveries of a subscription that was disabled or deleted (those never started because Temporal refused their event's start: in Postgres); failures are logged only. */
 export async function cancelOpenDeliveries(
   deps: { pool: Pool; temporal: Client; log: Logger },
   subscriptionId: string,
   by: string,
   reason: string,
 ): Promise<void> {
+  await cancelRefusedDeliveries(deps.pool, subscriptionId, { kind: 'cancel', by, note: reason, at: new Date().toISOString() });
   for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
     await cancel(deps.temporal, id, by, reason, deps).catch((err: Error) =>
       deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),

@@ -127,5 +127,11 @@ test('a start refused for good fails its event visibly and holds back no other e
   const { rows } = await db.pool.query('SELECT status, actions FROM deliveries WHERE id = $1', [target]);
   assert.equal(rows[0].status, 'processed');
   assert.equal(rows[0].actions.at(-1).note, 'entered by hand');
+
+  // Deleting a subscription closes its refused delivery too (there is no workflow to cancel it).
+  const other = poison.body.deliveries[1] as { id: string; subscriptionId: string };
+  assert.equal((await api(app, admin).delete(`/v1/subscriptions/${other.subscriptionId}`)).status, 204);
+  const cancelled = await db.pool.query('SELECT status FROM deliveries WHERE id = $1', [other.id]);
+  assert.equal(cancelled.rows[0].status, 'cancelled');
   await client.connection.close();
 });
