@@ -62,8 +62,6 @@ export const subscriptionUpdateSchema = subscriptionBase
   .extend({ authorization: subscriptionBase.shape.authorization.unwrap().nullable().optional() });
 export type SubscriptionUpdate = z.infer<typeof subscriptionUpdateSchema>;
 
-export const rotateSecretSchema = z.strictObject({ secret: z.string().min(16).max(200).optional() });
-
 /** The format's own rules for the fields given (checked on create, and on update against the stored format). */
 export function subscriptionRules(format: FormatName, fields: SubscriptionFields & { collapse?: boolean | undefined }): FieldError[] {
   const f = getFormat(format);
