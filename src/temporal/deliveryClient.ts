@@ -1,6 +1,7 @@
 // The Temporal client side of events and their deliveries: start an event's workflow under its
 // deterministic id (idempotent), signal one delivery in it (resync, mark processed, cancel) and query
-// its live state. A delivery id names its workflow, so none of this needs Postgres. No secrets in here.
+// its live state. A delivery id names its workflow; Postgres only mirrors an operator's close at once and
+// lists the deliveries a bulk action or a subscription's disable covers. No secrets in here.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool } from 'pg';

@@ -92,8 +92,6 @@ test('through the API: echo subscriptions are validated by echo, created, docume
   const { api, employeeEvent, startHarness } = require('../gateway/harness') as typeof import('../gateway/harness');
   const h = await startHarness();
   try {
-    // The migration's CHECK lists the built-in formats; this test's own database lets echo in.
-    await h.db.pool.query('ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_format_check');
     const admin = api(h.app, h.adminKey);
     const base = { name: 'echo', url: `${h.receiver.url}/echo`, format: 'echo', events: ['employee.created'], secret: SECRET };
 
