@@ -109,6 +109,8 @@ export interface AllInOne {
   /** What runs Temporal: given (TEMPORAL_ADDRESS), the dev server, or the real server on Postgres. */
   temporal: 'given' | 'dev' | 'server';
   keys: BootstrapKeys;
+  /** Which of `keys` are revoked (`bootstrap-admin`, `bootstrap-producer`): printed as such, never as usable. */
+  revokedKeys: string[];
   /** Resolves if the worker stops on its own (it should not). */
   workerDone: Promise<void>;
   /** Resolves with a message if an embedded server dies while running. */
@@ -237,6 +239,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       temporalUiUrl: effective.temporalUiUrl,
       temporal,
       keys,
+      revokedKeys: gateway.revokedBootstrapKeys,
       workerDone: worker.done,
       childDied: children.died,
       passwordFile: config.DATABASE_URL ? null : passwordFileOf(paths.postgres),
@@ -281,10 +284,12 @@ export async function runStart(config: Config, print: (line: string) => void = (
     print(`  Temporal frontend    ${hr.temporalAddress}`);
   }
   print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
-  print(`  admin key            ${hr.keys.admin}`);
-  print(`  producer key         ${hr.keys.producer}`);
+  const revoked = (name: string) => hr.revokedKeys.includes(name);
+  const REVOKED = 'revoked (create one: bin/hrhooks keys create --scope <scope> --name <name>)';
+  print(`  admin key            ${revoked('bootstrap-admin') ? REVOKED : hr.keys.admin}`);
+  print(`  producer key         ${revoked('bootstrap-producer') ? REVOKED : hr.keys.producer}`);
   print('');
-  print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
+  if (!revoked('bootstrap-admin')) print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
   print(`  CLI                  bin/hrhooks deliveries list   (finds this instance through ${path.join(config.dataDir, 'instance.json')})`);
   print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
   const why: { failure?: string; signal?: string } = await Promise.race([

@@ -62,6 +62,8 @@ export async function listen(
 }
 
 export interface GatewayProcess extends RunningGateway {
+  /** Bootstrap keys configured here but revoked (they stay refused): `bootstrap-admin`, `bootstrap-producer`. */
+  revokedBootstrapKeys: string[];
   pool: Pool;
   temporal: Client;
   log: Logger;
@@ -86,7 +88,8 @@ export async function startGateway(
   const pool = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
   await migrate(pool);
   const box = await checkSecretKey(pool, config, log).catch((err: Error) => pool.end().then(() => Promise.reject(err)));
-  await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
+  const { revoked } = await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
+  if (revoked.length > 0) log.warn({ keys: revoked }, 'configured bootstrap keys are revoked and stay refused; create new ones with `hrhooks keys create`');
   const eager = !!opts.workerConnection;
   const temporal = opts.workerConnection
     ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE })
@@ -98,6 +101,7 @@ export async function startGateway(
   log.info({ url: running.url }, 'gateway listening');
   return {
     ...running,
+    revokedBootstrapKeys: revoked,
     pool,
     temporal,
     log,

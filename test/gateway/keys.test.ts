@@ -69,6 +69,7 @@ describe('API keys: list and revoke', () => {
       assert.equal(res.status, 401, 'the revoked bootstrap admin key is still refused');
       const { rows } = await db.pool.query('SELECT revoked_at FROM api_keys WHERE key_hash = $1', [hashApiKey(BOOTSTRAP_ADMIN)]);
       assert.ok(rows[0].revoked_at, 'still revoked in the database');
+      assert.ok(gateway.revokedBootstrapKeys.includes('bootstrap-admin'), 'the start knows (and `hrhooks start` prints it revoked, not as a key to use)');
     } finally {
       await gateway.stop();
     }
