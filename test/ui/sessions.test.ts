@@ -74,6 +74,15 @@ describe('web-interface sessions in Postgres', () => {
     assert.equal(await isSignedIn(gateway, second), true);
   });
 
+  test('cookies are read as browsers send them: percent-encoded, among other cookies', async () => {
+    const gateway = authApp(db.pool);
+    const cookie = sessionCookieOf(await signIn(gateway, adminKey))!.value;
+    const percentEncoded = [...cookie].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const signedIn = async (header: string) => (await request(gateway).get('/login').set('cookie', header)).status === 302;
+    assert.equal(await signedIn(`${SESSION_COOKIE}=${percentEncoded}`), true, 'a percent-encoded value is decoded');
+    assert.equal(await signedIn(`theme=dark; ${SESSION_COOKIE}=${cookie}; lang=fr`), true, 'among other cookies');
+  });
+
   test('a genuine cookie with no session row (e.g. sealed before sessions were stored) is refused', async () => {
     const gateway = authApp(db.pool);
     const cookie = sessionCookieOf(await signIn(gateway, adminKey))!.value;

@@ -2,6 +2,7 @@
 // strict security headers with a per-response CSP nonce, the one-shot flash message, error pages, 303s.
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import type { Config } from '../../config';
@@ -26,13 +27,9 @@ export interface UiSession {
   expiresAt: number;
 }
 
-export function readCookies(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
+/** The request's cookies, URL-decoded (the `cookie` package's rules); the first of a repeated name wins. */
+export function readCookies(req: Request): Record<string, string | undefined> {
+  return parseCookie(req.get('cookie') ?? '');
 }
 
 export function sessionOf(res: Response): UiSession | undefined {
@@ -41,12 +38,9 @@ export function sessionOf(res: Response): UiSession | undefined {
 
 const FLASH_COOKIE = 'hrhooks_flash';
 
-function cookieFlags(req: Request, maxAgeSeconds: number): string {
-  return `; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${req.secure ? '; Secure' : ''}`;
-}
-
+/** Every cookie of ours: whole site, never readable by scripts, never sent cross-site, Secure over https. */
 export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds: number): void {
-  res.append('set-cookie', `${name}=${value}${cookieFlags(req, maxAgeSeconds)}`);
+  res.append('set-cookie', stringifySetCookie({ name, value, path: '/', httpOnly: true, sameSite: 'strict', maxAge: maxAgeSeconds, secure: req.secure }));
 }
 
 function takeFlash(req: Request, res: Response): Flash | null {
