@@ -16,20 +16,19 @@ export const REDACT_PATHS = [
   '*.apiKey',
 ];
 
+/**
+ * How every logged error reads (pino's errWithCause): its type, message and stack, and its cause as the same
+ * shape, down the chain. Log an error as `{ err }`; the logger serializes it (a bare Error would print `{}`).
+ */
+export const serializeError = pino.stdSerializers.errWithCause;
+
 export function createLogger(level: string, name = 'hrhooks', destination?: pino.DestinationStream): Logger {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ name, level, serializers: { err: serializeError }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
 }
 
-/** An error as loggable fields: its message and its cause chain (pino's JSON would print a nested Error as {}). */
-export function errorFields(err: unknown, depth = 0): { message: string; name?: string; cause?: unknown } | string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause !== undefined && depth < 4 ? errorFields(err.cause, depth + 1) : undefined;
-  return { name: err.name, message: err.message, ...(cause !== undefined ? { cause } : {}) };
-}
-
-/** A log context with every Error in it (one level deep) turned into message + cause. */
+/** A log context (the Temporal SDK's) with every Error in it, one level deep, serialized like `err`. */
 export function withErrorFields(meta: Record<string, unknown> | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(meta ?? {}).map(([key, value]) => [key, value instanceof Error ? errorFields(value) : value]));
+  return Object.fromEntries(Object.entries(meta ?? {}).map(([key, value]) => [key, value instanceof Error ? serializeError(value) : value]));
 }
 
 export type { Logger };

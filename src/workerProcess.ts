@@ -77,7 +77,7 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
       await db.end().catch(() => undefined);
       throw err;
     }
-    log.warn({ err: err.message }, 'could not check the search attributes; deliveries may not be filterable in the Web UI');
+    log.warn({ err }, 'could not check the search attributes; deliveries may not be filterable in the Web UI');
     return [];
   });
   if (registered.length) log.info({ registered }, 'registered search attributes');

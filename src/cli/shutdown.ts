@@ -33,16 +33,6 @@ function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Message and cause chain of an error, for the log (never `{}`). */
-export function errorFields(err: unknown): { err: string; cause?: string } {
-  const e = err as { message?: string; cause?: unknown };
-  const causes: string[] = [];
-  for (let c = e?.cause, depth = 0; c !== undefined && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-    causes.push((c as { message?: string })?.message ?? String(c));
-  }
-  return { err: e?.message ?? String(err), ...(causes.length ? { cause: causes.join(' <- ') } : {}) };
-}
-
 export class Shutdown {
   private readonly steps: StopStep[] = [];
   private stopping: Promise<boolean> | null = null;
@@ -96,7 +86,7 @@ export class Shutdown {
       void this.force(signal);
     };
     const onUncaught = (err: unknown) => {
-      this.log.fatal(errorFields(err), 'uncaught error; stopping everything');
+      this.log.fatal({ err }, 'uncaught error; stopping everything');
       if (this.reason === null) this.request('uncaught error');
       else void this.force('uncaught error');
     };
@@ -123,7 +113,7 @@ export class Shutdown {
         await bounded(step.stop(), step.timeoutMs, `stopping ${step.name}`);
       } catch (err) {
         ok = false;
-        this.log.error(errorFields(err), `stopping ${step.name} failed`);
+        this.log.error({ err }, `stopping ${step.name} failed`);
         if (step.kill) ok = (await this.runKill(step)) && ok;
       }
     }
@@ -139,7 +129,7 @@ export class Shutdown {
       await bounded(step.kill!(), FORCE_BOUND_MS, `killing ${step.name}`);
       return true;
     } catch (err) {
-      this.log.error(errorFields(err), `killing ${step.name} failed`);
+      this.log.error({ err }, `killing ${step.name} failed`);
       return false;
     }
   }
@@ -215,7 +205,7 @@ export function stopOnSignals(name: string, log: Logger, exit: (code: number) =>
     bounded(stop(), PROCESS_STOP_BOUND_MS, `stopping the ${name}`).then(
       () => 0,
       (err: unknown) => {
-        log.error(errorFields(err), `${name}: stop failed; exiting anyway`);
+        log.error({ err }, `${name}: stop failed; exiting anyway`);
         return 1;
       },
     ).then((exitCode) => {

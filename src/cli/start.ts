@@ -21,7 +21,7 @@ import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from './boo
 import { watchChildren } from './childWatch';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
 import { removeInstance, writeInstance } from './instance';
-import { errorFields, Shutdown } from './shutdown';
+import { Shutdown } from './shutdown';
 import { checkTemporalMode } from './temporalMode';
 import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../workerProcess';
@@ -62,7 +62,7 @@ async function stopLeftovers(config: Config, log: Logger): Promise<void> {
   const paths = embeddedPaths(config);
   const postmasters = runningPostmasters(paths.postgres).map((p) => p.pid);
   if (postmasters.length) log.warn({ pids: postmasters }, 'stopping the embedded Postgres an earlier hrhooks start left running');
-  await stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') });
+  await stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn({ err }, 'pg_ctl stop failed') });
   const devServers = runningDevServers(paths.temporalDb).map((p) => p.pid);
   if (devServers.length) log.warn({ pids: devServers }, 'stopping the Temporal dev server an earlier hrhooks start left running');
   await stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS });
@@ -161,7 +161,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       stopping.add({
         name: 'embedded Postgres',
         timeoutMs: POSTGRES_GRACE_MS + 25_000,
-        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn(errorFields(err), 'pg_ctl stop failed') }),
+        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn({ err }, 'pg_ctl stop failed') }),
         kill: () => stopPostmaster(paths.postgres, { graceMs: 0, socketDir: paths.pgSocket }),
         killNow: () => killPostgresNow(paths.postgres),
       });
@@ -298,7 +298,7 @@ export async function runStart(config: Config, print: (line: string) => void = (
     hr.workerDone.then(
       () => ({ failure: 'the worker stopped on its own' }),
       (err: unknown) => {
-        log.error(errorFields(err), 'worker failed');
+        log.error({ err }, 'worker failed');
         return { failure: 'the worker failed (logged above)' };
       },
     ),

@@ -31,7 +31,7 @@ export function listenForAborts(connectionString: string, log: Logger): AbortCha
       for (const onAbort of watchers.get(msg.payload ?? '') ?? []) onAbort();
     });
     next.on('error', (err) => {
-      log.warn({ err: err.message, cause: String(err.cause ?? '') }, 'abort channel lost; reconnecting');
+      log.warn({ err }, 'abort channel lost; reconnecting');
       void next.end().catch(() => undefined);
       if (client === next) client = null;
       schedule();
@@ -42,7 +42,7 @@ export function listenForAborts(connectionString: string, log: Logger): AbortCha
       if (stopped) return void (await next.end());
       client = next;
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'abort channel could not connect; retrying');
+      log.warn({ err }, 'abort channel could not connect; retrying');
       await next.end().catch(() => undefined);
       schedule();
     }

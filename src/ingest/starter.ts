@@ -123,7 +123,7 @@ export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}):
   const warn = (err: Error, what: string) => {
     if (Date.now() - lastWarning < 5_000) return;
     lastWarning = Date.now();
-    deps.log.warn({ err: err.message, cause: String((err as { cause?: unknown }).cause ?? '') }, what);
+    deps.log.warn({ err }, what);
   };
 
   const startBatch = (eventIds: string[]) => startEvents(deps, eventIds, opts.eager);

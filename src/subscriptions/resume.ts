@@ -18,7 +18,7 @@ export async function resumeNow(deps: { pool: Pool; temporal: Client; log: Logge
     deps.log.info({ subscriptionId, by }, 'subscription resumed by an operator');
     // The breaker wakes the held deliveries; should it be gone, each checks again on its own within the hour.
     await deps.temporal.workflow.getHandle(breakerWorkflowIdFor(subscriptionId)).signal(resumedSignal).catch((err: Error) =>
-      deps.log.warn({ subscriptionId, err: err.message }, 'the subscription\'s breaker could not be told it resumed'));
+      deps.log.warn({ subscriptionId, err }, 'the subscription\'s breaker could not be told it resumed'));
   }
   return { ok: true, wasPaused };
 }

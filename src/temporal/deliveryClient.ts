@@ -113,7 +113,7 @@ export function resync(client: Client, id: string, by: string, note?: string | n
 async function closeNow(mirror: Mirror | undefined, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
   if (!mirror) return;
   const logged = (what: string) => (err: Error) =>
-    mirror.log.warn({ deliveryId: id, err: err.message, cause: String(err.cause ?? '') }, `${what}; the workflow signal still closes the delivery`);
+    mirror.log.warn({ deliveryId: id, err }, `${what}; the workflow signal still closes the delivery`);
   await closeDelivery(mirror.pool, id, status, action).catch(logged('could not close the delivery row at once'));
   await publishAbort(mirror.pool, id).catch(logged('could not publish the abort of its in-flight attempt'));
 }
@@ -146,7 +146,7 @@ export async function cancelOpenDeliveries(
   await cancelRefusedDeliveries(deps.pool, subscriptionId, { kind: 'cancel', by, note: reason, at: new Date().toISOString() });
   for (const id of await openDeliveryIds(deps.pool, subscriptionId)) {
     await cancel(deps.temporal, id, by, reason, deps).catch((err: Error) =>
-      deps.log.warn({ deliveryId: id, err: err.message }, 'could not cancel delivery'),
+      deps.log.warn({ deliveryId: id, err }, 'could not cancel delivery'),
     );
   }
 }

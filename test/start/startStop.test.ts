@@ -210,8 +210,8 @@ describe('the stop sequence', () => {
     assert.deepEqual(ran, ['gateway', 'worker', 'temporal', 'temporal killed', 'postgres']);
     const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
     assert.deepEqual(errors.map((e) => e.msg), ['stopping worker failed', 'stopping temporal failed']);
-    assert.match(errors[0].err, /within 200 ms/);
-    assert.deepEqual([errors[1].err, errors[1].cause], ['SIGTERM refused', 'EPERM']);
+    assert.match(errors[0].err.message, /within 200 ms/);
+    assert.deepEqual([errors[1].err.message, errors[1].err.cause.message], ['SIGTERM refused', 'EPERM']);
     assert.equal(await shutdown.stopAll(), false, 'a second call waits for the same run');
     assert.equal(ran.length, 5);
   });

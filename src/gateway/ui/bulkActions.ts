@@ -114,7 +114,7 @@ export function bulkRoutes(deps: UiDeps, chains: { action: RequestHandler[] }): 
     const outcomes = await eachLimited(ids, CONCURRENCY, (id) =>
       (kind === 'resync' ? resyncDelivery(actionDeps, id, by, 'bulk re-sync from the web interface') : markDeliveryProcessed(actionDeps, id, by, note))
         .catch((err: unknown) => {
-          deps.log.warn({ deliveryId: id, err: (err as Error).message }, 'bulk action on a delivery failed');
+          deps.log.warn({ deliveryId: id, err }, 'bulk action on a delivery failed');
           return err instanceof Error ? err : new Error(String(err));
         }));
     const labels = await deliveryLabels(deps.pool, ids);
