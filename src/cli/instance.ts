@@ -11,7 +11,10 @@ export interface InstanceDetails {
   /** The embedded Postgres's password file (0600): the CLI of the same user reads the password there. */
   DATABASE_PASSWORD_FILE?: string;
   TEMPORAL_ADDRESS: string;
-  TEMPORAL_UI_URL: string;
+  /** Absent when there is no Web UI (the Temporal server mode without TEMPORAL_UI_URL). */
+  TEMPORAL_UI_URL?: string;
+  /** Which Temporal the all-in-one runs: `server` has no Web UI (delivery links then point nowhere). */
+  HRHOOKS_TEMPORAL?: 'dev' | 'server';
   pid: number;
   startedAt: string;
 }
@@ -86,7 +89,7 @@ export function discoverInstance(env: NodeJS.ProcessEnv): Discovered {
   const found = readInstance(file);
   const fromFile: NodeJS.ProcessEnv = {};
   if (found) {
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL'] as const) {
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'HRHOOKS_TEMPORAL'] as const) {
       const value = text(found[key]);
       if (value !== undefined && env[key] === undefined) fromFile[key] = value;
     }

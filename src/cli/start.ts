@@ -271,7 +271,8 @@ export async function runStart(config: Config, print: (line: string) => void = (
     DATABASE_URL: hr.databaseUrl,
     ...(hr.passwordFile ? { DATABASE_PASSWORD_FILE: hr.passwordFile } : {}),
     TEMPORAL_ADDRESS: hr.temporalAddress,
-    TEMPORAL_UI_URL: hr.temporalUiUrl,
+    ...(hr.temporal === 'server' && !config.TEMPORAL_UI_URL ? {} : { TEMPORAL_UI_URL: hr.temporalUiUrl }),
+    HRHOOKS_TEMPORAL: config.HRHOOKS_TEMPORAL,
   });
   print('');
   print('hrhooks is running');

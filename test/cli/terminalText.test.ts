@@ -99,6 +99,22 @@ describe('the CLI escapes control characters in producer text (issue 20 #17)', (
     assert.doesNotMatch(show.stdout, /^hrhooks: all deliveries delivered/m, 'no line forged by the producer');
   });
 
+  test('deliveries show links the Temporal Web UI only when there is one (issue 20 item 22)', async () => {
+    const shown = await cli('deliveries', 'show', deliveryId);
+    assert.ok(shown.stdout.includes('  temporal     http://temporal-ui.test/namespaces/'), shown.stdout);
+    const saved = env;
+    env = { ...env, HRHOOKS_TEMPORAL: 'server', TEMPORAL_UI_URL: undefined };
+    try {
+      const server = await cli('deliveries', 'show', deliveryId);
+      assert.equal(server.code, 0, server.stderr);
+      assert.ok(server.stdout.includes('  temporal     no Web UI (Temporal server mode: set TEMPORAL_UI_URL to yours)\n'), server.stdout);
+      const json = JSON.parse((await cli('deliveries', 'show', deliveryId, '--json')).stdout) as { temporalUrl: string | null };
+      assert.equal(json.temporalUrl, null);
+    } finally {
+      env = saved;
+    }
+  });
+
   test('--json output is valid JSON holding the values exactly', async () => {
     const show = await cli('deliveries', 'show', deliveryId, '--json');
     assert.equal(show.code, 0, show.stderr);

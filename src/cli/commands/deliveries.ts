@@ -3,6 +3,7 @@ import { getDelivery, listDeliveries, type DeliverySummary } from '../../db/deli
 import { getEventBody } from '../../db/events';
 import { queryState, workflowIdOf } from '../../temporal/deliveryClient';
 import { deliveriesQuerySchema } from '../../deliveries/querySchema';
+import { temporalWebUiUrl } from '../../config';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 import { terminalLine as line } from '../terminalText';
@@ -46,7 +47,8 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
     liveUnavailable = err.message.split('\n')[0]!;
     return null;
   });
-  const temporalUrl = `${ctx.config.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}`;
+  const webUi = temporalWebUiUrl(ctx.config);
+  const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}` : null;
   if (values.json) {
     printJson(ctx.io, { ...d, event: await getEventBody(ctx.pool(), d.eventId), attempts: found.attempts, live, temporalUrl });
     return 0;
@@ -59,7 +61,7 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   if (d.supersededBy) out(line`  superseded   by ${d.supersededBy} (a later update of the same resource; never sent)\n`);
   if (d.nextAttemptAt) out(line`  next attempt ${d.nextAttemptAt}\n`);
   if (d.lastError) out(line`  last error   ${d.lastError}\n`);
-  out(line`  temporal     ${temporalUrl}\n`);
+  out(temporalUrl ? line`  temporal     ${temporalUrl}\n` : '  temporal     no Web UI (Temporal server mode: set TEMPORAL_UI_URL to yours)\n');
   if (liveUnavailable) out(line`  live state   not read (${liveUnavailable})\n`);
   for (const a of found.attempts) {
     const result = a.response.status !== null ? `HTTP ${a.response.status}` : a.error ? `${a.error.kind}: ${a.error.message ?? ''}` : a.outcome;
