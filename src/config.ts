@@ -5,6 +5,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseDuration } from './ladder';
+import { AllowlistEntryError, parseAllowlist, type Cidr } from './http/ssrfGuard';
 
 const durationMs = z.string().transform((value, ctx) => {
   try {
@@ -101,6 +102,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   dataDir: string;
   temporalUiUrl: string;
+  /** HRHOOKS_EGRESS_ALLOW parsed: the ranges exempt from the SSRF guard (the API, the UI and the worker use this). */
+  egressAllow: Cidr[];
 }
 
 export class ConfigError extends Error {}
@@ -116,7 +119,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...values,
     dataDir: path.resolve(values.HRHOOKS_DATA_DIR),
     temporalUiUrl: values.TEMPORAL_UI_URL ?? `http://localhost:${values.TEMPORAL_UI_PORT}`,
+    egressAllow: egressAllowOf(values.HRHOOKS_EGRESS_ALLOW),
   };
+}
+
+function egressAllowOf(csv: string): Cidr[] {
+  try {
+    return parseAllowlist(csv);
+  } catch (err) {
+    if (err instanceof AllowlistEntryError) throw new ConfigError(`invalid configuration: HRHOOKS_EGRESS_ALLOW: ${err.message}`);
+    throw err;
+  }
 }
 
 /**

@@ -7,7 +7,6 @@ import { listenForAborts } from './db/abortChannel';
 import { migrate } from './db/migrate';
 import { createPool } from './db/pool';
 import { closeDispatcher } from './http/dispatcher';
-import { parseAllowlist } from './http/ssrfGuard';
 import { withErrorFields, type Logger } from './log';
 import { ensureSearchAttributes, SearchAttributeTypeError } from './temporal/registerSearchAttributes';
 import { createDeliveryWorker } from './worker';
@@ -57,7 +56,7 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool: db,
     box,
-    allow: parseAllowlist(config.HRHOOKS_EGRESS_ALLOW),
+    allow: config.egressAllow,
     attemptTimeoutMs: config.HRHOOKS_ATTEMPT_TIMEOUT,
     connectTimeoutMs: config.HRHOOKS_CONNECT_TIMEOUT,
     log,

@@ -20,3 +20,9 @@ test('pollers: a number or auto', () => {
   assert.equal(loadConfig({ HRHOOKS_WORKFLOW_POLLERS: '12' }).HRHOOKS_WORKFLOW_POLLERS, 12);
   assert.throws(() => loadConfig({ HRHOOKS_WORKFLOW_POLLERS: 'many' }), ConfigError);
 });
+
+test('the egress allowlist is parsed once, here; a bad entry is a ConfigError naming HRHOOKS_EGRESS_ALLOW', () => {
+  assert.deepEqual(loadConfig({}).egressAllow, []);
+  assert.deepEqual(loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32, fd00::/8' }).egressAllow.map((cidr) => cidr.text), ['127.0.0.1/32', 'fd00::/8']);
+  assert.throws(() => loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32,10.0.0.0/99' }), (err: Error) => err instanceof ConfigError && /HRHOOKS_EGRESS_ALLOW/.test(err.message) && /10\.0\.0\.0\/99/.test(err.message));
+});

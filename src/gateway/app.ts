@@ -4,12 +4,12 @@ import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { ApiKey } from '../db/apiKeys';
-import { parseAllowlist } from '../http/ssrfGuard';
 import type { Logger } from '../log';
 import { httpDuration, httpRequests } from '../metrics';
 import { authenticate } from './auth';
 import { startEventStarter } from '../ingest/starter';
 import type { AppDeps, RouteDeps } from './deps';
+import { MAX_NESTING_DEPTH } from '../events/nestingDepth';
 import { unstorableText } from '../events/storableText';
 import { errorHandler, notFoundHandler, storableParams, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
 import { dashboardRouter } from './routes/dashboard';
@@ -44,8 +44,6 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const MAX_BODY_DEPTH = 64;
-
 /**
  * Iterative, so a hostile nesting depth becomes a 400 here before recursive code (zod, JSON.stringify)
  * sees it. Also refuses, in any value or key, text Postgres cannot store (U+0000, a lone surrogate).
@@ -57,8 +55,8 @@ const boundedBody: RequestHandler = (req, _res, next) => {
     const unstorable = typeof node === 'string' ? unstorableText(node) : null;
     if (unstorable) return next(new ValidationError([{ field: field || '(body)', message: unstorable }]));
     if (node === null || typeof node !== 'object') continue;
-    if (depth >= MAX_BODY_DEPTH) {
-      const message = `nested deeper than ${MAX_BODY_DEPTH} levels`;
+    if (depth >= MAX_NESTING_DEPTH) {
+      const message = `nested deeper than ${MAX_NESTING_DEPTH} levels`;
       return next(new ValidationError([{ field: '(body)', message }], `the body is ${message}`));
     }
     for (const [key, child] of Object.entries(node)) {
@@ -88,7 +86,7 @@ function perKeyRateLimit(perMinute: number): RequestHandler {
 
 export function createApp(deps: AppDeps): Express {
   const starter = deps.starter ?? startEventStarter(deps, { redriveIntervalMs: 0 });
-  const routeDeps: RouteDeps = { ...deps, starter, allow: parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW) };
+  const routeDeps: RouteDeps = { ...deps, starter, allow: deps.config.egressAllow };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

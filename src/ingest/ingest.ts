@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import { deliveriesOfEvent, type DeliveryStartRow } from '../db/deliveries';
 import { bodyHashOf, storeEvent, type NewDeliveryRow } from '../db/events';
 import { listActiveForMatching, type MatchableSubscription } from '../db/subscriptions';
+import { MAX_NESTING_DEPTH, nestedTooDeep } from '../events/nestingDepth';
 import { subjectOf } from '../events/subject';
 import { parseEvent, type FieldError, type HrEvent } from '../events/schema';
 import { deliveryIdFor } from '../formats/identity';
@@ -43,20 +44,6 @@ export type IngestOutcome =
 /** The event is stored; some workflows could not be started yet (Temporal unreachable). */
 export class DeliveryStartError extends Error {
   override readonly name = 'DeliveryStartError';
-}
-
-const MAX_DEPTH = 32;
-
-/** Iterative, so hostile nesting cannot overflow the stack here (or later, when hashing and storing). */
-function nestedTooDeep(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[] {
@@ -102,8 +89,8 @@ export async function ingest(
   body: unknown,
   opts: { only?: MatchableSubscription; isTest?: boolean } = {},
 ): Promise<IngestOutcome> {
-  if (nestedTooDeep(body, MAX_DEPTH)) {
-    return { kind: 'invalid', errors: [{ field: 'data', message: `nested deeper than ${MAX_DEPTH} levels` }] };
+  if (nestedTooDeep(body)) {
+    return { kind: 'invalid', errors: [{ field: 'data', message: `nested deeper than ${MAX_NESTING_DEPTH} levels` }] };
   }
   const parsed = parseEvent(body);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };

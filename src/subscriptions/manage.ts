@@ -26,7 +26,7 @@ import { inputErrors, subscriptionCreateSchema, subscriptionRules, subscriptionU
 export interface CheckDeps {
   pool: Pool;
   box: SecretBox;
-  /** the egress allowlist (parseAllowlist of HRHOOKS_EGRESS_ALLOW) */
+  /** the egress allowlist (config.egressAllow: HRHOOKS_EGRESS_ALLOW parsed once) */
   allow: Cidr[];
 }
 

@@ -58,6 +58,18 @@ describe('gateway edges', () => {
     assert.equal(stored.rows[0].n, 0);
   });
 
+  test('one nesting limit (32 levels) for every body: an event and a subscription 33 deep are refused alike', async () => {
+    const admin = api(h.app, h.adminKey);
+    let deep: unknown = 1;
+    for (let i = 0; i < 33; i++) deep = { a: deep };
+    const event = await admin.post('/v1/events', { ...employeeEvent(), data: deep });
+    const subscription = await admin.post('/v1/subscriptions', { name: 'deep', url: `${h.receiver.url}/deep`, format: 'standard', events: ['employee.updated'], deep });
+    for (const res of [event, subscription]) {
+      isProblem(res, 400);
+      assert.match(JSON.stringify(res.body.errors), /nested deeper than 32 levels/);
+    }
+  });
+
   test('malformed JSON 400, wrong media type 415, oversize body 413, unknown route 404', async () => {
     const raw = request(h.app).post('/v1/events').set(as(h.producerKey)).set('content-type', 'application/json');
     const bad = await raw.send('{"id": ');

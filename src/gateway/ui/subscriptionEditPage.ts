@@ -9,7 +9,6 @@ import type { FieldError } from '../../events/schema';
 import { EVENT_TYPES, OPT_IN_EVENT_TYPES } from '../../events/eventTypes';
 import { getFormat } from '../../formats/registry';
 import { REDACTED } from '../../http/headerRedaction';
-import { parseAllowlist } from '../../http/ssrfGuard';
 import { checkSubscriptionUpdate, updateSubscriptionChecked } from '../../subscriptions/manage';
 import { credentialCard } from './credentialCard';
 import { actionButton, csrfField, html, statusBadge, type SafeHtml } from './layout';
@@ -217,7 +216,7 @@ function stopPage(s: PublicSubscription, open: OpenDeliveries, kind: 'disable' |
 
 export function subscriptionEditRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
-  const allow = parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW);
+  const allow = deps.config.egressAllow;
   const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
 
   const render = async (req: Request, res: Response, s: PublicSubscription, values: EditValues, errors: FieldError[] = [], status = 200) => {

@@ -9,7 +9,6 @@ import {
 } from '../../db/subscriptions';
 import type { Credential } from '../../formats/format';
 import { getFormat } from '../../formats/registry';
-import { parseAllowlist } from '../../http/ssrfGuard';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
@@ -105,7 +104,7 @@ function revealPage(req: Request, res: Response, title: string, r: RevealedSubsc
 
 export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
-  const allow = parseAllowlist(deps.config.HRHOOKS_EGRESS_ALLOW);
+  const allow = deps.config.egressAllow;
   const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
   const list = async (req: Request, res: Response, form?: PostedForm, errors: { field: string; message: string }[] = [], status = 200) => {
     const csrf = sessionOf(res)!.csrf;
