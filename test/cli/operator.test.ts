@@ -108,6 +108,15 @@ describe('hrhooks operator CLI', () => {
     await eventually(async () => ((await failedIds()).length === 0 ? true : undefined), 15_000, 'none failed');
   });
 
+  test('resync --failed --since a date Postgres would refuse (year 0000, 30 February) is a usage error naming --since', async () => {
+    for (const since of ['0000-01-01T00:00:00Z', '2026-02-30T00:00:00Z']) {
+      const res = await cli('resync', '--failed', '--since', since);
+      assert.equal(res.code, 2, `${since}: ${res.stdout}${res.stderr}`);
+      assert.match(res.stderr, /--since must be a date-time like/);
+      assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack');
+    }
+  });
+
   test('failures: one line, no stack, non-zero exit', async () => {
     const unknown = await cli('resync', 'dlv_nope_nothing');
     assert.equal(unknown.code, 1);

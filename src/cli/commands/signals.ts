@@ -2,6 +2,7 @@
 // interface (src/deliveries/operatorActions.ts); when Postgres cannot be reached they signal the
 // delivery's event workflow directly (the delivery id names it), so they work while the gateway and
 // Postgres are down. `resync --failed` reads the failed list from Postgres.
+import { INSTANT_MESSAGE, isStorableInstant } from '../../events/instants';
 import { createLogger } from '../../log';
 import { markDeliveryProcessed, resyncDelivery, type ActionDeps, type ActionOutcome } from '../../deliveries/operatorActions';
 import { resyncFailed } from '../../temporal/deliveryClient';
@@ -39,7 +40,7 @@ export async function resyncCommand(deliveryId: string | undefined, values: Resy
   const by = values.by ?? ctx.defaultActor();
   if (values.failed) {
     if (deliveryId !== undefined) throw new UsageError('give either a delivery id or --failed, not both');
-    if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError('--since must be an ISO date-time');
+    if (values.since !== undefined && !isStorableInstant(values.since)) throw new UsageError(`--since ${INSTANT_MESSAGE}`);
     const client = await ctx.temporal();
     const result = await resyncFailed(client, ctx.pool(), { subscriptionId: values.subscription, since: values.since }, by, values.note);
     if (values.json) printJson(ctx.io, result);
