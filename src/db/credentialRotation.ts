@@ -17,6 +17,8 @@ import {
 } from '../subscriptions/secretStore';
 import type { RevealedSubscription } from './subscriptions';
 import { inTransaction } from './transaction';
+import { pauseColumns } from './flowControl';
+import { WAITING_FOR_PAUSE } from '../../workflows/definitions';
 
 type Row = Record<string, any>;
 type Columns = Partial<Record<'secrets_enc' | 'authorization_enc' | 'pending_credential_enc', string | null>>;
@@ -26,11 +28,13 @@ async function lockRow(client: PoolClient, id: string): Promise<Row | null> {
   return rows[0] ?? null;
 }
 
+/** Writes the credential columns; returns the row with its circuit-breaker pause, as the public view shows it. */
 async function write(client: PoolClient, id: string, columns: Columns): Promise<Row> {
   const names = Object.keys(columns) as (keyof Columns)[];
   const sets = names.map((c, i) => `${c} = $${i + 2}`);
   const { rows } = await client.query(
-    `UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *`,
+    `WITH s AS (UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *)
+     SELECT s.*, ${pauseColumns(WAITING_FOR_PAUSE)} FROM s LEFT JOIN flow_control fc ON fc.subscription_id = s.id`,
     [id, ...names.map((c) => columns[c])],
   );
   return rows[0];

@@ -88,6 +88,11 @@ describe('a paused subscription, outside the UI', () => {
     assert.match(line, new RegExp(`paused since ${shown.pause.since.slice(0, 16).replace('T', ' ')}Z, 1 waiting`));
     assert.match(line, /paused: 2 failed attempts in a row \(pauseAfterFailures 2\); last: HTTP 500/);
 
+    // A rotation's answer is the same view: the pause is still shown.
+    const rotated = await admin().post(`/v1/subscriptions/${id}/rotate-secret`, {});
+    assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+    assert.deepEqual([rotated.body.state, rotated.body.pause], ['paused', shown.pause]);
+
     const resumed = await admin().post(`/v1/subscriptions/${id}/resume`);
     assert.equal(resumed.status, 202);
     const after = (await admin().get(`/v1/subscriptions/${id}`)).body;
