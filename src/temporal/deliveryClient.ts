@@ -4,6 +4,7 @@
 // lists the deliveries a bulk action or a subscription's disable covers. No secrets in here.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import pLimit from 'p-limit';
 import type { Pool } from 'pg';
 import { publishAbort } from '../db/abortChannel';
 import { cancelRefusedDeliveries, closeDelivery, failedDeliveryIds, openDeliveryIds, type DeliveryStartRow } from '../db/deliveries';
@@ -193,15 +194,10 @@ export async function resyncFailed(
   note?: string | null,
 ): Promise<BulkResyncResult> {
   const ids = await failedDeliveryIds(pool, filter);
-  const outcomes: Array<SignalOutcome | 'failed'> = new Array(ids.length);
-  let next = 0;
-  const signalNext = async (): Promise<void> => {
-    while (next < ids.length) {
-      const i = next++;
-      outcomes[i] = await resync(client, ids[i]!, by, note ?? 'bulk resync').catch(() => 'failed' as const);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BULK_SIGNAL_CONCURRENCY, ids.length) }, signalNext));
+  const limit = pLimit(BULK_SIGNAL_CONCURRENCY);
+  const outcomes = await Promise.all(
+    ids.map((id) => limit(() => resync(client, id, by, note ?? 'bulk resync').catch(() => 'failed' as const))),
+  );
   const result: BulkResyncResult = { matched: ids.length, signalled: 0, notFound: [], failed: [] };
   outcomes.forEach((outcome, i) => {
     if (outcome === 'signalled') result.signalled += 1;
