@@ -5,13 +5,14 @@
 // workflow's durable timers.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
 import { flowState, resumeSubscription } from '../src/db/flowControl';
 import { deliveriesWaitingForPause } from '../src/db/ordering';
 import { cancelOpenDeliveries } from '../src/temporal/deliveryClient';
 import { disableSubscription } from '../src/db/deliveryLog';
 import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
 import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';
-import type { ActivityDeps } from './send';
+import type { ActivityDeps } from './deps';
 
 /** The worker's Temporal client, as the running activity sees it; null outside an activity (unit use). */
 function clientOf(): { client: Client; taskQueue: string } | null {
@@ -47,23 +48,23 @@ export async function signalResumed(deps: ActivityDeps, subscriptionId: string):
     deps.log.info({ subscriptionId, err: err.message }, 'no breaker to tell the subscription resumed'));
 }
 
+/** Signals sent at once while waking held deliveries. */
+const WAKE_CONCURRENCY = 8;
+
 async function wake(deps: ActivityDeps, targets: WakeTarget[], probe: boolean): Promise<number> {
   const temporal = clientOf();
   if (!temporal) return 0;
-  let woken = 0;
-  const queue = [...targets];
-  const lane = async () => {
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      try {
-        await temporal.client.workflow.getHandle(t.workflowId).signal(wakeSignal, { deliveryId: t.deliveryId, probe });
-        woken += 1;
-      } catch (err) {
-        deps.log.warn({ deliveryId: t.deliveryId, err: (err as Error).message }, 'could not wake a held delivery');
-      }
+  const limit = pLimit(WAKE_CONCURRENCY);
+  const woken = await Promise.all(targets.map((t) => limit(async () => {
+    try {
+      await temporal.client.workflow.getHandle(t.workflowId).signal(wakeSignal, { deliveryId: t.deliveryId, probe });
+      return 1;
+    } catch (err) {
+      deps.log.warn({ deliveryId: t.deliveryId, err: (err as Error).message }, 'could not wake a held delivery');
+      return 0;
     }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  return woken;
+  })));
+  return woken.reduce((n: number, w) => n + w, 0);
 }
 
 export interface ProbeResult {

@@ -1,7 +1,9 @@
 // The activities the hrhooks worker registers, bound to their dependencies.
 // Workflows import only the type DeliveryActivities.
 import { breakerDisable, breakerProbe, breakerRelease, notifyAdmin } from './breaker';
-import { mirrorStatus, sendAttempts, type ActivityDeps } from './send';
+import type { ActivityDeps } from './deps';
+import { mirrorStatus } from './record';
+import { sendAttempts } from './send';
 import type { AdminNotice } from '../workflows/breakerDefinitions';
 import type { SendAttemptInput, StatusChange } from '../workflows/definitions';
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { parseDuration } from './ladder';
+import { parseDuration } from './domain/delivery/ladder';
 import { AllowlistEntryError, parseAllowlist, type Cidr } from './http/ssrfGuard';
 
 const durationMs = z.string().transform((value, ctx) => {

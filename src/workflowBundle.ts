@@ -7,16 +7,24 @@ import { PACKAGE_ROOT } from './packageRoot';
 
 const ROOT = PACKAGE_ROOT;
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
-const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
+/** The folders the bundle is built from: the workflows and the pure rules they import. */
+const BUNDLED_DIRS = [path.join(ROOT, 'workflows'), path.join(ROOT, 'src', 'domain')];
 
 const quietBundlerLogger = {
   log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
   warn: (message: string) => console.warn(message), error: (message: string) => console.error(message),
 };
 
+function newestIn(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  return Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? newestIn(full) : fs.statSync(full).mtimeMs;
+  }));
+}
+
 function newestSource(): number {
-  if (!fs.existsSync(WORKFLOWS_DIR)) return 0;
-  return Math.max(0, ...fs.readdirSync(WORKFLOWS_DIR).map((f) => fs.statSync(path.join(WORKFLOWS_DIR, f)).mtimeMs));
+  return Math.max(...BUNDLED_DIRS.map(newestIn));
 }
 
 /** True when dist/ holds a bundle at least as new as every workflow source file. */

@@ -1,32 +1,17 @@
 // The event workflow's public surface: its input, state, signals and query.
-// Types and pure definitions only, safe to import from workflows and clients alike.
+// Types and pure definitions only, safe to import from workflows and clients alike; a delivery's statuses
+// and the rules between them live in src/domain/delivery.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AttemptOutcome, DeliveryStatus, ResultOutcome } from '../src/domain/delivery/status';
 
 export const EVENT_WORKFLOW = 'event';
 export const TASK_QUEUE = 'hrhooks';
 
-/**
- * `queued`: held back without an attempt: behind an open delivery of the same resource (ordering), while its
- * subscription is paused (circuit breaker) or over its rate limit; `waitingFor` says which.
- * `superseded`: closed unsent, a later update of the same resource replaces it (collapse).
- */
-export type DeliveryStatus =
-  | 'pending' | 'queued' | 'delivering' | 'delivered' | 'retrying' | 'failed' | 'processed' | 'cancelled' | 'superseded';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
-  'pending', 'queued', 'delivering', 'delivered', 'retrying', 'failed', 'processed', 'cancelled', 'superseded',
-];
-/** Statuses after which a delivery never sends again. */
-export const CLOSED_STATUSES: readonly DeliveryStatus[] = ['delivered', 'processed', 'cancelled', 'superseded'];
+export { CLOSED_STATUSES, DELIVERY_STATUSES, type AttemptOutcome, type DeliveryStatus } from '../src/domain/delivery/status';
 
 /** What a queued delivery waits for when it is not another delivery (whose id it then names). */
 export const WAITING_FOR_PAUSE = 'subscription paused';
 export const WAITING_FOR_RATE = 'rate limit';
-
-/**
- * `failed`: the attempt failed and no retry follows (ladder exhausted, or retrying cannot help).
- * `cancelled`: not sent, the subscription is disabled or deleted. `aborted`: cut off by an operator action.
- */
-export type AttemptOutcome = 'success' | 'retry' | 'failed' | 'gone' | 'cancelled' | 'aborted';
 
 export interface AttemptSummary {
   number: number;
@@ -133,7 +118,7 @@ export interface SendAttemptInput {
 /** What the send activity returns: small, no secrets, no bodies. */
 export interface SendAttemptResult {
   /** `held`: nothing was sent and no attempt counted (see `held`); `superseded`: closed unsent (collapse). */
-  outcome: AttemptOutcome | 'held' | 'superseded';
+  outcome: ResultOutcome;
   held?: { waitingFor: string; retryInMs: number | null };
   /** Deliveries queued behind this one that its close lets go (the workflow wakes them). */
   wake?: WakeTarget[];

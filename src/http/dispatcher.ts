@@ -33,14 +33,8 @@ export interface PostRequest {
   signal?: AbortSignal;
 }
 
-export interface Classification {
-  outcome: 'success' | 'retry' | 'gone';
-  retryAfterMs: number | null;
-}
-
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 const CONNECTIONS_PER_ORIGIN = 32;
-const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 class SsrfRefusal extends Error {
   override readonly name = 'SsrfRefusal';
@@ -227,24 +221,4 @@ function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error && err.cause.message !== err.message ? ` (${err.cause.message})` : '';
   return `${err.message}${cause}`;
-}
-
-function retryAfterMs(value: string | undefined, now: number): number | null {
-  if (value === undefined) return null;
-  const trimmed = value.trim();
-  const isDate = /[a-z]/i.test(trimmed);
-  if (!isDate && !/^\d+$/.test(trimmed)) return null;
-  const ms = isDate ? Date.parse(trimmed) - now : Number(trimmed) * 1000;
-  if (Number.isNaN(ms)) return null;
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
-}
-
-export function classify(r: AttemptResult, now: number): Classification {
-  const status = r.statusCode;
-  if (status !== null && status >= 200 && status < 300) return { outcome: 'success', retryAfterMs: null };
-  if (status === 410) return { outcome: 'gone', retryAfterMs: null };
-  if (status === 429 || status === 503) {
-    return { outcome: 'retry', retryAfterMs: retryAfterMs(r.responseHeaders?.['retry-after'], now) };
-  }
-  return { outcome: 'retry', retryAfterMs: null };
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { SecretBox } from '../crypto/secretBox';
 import { EVENT_TYPES } from '../events/eventTypes';
 import { formatNameSchema, getFormat, type FormatName } from '../formats/registry';
-import { retryScheduleSchema } from '../ladder';
+import { retryScheduleSchema } from '../domain/delivery/ladder';
 import { HEADER_SET, inspectHeaders, shownHeaders } from './headerStore';
 import { DEFAULT_LIMITS } from './limits';
 import { authorizationProblem, inspectPending, inspectSecrets } from './secretStore';

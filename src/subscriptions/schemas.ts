@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fieldErrors, type FieldError } from '../events/schema';
 import type { SubscriptionFields } from '../formats/format';
 import { getFormat, type FormatName } from '../formats/registry';
-import { retryScheduleSchema } from '../ladder';
+import { retryScheduleSchema } from '../domain/delivery/ladder';
 import { headerNameProblem, headerValueProblem } from './headerRules';
 import { DEFAULT_LIMITS } from './limits';
 import { eventsSchema, formatSchema } from './publicView';

@@ -12,7 +12,7 @@ import { eventWorkflowIdFor, parseDeliveryId } from '../formats/identity';
 import { getFormat } from '../formats/registry';
 import type { Logger } from '../log';
 import { workflowStarts } from '../metrics';
-import { resolveLadder } from '../ladder';
+import { resolveLadder } from '../domain/delivery/ladder';
 import {
   cancelSignal,
   EVENT_WORKFLOW,

@@ -55,7 +55,7 @@ function io(files: Record<string, string>, stdin = '') {
 
 test('validation: the registry, the zod schemas and the format\'s own field rules know echo', async () => {
   const { subscriptionCreateSchema, subscriptionRules } = require('../../src/gateway/schemas') as typeof import('../../src/gateway/schemas');
-  const { resolveLadder } = require('../../src/ladder') as typeof import('../../src/ladder');
+  const { resolveLadder } = require('../../src/domain/delivery/ladder') as typeof import('../../src/domain/delivery/ladder');
   assert.ok(formatNames().includes(ECHO));
   const parsed = subscriptionCreateSchema.parse({ name: 'e', url: 'https://r.example/e', format: 'echo', events: '*' });
   assert.equal(parsed.format, 'echo');

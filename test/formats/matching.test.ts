@@ -6,7 +6,7 @@ import { testEventFor } from '../../src/formats/testMessage';
 import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
 import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/events/schema';
 import { EVENT_TYPES, type EventType } from '../../src/events/eventTypes';
-import { resolveLadder } from '../../src/ladder';
+import { resolveLadder } from '../../src/domain/delivery/ladder';
 
 function ev(type: EventType, data: unknown = { id: 1 }): HrEvent {
   return { id: 'e1', type, occurredAt: '2024-01-01T00:00:00Z', data };

@@ -2,7 +2,8 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { classify, closeDispatcher, guardedConnector, postOnce, type AttemptResult } from '../../src/http/dispatcher';
+import { classify } from '../../src/domain/delivery/transition';
+import { closeDispatcher, guardedConnector, postOnce, type AttemptResult } from '../../src/http/dispatcher';
 import { parseAllowlist } from '../../src/http/ssrfGuard';
 import { startReceiver, type Receiver } from '../support/receiver';
 

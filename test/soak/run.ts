@@ -15,7 +15,7 @@ import { createPool } from '../../src/db/pool';
 import { aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
 import { startGateway } from '../../src/gateway/server';
 import { createLogger } from '../../src/log';
-import { parseDuration } from '../../src/ladder';
+import { parseDuration } from '../../src/domain/delivery/ladder';
 import { startDevServer } from '../../src/temporal/devServer';
 import { startRealServer } from '../../src/temporal/realServer';
 import { freePort } from '../../dev-support/ports';

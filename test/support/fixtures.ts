@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { HrEvent } from '../../src/events/schema';
 import { getFormat, type FormatName } from '../../src/formats/registry';
 import { deliveryIdFor, eventWorkflowIdFor } from '../../src/formats/identity';
-import { resolveLadder } from '../../src/ladder';
+import { resolveLadder } from '../../src/domain/delivery/ladder';
 import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
 import { workflowIdOf } from '../../src/temporal/deliveryClient';
 import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput, type EventState } from '../../workflows/definitions';

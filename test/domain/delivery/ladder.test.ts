@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { getFormat } from '../src/formats/registry';
-import { DurationError, formatDuration, parseDuration, resolveLadder, retryScheduleSchema } from '../src/ladder';
+import { getFormat } from '../../../src/formats/registry';
+import { DurationError, formatDuration, parseDuration, resolveLadder, retryScheduleSchema } from '../../../src/domain/delivery/ladder';
 
 test('parses durations', () => {
   assert.equal(parseDuration('250ms'), 250);

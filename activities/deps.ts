@@ -1,0 +1,24 @@
+// What every activity is given by the worker: the pool, the secret box, the egress rules, the logger and
+// the flow-control settings. Types only.
+import type { Pool } from 'pg';
+import type { SecretBox } from '../src/crypto/secretBox';
+import type { AbortChannel } from '../src/db/abortChannel';
+import type { Cidr } from '../src/http/ssrfGuard';
+import type { Logger } from '../src/log';
+
+export interface ActivityDeps {
+  pool: Pool;
+  box: SecretBox;
+  allow: Cidr[];
+  attemptTimeoutMs: number;
+  connectTimeoutMs: number;
+  log: Logger;
+  /** Operator aborts published through Postgres (cuts an in-flight attempt off within a second). */
+  aborts?: AbortChannel;
+  /** Where the circuit breaker tells an admin a subscription paused, resumed or was disabled (HRHOOKS_ADMIN_WEBHOOK_URL). */
+  adminWebhookUrl?: string;
+  /** The breaker's probe schedule and how long a subscription may stay paused (tests shorten them). */
+  breaker?: { probeScheduleMs?: number[]; disableAfterMs?: number };
+  /** Off only on the time-skipping test server, which has no custom search attributes. */
+  searchAttributes?: boolean;
+}

@@ -1,0 +1,164 @@
+// The send activity's record stage: writes what the attempts decided (attempts and statuses, holds,
+// collapses, closes), tells the breaker what the receivers did, and finds whom the closes let go. Also
+// mirrors a status the workflow decided on its own. Decides nothing: src/domain/delivery does.
+import type { Pool } from 'pg';
+import { disableSubscription, recordAttempts, writeDeliveryStatus, type AttemptRecord, type StatusUpdate } from '../src/db/deliveryLog';
+import { releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/db/flowControl';
+import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
+import { isClosedStatus } from '../src/domain/delivery/status';
+import { deliveriesFinished } from '../src/metrics';
+import { WAITING_FOR_PAUSE, type SendAttemptInput, type StatusChange, type WakeTarget } from '../workflows/definitions';
+import { ensureBreaker, signalResumed } from './breaker';
+import type { ActivityDeps } from './deps';
+import { readable, recheckHeld, type Gate, type Loaded } from './gate';
+import type { AttemptEnd } from './post';
+
+/** The attempts due together, as far as the stages before took them. */
+export interface Batch {
+  inputs: SendAttemptInput[];
+  contexts: Map<string, Loaded>;
+  gates: Gate[];
+  /** One per input: null where the gate held or superseded it. */
+  ends: Array<AttemptEnd | null>;
+}
+
+const WRITE_WINDOW_MS = 5;
+
+type AttemptWrite = { attempt: AttemptRecord; update: StatusUpdate };
+
+/**
+ * Writes attempts as they end, those ending within a few milliseconds of each other in one statement:
+ * a slow receiver never holds back the record of the fast ones. done() rejects if any write failed.
+ */
+export function attemptWriter(pool: Pool) {
+  let pending: AttemptWrite[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const writes: Promise<void>[] = [];
+  const flush = () => {
+    timer = null;
+    const rows = pending;
+    pending = [];
+    const write = recordAttempts(pool, rows);
+    write.catch(() => undefined); // observed by done()
+    writes.push(write);
+  };
+  return {
+    add(row: AttemptWrite) {
+      pending.push(row);
+      timer ??= setTimeout(flush, WRITE_WINDOW_MS);
+    },
+    async done() {
+      if (timer) {
+        clearTimeout(timer);
+        flush();
+      }
+      await Promise.all(writes);
+    },
+  };
+}
+
+export type AttemptWriter = ReturnType<typeof attemptWriter>;
+
+/** Waits for the attempt writes; whatever happens, gives back the slots and tells the breaker. */
+export async function recordAttemptsAndFlow(deps: ActivityDeps, writer: AttemptWriter, batch: Batch, granted: string[]): Promise<void> {
+  try {
+    await writer.done();
+  } finally {
+    const counts = breakerCounts(batch);
+    await Promise.all([releaseSlots(deps.pool, granted, counts.quietSuccesses), breakerTally(deps, counts.tallies, batch)]);
+  }
+}
+
+const NOT_THE_RECEIVER = new Set<string>(['ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted']);
+
+/**
+ * What the attempts tell the breaker. A failure, a Retry-After hold, or a success where this attempt's context
+ * saw a count or a pause goes through the tally (in order, under the subscription's lock). A success that saw
+ * nothing to reset is "quiet": it resets the count in the lease release's round trip instead of being skipped,
+ * because other attempts of the subscription may have failed since its context was loaded (skipping it let a
+ * burst of alternating failures and successes pause a healthy subscription).
+ */
+function breakerCounts({ inputs, contexts, ends }: Batch): { tallies: AttemptTally[]; quietSuccesses: string[] } {
+  const tallies: AttemptTally[] = [];
+  const quietSuccesses: string[] = [];
+  ends.forEach((end, i) => {
+    const ctx = readable(contexts.get(inputs[i]!.deliveryId));
+    if (!end || !end.write || !ctx || end.result.outcome === 'aborted') return;
+    // Only what the receiver did counts: a request that never left (our secret, render, address rules) says nothing of it.
+    if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return;
+    const code = end.result.statusCode;
+    const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
+    const success = end.result.outcome === 'success';
+    if (success && holdMs === null && ctx.breaker.consecutiveFailures === 0 && !ctx.breaker.paused) quietSuccesses.push(ctx.subscription.id);
+    else tallies.push({ subscriptionId: ctx.subscription.id, success, holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures });
+  });
+  return { tallies, quietSuccesses };
+}
+
+/**
+ * The breaker's count: consecutive failed attempts per subscription (a success resets it). Reaching the
+ * subscription's threshold pauses it and starts its breaker workflow; a success while paused (the probe)
+ * resumes it. A paused answer makes sure the breaker runs (it may have been lost to a crash).
+ */
+async function breakerTally(deps: ActivityDeps, tallies: AttemptTally[], { inputs, contexts, gates }: Batch): Promise<void> {
+  const { paused, resumed } = tallies.length > 0 ? await tallyAttempts(deps.pool, tallies) : { paused: [], resumed: [] };
+  const pausedNow = new Set(paused);
+  gates.forEach((g, i) => {
+    const ctx = readable(contexts.get(inputs[i]!.deliveryId));
+    if (g.kind === 'held' && g.waitingFor === WAITING_FOR_PAUSE && ctx) pausedNow.add(ctx.subscription.id);
+  });
+  for (const sub of pausedNow) await ensureBreaker(deps, sub);
+  for (const sub of resumed) await signalResumed(deps, sub);
+}
+
+/** Writes the holds (then looks again at what they wait for) and the collapses; returns how many were superseded. */
+export async function recordHeldAndSuperseded(deps: ActivityDeps, batch: Batch): Promise<number> {
+  const { inputs, gates, contexts } = batch;
+  const held = gates.flatMap((g, i) => (g.kind === 'held'
+    ? [{ deliveryId: inputs[i]!.deliveryId, waitingFor: g.waitingFor, nextAttemptAt: g.retryInMs === null ? null : new Date(Date.now() + g.retryInMs) }]
+    : []));
+  const superseded = gates.flatMap((g, i) => (g.kind === 'superseded' ? [{ deliveryId: inputs[i]!.deliveryId, by: g.by }] : []));
+  await holdDeliveries(deps.pool, held);
+  await recheckHeld(deps, gates, contexts, inputs);
+  await supersedeDeliveries(deps.pool, superseded);
+  return superseded.length;
+}
+
+/** Closes what the attempts found closed: cancelled unsent (subscription disabled), a 410 disables its subscription. */
+export async function recordCloses(deps: ActivityDeps, { inputs, ends }: Batch): Promise<void> {
+  for (const [i, end] of ends.entries()) {
+    if (end?.cancelled) {
+      await writeDeliveryStatus(deps.pool, inputs[i]!.deliveryId, 'cancelled', null);
+      deliveriesFinished.inc({ status: 'cancelled' });
+    }
+    if (end?.goneSubscription) {
+      await disableSubscription(deps.pool, end.goneSubscription, `receiver answered 410 Gone to delivery ${inputs[i]!.deliveryId}`);
+    }
+  }
+}
+
+/** Whom the closes let go: only deliveries of ordered subscriptions have successors (no query otherwise). */
+export async function successorsOfClosed(deps: ActivityDeps, { inputs, contexts, gates, ends }: Batch): Promise<Map<string, WakeTarget[]>> {
+  const closed = inputs.filter((input, i) => {
+    const outcome = ends[i]?.result.outcome;
+    const ordered = readable(contexts.get(input.deliveryId))?.ordered === true;
+    return ordered && (gates[i]!.kind === 'superseded' || outcome === 'success' || outcome === 'cancelled');
+  }).map((input) => input.deliveryId);
+  return closed.length > 0 ? successorsOf(deps.pool, closed) : new Map<string, WakeTarget[]>();
+}
+
+/** Mirrors in Postgres a status the workflow decided (an operator's close, an attempt that could not run); returns whom a close lets go. */
+export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Promise<WakeTarget[]> {
+  await writeDeliveryStatus(
+    deps.pool,
+    change.deliveryId,
+    change.status,
+    change.nextAttemptAt ? new Date(change.nextAttemptAt) : null,
+    change.action,
+    change.attempt,
+  );
+  if (change.status !== 'retrying') deliveriesFinished.inc({ status: change.status });
+  if (change.status === 'processed') await resetStreakOnProcessed(deps.pool, [change.deliveryId]);
+  if (!isClosedStatus(change.status)) return [];
+  return (await successorsOf(deps.pool, [change.deliveryId])).get(change.deliveryId) ?? [];
+}
