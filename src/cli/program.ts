@@ -6,6 +6,7 @@ import type { CliContext, CliIo } from './context';
 import { collect, explain } from './commandHelp';
 import { CliError, UsageError } from './errors';
 import { previewCommand, verifyCommand } from './standaloneCommands';
+import { DELIVERY_STATUSES } from '../../workflows/definitions';
 
 const ENV = {
   discovery: ['HRHOOKS_DATA_DIR', 'data dir of the running `npm start`; its instance.json supplies what is unset below (default ./data)'],
@@ -87,7 +88,7 @@ function operations(program: Command, run: Runner): void {
   const load = () => require('./commands/deliveries') as typeof import('./commands/deliveries');
   explain(
     deliveries.command('list').description('deliveries, newest first: id, event, subscription, status, attempts, next attempt, last error')
-      .option('--status <status>', 'only this status (pending, scheduled, delivered, failed, processed, cancelled…)')
+      .option('--status <status>', `only this status (${DELIVERY_STATUSES.join(', ')})`)
       .option('--subscription <id>', 'only this subscription')
       .option('--event-type <type>', 'only this event type, e.g. leave.approved')
       .option('--since <iso>', 'created at or after this ISO date-time')

@@ -1,5 +1,6 @@
-// Creates the pg connection pool. Errors on idle clients are logged, never fatal:
-// Postgres may restart under us and the pool reconnects on the next query.
+// Creates the pg connection pool. An error on an idle client (Postgres restarted, a connection cut) is
+// dropped, never fatal: pg discards that client and the next query connects anew; a query that fails is
+// reported by its caller.
 import { Pool } from 'pg';
 
 export function createPool(url: string, max = 10): Pool {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { DELIVERY_STATUSES } from '../../workflows/definitions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'hrhooks');
@@ -60,6 +61,13 @@ describe('hrhooks --help', () => {
       assert.doesNotMatch(run.stdout, /listening|polling|is running/);
       assert.ok(run.ms < 5_000, `${name} --help took ${run.ms} ms`);
     }
+  });
+
+  test('deliveries list --help offers exactly the statuses a delivery can have (DELIVERY_STATUSES)', () => {
+    const run = hrhooks(['deliveries', 'list', '--help']);
+    assert.equal(run.status, 0, run.stderr);
+    const offered = /--status <status>\s+only this status \(([^)]*)\)/.exec(run.stdout)?.[1]?.split(/,\s+/);
+    assert.deepEqual(offered, [...DELIVERY_STATUSES], run.stdout);
   });
 
   test('usage errors are one line and exit 2', () => {
