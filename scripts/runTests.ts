@@ -16,7 +16,7 @@ function listTests(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'support' ? [] : listTests(full);
-    return entry.name.endsWith('.test.ts') ? [full] : [];
+    return /\.test\.tsx?$/.test(entry.name) ? [full] : [];
   });
 }
 
