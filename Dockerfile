@@ -22,5 +22,5 @@ COPY migrations ./migrations
 COPY bin ./bin
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/src/interfaces/cli/main.js"]
 CMD ["gateway"]

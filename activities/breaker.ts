@@ -1,15 +1,15 @@
 // The circuit breaker's side effects (issue 15), run as local activities of the `breaker` workflow or
 // from the send activity: start or wake a subscription's breaker, pick and wake its probe, wake every
 // delivery it held back once it resumes, disable it after too long, and tell the admin. The breaker's
-// state (failure count, paused or not) lives in Postgres (src/db/flowControl.ts); its schedule in the
+// state (failure count, paused or not) lives in Postgres (src/infra/db/flowControl.ts); its schedule in the
 // workflow's durable timers.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
-import { flowState, resumeSubscription } from '../src/db/flowControl';
-import { deliveriesWaitingForPause } from '../src/db/ordering';
-import { cancelOpenDeliveries } from '../src/temporal/deliveryClient';
-import { disableSubscription } from '../src/db/deliveryLog';
+import { flowState, resumeSubscription } from '../src/infra/db/flowControl';
+import { deliveriesWaitingForPause } from '../src/infra/db/ordering';
+import { cancelOpenDeliveries } from '../src/infra/temporal/deliveryClient';
+import { disableSubscription } from '../src/infra/db/deliveryLog';
 import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
 import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';

@@ -1,10 +1,10 @@
 // What every activity is given by the worker: the pool, the secret box, the egress rules, the logger and
 // the flow-control settings. Types only.
 import type { Pool } from 'pg';
-import type { SecretBox } from '../src/crypto/secretBox';
-import type { AbortChannel } from '../src/db/abortChannel';
-import type { Cidr } from '../src/http/ssrfGuard';
-import type { Logger } from '../src/log';
+import type { SecretBox } from '../src/infra/crypto/secretBox';
+import type { AbortChannel } from '../src/infra/db/abortChannel';
+import type { Cidr } from '../src/infra/http/ssrfGuard';
+import type { Logger } from '../src/infra/observability/log';
 
 export interface ActivityDeps {
   pool: Pool;

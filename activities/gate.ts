@@ -1,9 +1,9 @@
 // The send activity's gate stage: who may go now. Ordering (behind an open delivery of its resource),
 // collapse (a superseded update closes unsent), then the subscription's limits and breaker, decided in
 // Postgres across every worker. Short rate waits are slept here; nothing is sent from this module.
-import type { DeliveryContext } from '../src/db/deliveryLog';
-import { acquireSlots, type SlotAnswer } from '../src/db/flowControl';
-import { goneSinceHeld } from '../src/db/ordering';
+import type { DeliveryContext } from '../src/infra/db/deliveryLog';
+import { acquireSlots, type SlotAnswer } from '../src/infra/db/flowControl';
+import { goneSinceHeld } from '../src/infra/db/ordering';
 import { WAITING_FOR_PAUSE, WAITING_FOR_RATE, type SendAttemptInput } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 

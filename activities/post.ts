@@ -3,14 +3,14 @@
 // (src/domain/delivery/transition.ts) what it leads to. Anything that stops the request from being built is
 // a failed attempt with its reason, never a throw. Writes nothing: record.ts does.
 import { Context } from '@temporalio/activity';
-import type { AttemptRecord, DeliveryContext, StatusUpdate } from '../src/db/deliveryLog';
-import { DeliveryNotFound } from '../src/db/deliveryLog';
+import type { AttemptRecord, DeliveryContext, StatusUpdate } from '../src/infra/db/deliveryLog';
+import { DeliveryNotFound } from '../src/infra/db/deliveryLog';
 import { classify, transition, type Transition, type Verdict } from '../src/domain/delivery/transition';
-import type { Format, RenderedRequest } from '../src/formats/format';
-import { getFormat } from '../src/formats/registry';
-import { postOnce, type AttemptResult, type ErrorKind } from '../src/http/dispatcher';
-import { redactHeaders } from '../src/http/headerRedaction';
-import { attemptDuration, attemptsTotal, deliveriesFinished } from '../src/metrics';
+import type { Format, RenderedRequest } from '../src/domain/formats/format';
+import { getFormat } from '../src/domain/formats/registry';
+import { postOnce, type AttemptResult, type ErrorKind } from '../src/infra/http/dispatcher';
+import { redactHeaders } from '../src/domain/subscriptions/headerRedaction';
+import { attemptDuration, attemptsTotal, deliveriesFinished } from '../src/infra/observability/metrics';
 import type { SendAttemptInput, SendAttemptResult } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import type { Loaded } from './gate';

@@ -2,11 +2,11 @@
 // collapses, closes), tells the breaker what the receivers did, and finds whom the closes let go. Also
 // mirrors a status the workflow decided on its own. Decides nothing: src/domain/delivery does.
 import type { Pool } from 'pg';
-import { disableSubscription, recordAttempts, writeDeliveryStatus, type AttemptRecord, type StatusUpdate } from '../src/db/deliveryLog';
-import { releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/db/flowControl';
-import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/db/ordering';
+import { disableSubscription, recordAttempts, writeDeliveryStatus, type AttemptRecord, type StatusUpdate } from '../src/infra/db/deliveryLog';
+import { releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/infra/db/flowControl';
+import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/infra/db/ordering';
 import { isClosedStatus } from '../src/domain/delivery/status';
-import { deliveriesFinished } from '../src/metrics';
+import { deliveriesFinished } from '../src/infra/observability/metrics';
 import { WAITING_FOR_PAUSE, type SendAttemptInput, type StatusChange, type WakeTarget } from '../workflows/definitions';
 import { ensureBreaker, signalResumed } from './breaker';
 import type { ActivityDeps } from './deps';

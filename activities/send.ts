@@ -3,8 +3,8 @@
 // in one query at send time) → gate (order, collapse, limits, breaker: gate.ts) → post (concurrently through
 // the guarded dispatcher: post.ts) → record (every attempt and the status it leads to: record.ts).
 // Only infrastructure errors (Postgres unreachable) throw, for the workflow's bounded local retry.
-import { loadDeliveryContexts } from '../src/db/deliveryLog';
-import { deliveriesFinished } from '../src/metrics';
+import { loadDeliveryContexts } from '../src/infra/db/deliveryLog';
+import { deliveriesFinished } from '../src/infra/observability/metrics';
 import type { SendAttemptInput, SendAttemptResult, WakeTarget } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { gate, sendable, type Gate } from './gate';

@@ -8,14 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { freePort } from '../dev-support/ports';
-import { dashboard, listDeliveries } from '../src/db/deliveries';
-import { attemptLatency, dashboardCharts, deliveryVolume } from '../src/db/dashboardStats';
-import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
-import { migrate } from '../src/db/migrate';
-import { createPool } from '../src/db/pool';
-import { subscriptionHealth } from '../src/db/subscriptionHealth';
-import { chartsSection } from '../src/gateway/ui/dashboardSection';
-import { healthTable } from '../src/gateway/ui/healthTable';
+import { dashboard, listDeliveries } from '../src/infra/db/deliveries';
+import { attemptLatency, dashboardCharts, deliveryVolume } from '../src/infra/db/dashboardStats';
+import { startLocalCluster, type LocalCluster } from '../src/local/localCluster';
+import { migrate } from '../src/infra/db/migrate';
+import { createPool } from '../src/infra/db/pool';
+import { subscriptionHealth } from '../src/infra/db/subscriptionHealth';
+import { chartsSection } from '../src/interfaces/web/dashboardSection';
+import { healthTable } from '../src/interfaces/web/healthTable';
 
 interface Options { attempts: number; runs: number; explain: boolean; json: string | null; hold: boolean }
 

@@ -1,6 +1,6 @@
 // The system under benchmark, started from nothing in a throwaway directory: a private Postgres
 // cluster, Temporal (a dev server on a SQLite file, or with `temporal: 'server'` the real server on
-// that Postgres, src/temporal/realServer.ts), and the receiver, worker and gateway as separate
+// that Postgres, src/local/realServer.ts), and the receiver, worker and gateway as separate
 // processes (so each one's memory and CPU time can be read from /proc; the worker and gateway
 // optionally CPU-profiled). stop() tears all of it down, and so does process exit. Everything listens
 // on 127.0.0.1 only.
@@ -13,10 +13,10 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import type { CpuRoots } from './cpu';
 import { collectProfiles, profilingNodeDir, type ProfileFile, type ProfiledRole } from './profile';
-import { startLocalCluster, type LocalCluster } from '../src/db/localCluster';
-import { temporalCliPath, temporalServerPath } from '../src/temporal/binaries';
-import { startDevServer } from '../src/temporal/devServer';
-import { HISTORY_SHARDS, startRealServer } from '../src/temporal/realServer';
+import { startLocalCluster, type LocalCluster } from '../src/local/localCluster';
+import { temporalCliPath, temporalServerPath } from '../src/local/binaries';
+import { startDevServer } from '../src/local/devServer';
+import { HISTORY_SHARDS, startRealServer } from '../src/local/realServer';
 import { freePort } from '../dev-support/ports';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -1,4 +1,4 @@
--- What each delivery's event is about (src/events/subject.ts, derived at ingest): the employee number
+-- What each delivery's event is about (src/domain/events/subject.ts, derived at ingest): the employee number
 -- beside subject_id/subject_name, and the resource key (`absence:<id>`, `employee:<id>`,
 -- `payrun:<id>`) that search looks up by equality and that per-resource ordering groups by.
 -- Rows stored before this migration keep a null key: found by name and id as before, never ordered.

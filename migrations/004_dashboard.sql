@@ -1,9 +1,9 @@
--- Issue 14: the dashboard charts (src/db/dashboardStats.ts) and per-subscription health
--- (src/db/subscriptionHealth.ts). Each of their aggregates is a range scan of one index below, index-only
+-- Issue 14: the dashboard charts (src/infra/db/dashboardStats.ts) and per-subscription health
+-- (src/infra/db/subscriptionHealth.ts). Each of their aggregates is a range scan of one index below, index-only
 -- once the visibility map is set (autovacuum). Measured on 1,000,000 attempts in bench/README.md.
 
 -- The subscription an attempt belongs to, read from its delivery id `dlv_<subscription id>_<22-character
--- event hash>` (src/formats/identity.ts): per-subscription attempt figures without a join to deliveries.
+-- event hash>` (src/domain/formats/identity.ts): per-subscription attempt figures without a join to deliveries.
 CREATE FUNCTION delivery_subscription_id(delivery_id text) RETURNS text
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT left(substr(delivery_id, 5), -23) $$;

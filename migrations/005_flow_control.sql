@@ -1,4 +1,4 @@
--- Issue 15: the flow-control store every worker shares (src/db/flowControl.ts). Per subscription: the rate
+-- Issue 15: the flow-control store every worker shares (src/infra/db/flowControl.ts). Per subscription: the rate
 -- limiter's next free instant, a Retry-After hold, the breaker's failure count and pause. Per delivery: its
 -- in-flight lease. Every decision is taken by the functions below under the subscription's row lock (rows
 -- locked in subscription-id order, so batches never deadlock), on the Postgres clock. No foreign keys: the

@@ -14,7 +14,7 @@ CREATE INDEX deliveries_open_chain ON deliveries (subscription_id, resource_key,
 -- Deliveries held back by a paused subscription, found when it resumes.
 CREATE INDEX deliveries_waiting ON deliveries (subscription_id, occurred_at, seq) WHERE status = 'queued';
 
--- Delivery policy per subscription (defaults, as DEFAULT_LIMITS in src/subscriptions/limits.ts: ordering from the format, 100 requests/s, 20 in flight,
+-- Delivery policy per subscription (defaults, as DEFAULT_LIMITS in src/domain/flow/limits.ts: ordering from the format, 100 requests/s, 20 in flight,
 -- pause after 10 consecutive failed attempts). Existing lucca and aspnet subscriptions become ordered.
 ALTER TABLE subscriptions
   ADD COLUMN ordering text NOT NULL DEFAULT 'none' CHECK (ordering IN ('resource', 'none')),

@@ -1,5 +1,5 @@
 -- Issue 20: a subscription's extra headers are sealed at rest like its secrets. headers_enc holds the
--- SecretBox-sealed JSON object {name: value} (src/subscriptions/headerStore.ts); `headers` stays empty.
+-- SecretBox-sealed JSON object {name: value} (src/infra/crypto/headerStore.ts); `headers` stays empty.
 -- SQL cannot seal: rows written before this migration keep their clear values in `headers` until the first
 -- process holding the secret key seals them (sealLegacyHeaders, run by checkSecretKey at every start).
 ALTER TABLE subscriptions ADD COLUMN headers_enc text;

@@ -1,7 +1,7 @@
 // `npm run build:workflows`: writes the worker's workflow bundle to dist/ once, so no worker bundles at start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildWorkflowBundle, prebuiltBundleIsCurrent, WORKFLOW_BUNDLE_PATH } from '../src/workflowBundle';
+import { buildWorkflowBundle, prebuiltBundleIsCurrent, WORKFLOW_BUNDLE_PATH } from '../src/infra/temporal/workflowBundle';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--if-stale') && prebuiltBundleIsCurrent()) return;

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../dev-support/ports';
-import { startAllInOne, type AllInOne } from '../src/cli/start';
-import { loadConfig } from '../src/config';
+import { startAllInOne, type AllInOne } from '../src/local/start';
+import { loadConfig } from '../src/infra/config';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../workflows/definitions';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

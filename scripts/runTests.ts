@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalCluster } from '../src/db/localCluster';
-import { TemporalBinaryMissing, temporalCliPath, temporalServerPath, temporalSqlToolPath, temporalTestServerPath } from '../src/temporal/binaries';
-import { startDevServer } from '../src/temporal/devServer';
+import { startLocalCluster } from '../src/local/localCluster';
+import { TemporalBinaryMissing, temporalCliPath, temporalServerPath, temporalSqlToolPath, temporalTestServerPath } from '../src/local/binaries';
+import { startDevServer } from '../src/local/devServer';
 import { freePort } from '../dev-support/ports';
 
 function listTests(dir: string): string[] {

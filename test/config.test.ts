@@ -2,7 +2,7 @@
 // ConfigError naming the variable. Pure: no I/O.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/infra/config';
 
 test('durations use the ladder parser (ms, s, m, h, d)', () => {
   assert.equal(loadConfig({ HRHOOKS_ATTEMPT_TIMEOUT: '250ms' }).HRHOOKS_ATTEMPT_TIMEOUT, 250);

@@ -1,7 +1,7 @@
 // The logger owns how an error is logged: `{ err }` carries its type, message, stack and cause chain.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger, withErrorFields } from '../src/log';
+import { createLogger, withErrorFields } from '../src/infra/observability/log';
 
 function captured(): { log: ReturnType<typeof createLogger>; lines: () => any[] } {
   const raw: string[] = [];

@@ -3,7 +3,7 @@
 // its event workflow (`parseDeliveryId`), which holds every delivery of that event, so a
 // delivery's share is its workflow's events divided by the deliveries in it.
 import type { Client } from '@temporalio/client';
-import { parseDeliveryId } from '../../src/formats/identity';
+import { parseDeliveryId } from '../../src/domain/formats/identity';
 
 /** Names of the temporal.api.enums.v1.EventType values these workflows produce. */
 const EVENT_NAMES: Record<number, string> = {

@@ -2,9 +2,9 @@
 // send, rendered and signed here and sent straight from undici to the same receiver process, with
 // the worker's in-flight concurrency over the dispatcher's connections per origin. No Temporal, no Postgres.
 import { Agent, request } from 'undici';
-import type { HrEvent } from '../../src/events/schema';
-import { getFormat } from '../../src/formats/registry';
-import type { SubscriptionView } from '../../src/formats/format';
+import type { HrEvent } from '../../src/domain/events/schema';
+import { getFormat } from '../../src/domain/formats/registry';
+import type { SubscriptionView } from '../../src/domain/formats/format';
 import { summary, round } from '../percentiles';
 import { employee, now, type Scenario } from './scenario';
 

@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { listen, type RunningGateway } from '../../src/gateway/server';
-import { createLogger } from '../../src/log';
+import { listen, type RunningGateway } from '../../src/interfaces/api/server';
+import { createLogger } from '../../src/infra/observability/log';
 import { api, employeeEvent, eventually, startHarness, type Harness } from '../gateway/harness';
 import { TEST_SECRET_KEY, testBox } from '../support/temporal';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hrhooks');
 

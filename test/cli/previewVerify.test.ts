@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPreview } from '../../src/cli/preview';
-import { runVerify } from '../../src/cli/verify';
-import { formatHttpRequest, parseHttpRequest, HttpMessageError, MAX_HEAD_BYTES } from '../../src/cli/httpMessage';
+import { runPreview } from '../../src/interfaces/cli/preview';
+import { runVerify } from '../../src/interfaces/cli/verify';
+import { formatHttpRequest, parseHttpRequest, HttpMessageError, MAX_HEAD_BYTES } from '../../src/interfaces/cli/httpMessage';
 
 const luccaVector = JSON.parse(readFileSync(join(__dirname, '../vectors/lucca.json'), 'utf8'));
 const aspnetVector = JSON.parse(readFileSync(join(__dirname, '../vectors/aspnet.json'), 'utf8'));
@@ -162,8 +162,8 @@ test('httpMessage: round trip, exact body bytes, bounded head, typed errors', ()
   assert.equal(Object.getPrototypeOf(parseHttpRequest('POST / HTTP/1.1\n__proto__: x\n\n').headers), Object.prototype);
 });
 
-const main = join(__dirname, '../../src/cli/main.ts');
-test('as a real child process through src/cli/main.ts', () => {
+const main = join(__dirname, '../../src/interfaces/cli/main.ts');
+test('as a real child process through src/interfaces/cli/main.ts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hrhooks-preview-'));
   const eventFile = join(dir, 'event.json');
   writeFileSync(eventFile, files['bank.json']);

@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliIo } from '../../src/cli/context';
-import { writeInstance } from '../../src/cli/instance';
-import { main } from '../../src/cli/main';
-import { loadConfig } from '../../src/config';
-import { listen, type RunningGateway } from '../../src/gateway/server';
-import { createLogger } from '../../src/log';
+import type { CliIo } from '../../src/interfaces/cli/context';
+import { writeInstance } from '../../src/interfaces/cli/instance';
+import { main } from '../../src/interfaces/cli/main';
+import { loadConfig } from '../../src/infra/config';
+import { listen, type RunningGateway } from '../../src/interfaces/api/server';
+import { createLogger } from '../../src/infra/observability/log';
 import { startHarness, type Harness } from '../gateway/harness';
 import { TEST_SECRET_KEY, testBox } from '../support/temporal';
 

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { terminalSafe, terminalValue } from '../../src/cli/terminalText';
-import { listen, type RunningGateway } from '../../src/gateway/server';
-import { createLogger } from '../../src/log';
+import { terminalSafe, terminalValue } from '../../src/interfaces/cli/terminalText';
+import { listen, type RunningGateway } from '../../src/interfaces/api/server';
+import { createLogger } from '../../src/infra/observability/log';
 import { api, eventually, startHarness, type Harness } from '../gateway/harness';
 import { TEST_SECRET_KEY, testBox } from '../support/temporal';
 

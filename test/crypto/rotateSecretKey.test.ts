@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliIo } from '../../src/cli/context';
-import { main } from '../../src/cli/main';
-import { loadConfig } from '../../src/config';
-import { checkSecretKey } from '../../src/crypto/keyFingerprint';
-import { rotateSecretKey } from '../../src/crypto/rotateSecretKey';
-import { createSecretBox, SecretDecryptError, type SecretBox } from '../../src/crypto/secretBox';
+import type { CliIo } from '../../src/interfaces/cli/context';
+import { main } from '../../src/interfaces/cli/main';
+import { loadConfig } from '../../src/infra/config';
+import { checkSecretKey } from '../../src/app/secrets/keyFingerprint';
+import { rotateSecretKey } from '../../src/app/secrets/rotateSecretKey';
+import { createSecretBox, SecretDecryptError, type SecretBox } from '../../src/infra/crypto/secretBox';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { insertSealedSubscription, sealedValues, type SealedFixture } from '../support/sealedSubscriptions';
 

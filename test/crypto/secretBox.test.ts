@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createSecretBox, keyFingerprint, SecretDecryptError } from '../../src/crypto/secretBox';
+import { createSecretBox, keyFingerprint, SecretDecryptError } from '../../src/infra/crypto/secretBox';
 
 /** A value in the format written before key ids existed. */
 function sealV1(key: string, plain: string): string {

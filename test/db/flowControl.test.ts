@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Pool } from 'pg';
-import { createPool } from '../../src/db/pool';
-import { acquireSlots, RATE_WINDOW_MS, flowState, releaseSlots, resumeSubscription, tallyAttempts, type FlowLimits, type SlotRequest } from '../../src/db/flowControl';
+import { createPool } from '../../src/infra/db/pool';
+import { acquireSlots, RATE_WINDOW_MS, flowState, releaseSlots, resumeSubscription, tallyAttempts, type FlowLimits, type SlotRequest } from '../../src/infra/db/flowControl';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 let db: TestDatabase;

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
-import { passwordFileOf, startLocalCluster, type LocalCluster } from '../../src/db/localCluster';
-import { createPool } from '../../src/db/pool';
-import { migrate } from '../../src/db/migrate';
+import { passwordFileOf, startLocalCluster, type LocalCluster } from '../../src/local/localCluster';
+import { createPool } from '../../src/infra/db/pool';
+import { migrate } from '../../src/infra/db/migrate';
 import { freePort } from '../../dev-support/ports';
 
 let dir: string;

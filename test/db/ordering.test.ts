@@ -3,8 +3,8 @@
 // resync waits for the delivery ahead.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openDeliveryAhead, successorsOf } from '../../src/db/ordering';
-import { eventWorkflowIdFor } from '../../src/formats/identity';
+import { openDeliveryAhead, successorsOf } from '../../src/infra/db/ordering';
+import { eventWorkflowIdFor } from '../../src/domain/formats/identity';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 let db: TestDatabase;

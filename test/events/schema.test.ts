@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEvent, MAX_ABSENCE_DAYS } from '../../src/events/schema';
-import { EVENT_TYPES, eventTypeSchema } from '../../src/events/eventTypes';
+import { parseEvent, MAX_ABSENCE_DAYS } from '../../src/domain/events/schema';
+import { EVENT_TYPES, eventTypeSchema } from '../../src/domain/events/eventTypes';
 import { specAbsence } from '../../dev-support/absence';
 
 const absence = specAbsence;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resourceKeysMatching, subjectOf } from '../../src/events/subject';
+import { resourceKeysMatching, subjectOf } from '../../src/domain/events/subject';
 
 test('a leave is about its absence, and its owner is the person shown', () => {
   const s = subjectOf('leave.approved', { id: 42, owner: { id: 134, name: 'Luca Pacioli', employeeNumber: '00001' } });

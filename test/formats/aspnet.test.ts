@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aspnet, aspnetBody, ASPNET_ACTIONS, notificationOf } from '../../src/formats/aspnet';
-import { aspnetWorkItemId } from '../../src/formats/identity';
-import type { SubscriptionView } from '../../src/formats/format';
-import { EVENT_TYPES } from '../../src/events/eventTypes';
-import { parseEvent, type HrEvent } from '../../src/events/schema';
-import { msSignature, verifyMs } from '../../src/signing/signature';
+import { aspnet, aspnetBody, ASPNET_ACTIONS, notificationOf } from '../../src/domain/formats/aspnet';
+import { aspnetWorkItemId } from '../../src/domain/formats/identity';
+import type { SubscriptionView } from '../../src/domain/formats/format';
+import { EVENT_TYPES } from '../../src/domain/events/eventTypes';
+import { parseEvent, type HrEvent } from '../../src/domain/events/schema';
+import { msSignature, verifyMs } from '../../src/domain/signing/signature';
 
 const vector = JSON.parse(readFileSync(join(__dirname, '../vectors/aspnet.json'), 'utf8'));
 

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import type { FieldError, HrEvent } from '../../src/events/schema';
-import { unusedFieldErrors, withExtraHeaders, type Format, type ReceivedRequest, type RenderInput, type SubscriptionFields, type VerifyKey } from '../../src/formats/format';
-import { formatNames, registerFormatForTest, type FormatName } from '../../src/formats/registry';
+import type { FieldError, HrEvent } from '../../src/domain/events/schema';
+import { unusedFieldErrors, withExtraHeaders, type Format, type ReceivedRequest, type RenderInput, type SubscriptionFields, type VerifyKey } from '../../src/domain/formats/format';
+import { formatNames, registerFormatForTest, type FormatName } from '../../src/domain/formats/registry';
 
 const sign = (secret: string, body: Buffer) => createHmac('sha256', secret).update(body).digest('hex');
 
@@ -54,7 +54,7 @@ function io(files: Record<string, string>, stdin = '') {
 }
 
 test('validation: the registry, the zod schemas and the format\'s own field rules know echo', async () => {
-  const { subscriptionCreateSchema, subscriptionRules } = require('../../src/gateway/schemas') as typeof import('../../src/gateway/schemas');
+  const { subscriptionCreateSchema, subscriptionRules } = require('../../src/interfaces/api/schemas') as typeof import('../../src/interfaces/api/schemas');
   const { resolveLadder } = require('../../src/domain/delivery/ladder') as typeof import('../../src/domain/delivery/ladder');
   assert.ok(formatNames().includes(ECHO));
   const parsed = subscriptionCreateSchema.parse({ name: 'e', url: 'https://r.example/e', format: 'echo', events: '*' });
@@ -66,8 +66,8 @@ test('validation: the registry, the zod schemas and the format\'s own field rule
 });
 
 test('preview renders echo and verify checks it', async () => {
-  const { runPreview } = require('../../src/cli/preview') as typeof import('../../src/cli/preview');
-  const { runVerify } = require('../../src/cli/verify') as typeof import('../../src/cli/verify');
+  const { runPreview } = require('../../src/interfaces/cli/preview') as typeof import('../../src/interfaces/cli/preview');
+  const { runVerify } = require('../../src/interfaces/cli/verify') as typeof import('../../src/interfaces/cli/verify');
   const unknown = io({ 'ev.json': JSON.stringify(employee) });
   assert.equal(runPreview(['ev.json', '--format', 'soap'], unknown), 2);
   assert.match(unknown.err.join(''), /lucca, aspnet, standard, echo/);
@@ -114,7 +114,7 @@ test('through the API: echo subscriptions are validated by echo, created, docume
     assert.equal((await producer.post('/v1/events', employeeEvent('employee.created', 'evt-echo-api'))).status, 202);
     const [received] = await h.receiver.waitForRequests(1, 20_000);
     assert.equal(received!.path, '/echo');
-    const { runVerify } = require('../../src/cli/verify') as typeof import('../../src/cli/verify');
+    const { runVerify } = require('../../src/interfaces/cli/verify') as typeof import('../../src/interfaces/cli/verify');
     const v = io({}, `POST /echo HTTP/1.1\r\nx-echo-signature: ${received!.headers['x-echo-signature']}\r\n\r\n${received!.body.toString('utf8')}`);
     assert.equal(runVerify(['--format', 'echo', '--secret', SECRET], v), 0, v.out.join(''));
   } finally {

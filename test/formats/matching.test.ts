@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { subscriptionMatches } from '../../src/formats/matching';
-import { formatNames, formatNameSchema, getFormat, isFormatName, type FormatName } from '../../src/formats/registry';
-import { testEventFor } from '../../src/formats/testMessage';
-import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
-import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/events/schema';
-import { EVENT_TYPES, type EventType } from '../../src/events/eventTypes';
+import { subscriptionMatches } from '../../src/domain/formats/matching';
+import { formatNames, formatNameSchema, getFormat, isFormatName, type FormatName } from '../../src/domain/formats/registry';
+import { testEventFor } from '../../src/domain/formats/testMessage';
+import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/domain/formats/identity';
+import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/domain/events/schema';
+import { EVENT_TYPES, type EventType } from '../../src/domain/events/eventTypes';
 import { resolveLadder } from '../../src/domain/delivery/ladder';
 
 function ev(type: EventType, data: unknown = { id: 1 }): HrEvent {

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { standard } from '../../src/formats/standard';
-import { standardMessageId } from '../../src/formats/identity';
-import type { SubscriptionView } from '../../src/formats/format';
-import type { HrEvent } from '../../src/events/schema';
-import { generateStandardSecret, standardSignature, verifyStandard } from '../../src/signing/signature';
+import { standard } from '../../src/domain/formats/standard';
+import { standardMessageId } from '../../src/domain/formats/identity';
+import type { SubscriptionView } from '../../src/domain/formats/format';
+import type { HrEvent } from '../../src/domain/events/schema';
+import { generateStandardSecret, standardSignature, verifyStandard } from '../../src/domain/signing/signature';
 
 const vector = JSON.parse(readFileSync(join(__dirname, '../vectors/standard.json'), 'utf8'));
 

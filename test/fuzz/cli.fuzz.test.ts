@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { runPreview } from '../../src/cli/preview';
-import { runVerify } from '../../src/cli/verify';
-import { EVENT_TYPES } from '../../src/events/eventTypes';
+import { runPreview } from '../../src/interfaces/cli/preview';
+import { runVerify } from '../../src/interfaces/cli/verify';
+import { EVENT_TYPES } from '../../src/domain/events/eventTypes';
 import { sampleAbsence } from '../support/fixtures';
 import { hostile, hostileDate, nested } from './arbitraries';
 

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { createApiKey } from '../../src/db/apiKeys';
-import { createPool } from '../../src/db/pool';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { createPool } from '../../src/infra/db/pool';
 import { authApp, signIn } from './authApps';
 import { as } from './harness';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type request from 'supertest';
 import { api, employeeEvent, eventually, leaveEvent, startHarness, type Harness } from './harness';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 
 describe('follow-up API', () => {
   let h: Harness;

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { verifyMs } from '../../src/signing/signature';
-import { startEventStarter } from '../../src/ingest/starter';
-import { createLogger } from '../../src/log';
-import { createPool } from '../../src/db/pool';
-import { createApp } from '../../src/gateway/app';
+import { verifyMs } from '../../src/domain/signing/signature';
+import { startEventStarter } from '../../src/app/ingest/starter';
+import { createLogger } from '../../src/infra/observability/log';
+import { createPool } from '../../src/infra/db/pool';
+import { createApp } from '../../src/interfaces/api/app';
 import { testBox } from '../support/temporal';
 import { api, employeeEvent, eventually, leaveEvent, sleep, startHarness, unreachableTemporal, type Harness } from './harness';
 

@@ -3,10 +3,10 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
-import { loadConfig, type Config } from '../../src/config';
-import { createApiKey } from '../../src/db/apiKeys';
-import { createApp } from '../../src/gateway/app';
-import { createLogger } from '../../src/log';
+import { loadConfig, type Config } from '../../src/infra/config';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { createApp } from '../../src/interfaces/api/app';
+import { createLogger } from '../../src/infra/observability/log';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, sharedTemporalAddress, testBox, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';

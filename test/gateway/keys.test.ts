@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { loadConfig } from '../../src/config';
-import { createApiKey } from '../../src/db/apiKeys';
-import { hashApiKey } from '../../src/crypto/secretBox';
-import { startGateway } from '../../src/gateway/server';
-import { createLogger } from '../../src/log';
+import { loadConfig } from '../../src/infra/config';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { hashApiKey } from '../../src/infra/crypto/secretBox';
+import { startGateway } from '../../src/interfaces/api/server';
+import { createLogger } from '../../src/infra/observability/log';
 import { authApp } from './authApps';
 import { as } from './harness';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

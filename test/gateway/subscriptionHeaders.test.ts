@@ -4,7 +4,7 @@
 // and "events": ["*"] means "*".
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openHeaders } from '../../src/subscriptions/headerStore';
+import { openHeaders } from '../../src/infra/crypto/headerStore';
 import { testBox } from '../support/temporal';
 import { api, employeeEvent, eventually, startHarness, type Harness } from './harness';
 

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CliIo } from '../../src/cli/context';
-import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/interfaces/cli/context';
+import { main } from '../../src/interfaces/cli/main';
 import { TEST_SECRET_KEY } from '../support/temporal';
 import { api, employeeEvent, eventually, startHarness, type Harness } from './harness';
 

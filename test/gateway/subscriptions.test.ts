@@ -2,8 +2,8 @@
 // the single GET answer 200 with the row flagged in `error`; disable, fix (rotate, PATCH) and delete still work.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createSecretBox } from '../../src/crypto/secretBox';
-import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
+import { createSecretBox } from '../../src/infra/crypto/secretBox';
+import { sealAuthorization, sealSecrets } from '../../src/infra/crypto/secretStore';
 import { api, startHarness, type Harness } from './harness';
 
 let h: Harness;

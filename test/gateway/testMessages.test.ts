@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { msSignature } from '../../src/signing/signature';
+import { msSignature } from '../../src/domain/signing/signature';
 import { api, eventually, startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -3,8 +3,8 @@
 // setting those headers are a client's word and are ignored. Also how the variable is parsed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config';
-import { createApiKey } from '../../src/db/apiKeys';
+import { ConfigError, loadConfig } from '../../src/infra/config';
+import { createApiKey } from '../../src/infra/db/apiKeys';
 import { authApp, sessionCookieOf, signIn } from './authApps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 

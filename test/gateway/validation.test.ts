@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { API_ROUTES } from '../../src/gateway/openapi';
+import { API_ROUTES } from '../../src/interfaces/api/openapi';
 import { api, as, employeeEvent, leaveEvent, startHarness, type Harness } from './harness';
 
 describe('gateway edges', () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { createApp } from '../../src/gateway/app';
-import { createUiRouter } from '../../src/gateway/ui/router';
-import { createLogger } from '../../src/log';
+import { createApp } from '../../src/interfaces/api/app';
+import { createUiRouter } from '../../src/interfaces/web/router';
+import { createLogger } from '../../src/infra/observability/log';
 import { testBox } from '../support/temporal';
 import { startHarness, type Harness } from './harness';
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { classify } from '../../src/domain/delivery/transition';
-import { closeDispatcher, guardedConnector, postOnce, type AttemptResult } from '../../src/http/dispatcher';
-import { parseAllowlist } from '../../src/http/ssrfGuard';
+import { closeDispatcher, guardedConnector, postOnce, type AttemptResult } from '../../src/infra/http/dispatcher';
+import { parseAllowlist } from '../../src/infra/http/ssrfGuard';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 const allow = parseAllowlist('127.0.0.1/32');

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AllowlistEntryError, checkUrl, isForbiddenAddress, parseAllowlist } from '../../src/http/ssrfGuard';
+import { AllowlistEntryError, checkUrl, isForbiddenAddress, parseAllowlist } from '../../src/infra/http/ssrfGuard';
 
 const none = parseAllowlist('');
 const loopbackOne = parseAllowlist('127.0.0.1/32');

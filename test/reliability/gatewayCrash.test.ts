@@ -3,8 +3,8 @@
 // gateway's re-driver and the producer's retries then race; each delivery reaches its receiver once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startEventStarter } from '../../src/ingest/starter';
-import { createLogger } from '../../src/log';
+import { startEventStarter } from '../../src/app/ingest/starter';
+import { createLogger } from '../../src/infra/observability/log';
 import type { RecordedRequest } from '../support/receiver';
 import { api, employeeEvent, sleep, startHarness, unreachableTemporal, type Harness } from '../gateway/harness';
 

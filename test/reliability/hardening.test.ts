@@ -6,11 +6,11 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { Router } from 'express';
-import { loadConfig } from '../../src/config';
-import { createSecretBox } from '../../src/crypto/secretBox';
-import { listen } from '../../src/gateway/server';
-import type { AppDeps } from '../../src/gateway/deps';
-import { createLogger } from '../../src/log';
+import { loadConfig } from '../../src/infra/config';
+import { createSecretBox } from '../../src/infra/crypto/secretBox';
+import { listen } from '../../src/interfaces/api/server';
+import type { AppDeps } from '../../src/interfaces/api/deps';
+import { createLogger } from '../../src/infra/observability/log';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 
 let db: TestDatabase;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { createSecretBox } from '../../src/crypto/secretBox';
+import { createSecretBox } from '../../src/infra/crypto/secretBox';
 import { api, startHarness, type Harness } from '../gateway/harness';
 import { deliveryState, insertSubscription, sampleEvent, startFixtureDelivery } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

@@ -4,8 +4,8 @@
 // during hanging attempts (mark processed as each one hangs; a subscription deleted while its attempts
 // hang), which must close them. Test-only: talks to the gateway API and, for the broken rows, Postgres.
 import type { Pool } from 'pg';
-import { createSecretBox } from '../../src/crypto/secretBox';
-import { standardMessageId } from '../../src/formats/identity';
+import { createSecretBox } from '../../src/infra/crypto/secretBox';
+import { standardMessageId } from '../../src/domain/formats/identity';
 import type { Receiver, Reply } from '../support/receiver';
 import { insertSealedSubscription } from '../support/sealedSubscriptions';
 import { testBox } from '../support/temporal';

@@ -1,6 +1,6 @@
 // `npm run soak [-- --duration 10m --rate 5 --fail 0.2 --restart-every 60s --temporal dev|server]`: a
 // bounded soak on 127.0.0.1. Own Postgres and Temporal (the dev server; with `--temporal server` the
-// real server on that Postgres, src/temporal/realServer.ts), the gateway in this
+// real server on that Postgres, src/local/realServer.ts), the gateway in this
 // process, a worker child restarted every few seconds (SIGTERM and SIGKILL in
 // turn), a receiver failing a random share of requests. At the end it
 // reconciles what was accepted with what the receiver acknowledged.
@@ -9,15 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config';
-import { startLocalCluster } from '../../src/db/localCluster';
-import { createPool } from '../../src/db/pool';
-import { aspnetWorkItemId, standardMessageId } from '../../src/formats/identity';
-import { startGateway } from '../../src/gateway/server';
-import { createLogger } from '../../src/log';
+import { loadConfig } from '../../src/infra/config';
+import { startLocalCluster } from '../../src/local/localCluster';
+import { createPool } from '../../src/infra/db/pool';
+import { aspnetWorkItemId, standardMessageId } from '../../src/domain/formats/identity';
+import { startGateway } from '../../src/interfaces/api/server';
+import { createLogger } from '../../src/infra/observability/log';
 import { parseDuration } from '../../src/domain/delivery/ladder';
-import { startDevServer } from '../../src/temporal/devServer';
-import { startRealServer } from '../../src/temporal/realServer';
+import { startDevServer } from '../../src/local/devServer';
+import { startRealServer } from '../../src/local/realServer';
 import { freePort } from '../../dev-support/ports';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type RecordedRequest } from '../support/receiver';

@@ -1,12 +1,12 @@
 // The production docker-compose file is valid Compose (no Docker engine needed), runs the Temporal
-// server version the tests run (src/temporal/realServer.ts) and registers the search attributes with
+// server version the tests run (src/local/realServer.ts) and registers the search attributes with
 // the types the workflow writes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { it } from 'node:test';
-import { SEARCH_ATTRIBUTES } from '../../src/temporal/searchAttributes';
-import { TEMPORAL_SERVER_VERSION } from '../../src/temporal/realServer';
+import { SEARCH_ATTRIBUTES } from '../../src/infra/temporal/searchAttributes';
+import { TEMPORAL_SERVER_VERSION } from '../../src/local/realServer';
 
 it('docker-compose config -q validates docker-compose.yml', () => {
   const root = path.resolve(__dirname, '..', '..');

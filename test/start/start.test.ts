@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { portIsOpen } from '../../src/temporal/devServer';
+import { portIsOpen } from '../../src/local/devServer';
 import { freePort } from '../../dev-support/ports';
-import { freeLowPort } from '../../src/temporal/realServer';
+import { freeLowPort } from '../../src/local/realServer';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { testTemporalKind } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
@@ -97,7 +97,7 @@ describe('hrhooks start (all-in-one)', () => {
   it('runs, delivers, stops cleanly on SIGINT and resumes with its data', async () => {
     const first = await start();
     const cmdline = fs.readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0');
-    assert.ok(cmdline.includes(path.join(ROOT, 'dist', 'src', 'cli', 'main.js')), `runs compiled JavaScript: ${cmdline.join(' ')}`);
+    assert.ok(cmdline.includes(path.join(ROOT, 'dist', 'src', 'interfaces', 'cli', 'main.js')), `runs compiled JavaScript: ${cmdline.join(' ')}`);
     assert.ok(!cmdline.some((arg) => arg.includes('tsx')), `no TypeScript loader at run time: ${cmdline.join(' ')}`);
     assert.match(first.output(), /follow-up UI\s+http:\/\/127\.0\.0\.1:\d+\//);
     if (kind === 'server') assert.match(first.output(), new RegExp(`Temporal server\\s+127\\.0\\.0\\.1:${ports.temporal} \\(v1\\.32\\.2 on Postgres, 4 history shards`));

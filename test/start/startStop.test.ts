@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Shutdown } from '../../src/cli/shutdown';
-import { createLogger } from '../../src/log';
-import { portIsOpen } from '../../src/temporal/devServer';
+import { Shutdown } from '../../src/interfaces/cli/shutdown';
+import { createLogger } from '../../src/infra/observability/log';
+import { portIsOpen } from '../../src/local/devServer';
 import { freePort } from '../../dev-support/ports';
 import { waitFor } from '../support/waitFor';
 

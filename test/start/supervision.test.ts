@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { portIsOpen } from '../../src/temporal/devServer';
+import { portIsOpen } from '../../src/local/devServer';
 import { waitFor } from '../support/waitFor';
 import { build, exitWithin, HRHOOKS, killAll, listeningAddresses, processesOf, servers, spawnHrhooks, startSetup, type Spawned, type StartSetup } from './startProcess';
 

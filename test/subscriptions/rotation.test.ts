@@ -4,8 +4,8 @@
 // Real gateway, Postgres, Temporal dev server, worker and HTTP receiver.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadDeliveryContexts } from '../../src/db/deliveryLog';
-import { verifyMs } from '../../src/signing/signature';
+import { loadDeliveryContexts } from '../../src/infra/db/deliveryLog';
+import { verifyMs } from '../../src/domain/signing/signature';
 import { testBox } from '../support/temporal';
 import { api, eventually, startHarness, type Harness } from '../gateway/harness';
 

@@ -3,8 +3,8 @@
 // of the 2026-11-25 CI run: secrets_enc = '' listed with no error).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSecretBox } from '../../src/crypto/secretBox';
-import { authorizationProblem, inspectSecrets, openAuthorization, openSecrets, sealSecrets } from '../../src/subscriptions/secretStore';
+import { createSecretBox } from '../../src/infra/crypto/secretBox';
+import { authorizationProblem, inspectSecrets, openAuthorization, openSecrets, sealSecrets } from '../../src/infra/crypto/secretStore';
 
 const box = createSecretBox('a key for the secret store unit test');
 const now = new Date('2026-11-25T12:00:00Z');

@@ -4,12 +4,12 @@
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { HrEvent } from '../../src/events/schema';
-import { getFormat, type FormatName } from '../../src/formats/registry';
-import { deliveryIdFor, eventWorkflowIdFor } from '../../src/formats/identity';
+import type { HrEvent } from '../../src/domain/events/schema';
+import { getFormat, type FormatName } from '../../src/domain/formats/registry';
+import { deliveryIdFor, eventWorkflowIdFor } from '../../src/domain/formats/identity';
 import { resolveLadder } from '../../src/domain/delivery/ladder';
-import { sealAuthorization, sealSecrets } from '../../src/subscriptions/secretStore';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { sealAuthorization, sealSecrets } from '../../src/infra/crypto/secretStore';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import { EVENT_WORKFLOW, stateQuery, type DeliveryState, type EventInput, type EventState } from '../../workflows/definitions';
 import { eventTypeKey, subscriptionKey } from '../../workflows/searchAttributes';
 import { testBox } from './temporal';

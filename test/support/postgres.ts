@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type Pool } from 'pg';
-import { startLocalCluster, type LocalCluster } from '../../src/db/localCluster';
-import { createPool } from '../../src/db/pool';
-import { migrate } from '../../src/db/migrate';
+import { startLocalCluster, type LocalCluster } from '../../src/local/localCluster';
+import { createPool } from '../../src/infra/db/pool';
+import { migrate } from '../../src/infra/db/migrate';
 import { freePort } from '../../dev-support/ports';
 
 let privateCluster: LocalCluster | null = null;

@@ -2,7 +2,7 @@
 // so key checks and rotation can be tested against rows sealed under any key.
 import crypto from 'node:crypto';
 import type { Pool } from 'pg';
-import type { SecretBox } from '../../src/crypto/secretBox';
+import type { SecretBox } from '../../src/infra/crypto/secretBox';
 
 export interface SealedFixture {
   id: string;

@@ -1,7 +1,7 @@
 // Writes a delivery history straight into Postgres (events, deliveries, attempts with real delivery ids), for
 // tests of the figures computed over it: the dashboard charts and subscription health. Times are given exactly.
 import type { Pool } from 'pg';
-import { deliveryIdFor } from '../../src/formats/identity';
+import { deliveryIdFor } from '../../src/domain/formats/identity';
 
 export interface SeededAttempt {
   at: Date;

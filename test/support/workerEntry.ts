@@ -1,8 +1,8 @@
 // Child-process entry for tests that kill workers: runs the real worker role from env (startWorker),
 // prints "worker ready" once polling, and on SIGTERM shuts down gracefully and exits 0.
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
-import { startWorker } from '../../src/workerProcess';
+import { loadConfig } from '../../src/infra/config';
+import { createLogger } from '../../src/infra/observability/log';
+import { startWorker } from '../../src/interfaces/worker/workerProcess';
 
 async function main(): Promise<void> {
   const config = loadConfig();

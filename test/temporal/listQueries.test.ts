@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import { markProcessedSignal } from '../../workflows/definitions';
 import { deliveryState, insertSubscription, sampleEvent, startFixtureDelivery, type FixtureSubscription } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';

@@ -1,4 +1,4 @@
-// The real Temporal server on Postgres, the way production runs it (src/temporal/realServer.ts; built by
+// The real Temporal server on Postgres, the way production runs it (src/local/realServer.ts; built by
 // `scripts/setup.sh --test`): one server on the test cluster (4 history shards, SQL visibility), and the
 // test files whose behaviour depends on the server rerun against it, unchanged: operator actions
 // (resync, mark processed, cancel) through the workflow, the API and the CLI, the README's list
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Connection } from '@temporalio/client';
-import { dropRealServerDatabases, startRealServer, type RealServer } from '../../src/temporal/realServer';
+import { dropRealServerDatabases, startRealServer, type RealServer } from '../../src/local/realServer';
 import { clusterUrl } from '../support/postgres';
 
 /** Rerun on the real server; each takes the shared server from TEMPORAL_TEST_ADDRESS, or starts its own of the kind HRHOOKS_TEST_TEMPORAL says. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createSubscription } from '../../src/db/subscriptions';
+import { createSubscription } from '../../src/infra/db/subscriptions';
 import { sampleAbsence } from '../support/fixtures';
 import type { TestDatabase } from '../support/postgres';
 import { DAY_MS, floorTo, HOUR_MS, plus, seedDelivery } from '../support/seededHistory';

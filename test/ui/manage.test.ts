@@ -4,7 +4,7 @@
 // one refused without the CSRF token. Real gateway, Postgres, Temporal dev server, worker, receiver and chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { getFormat } from '../../src/formats/registry';
+import { getFormat } from '../../src/domain/formats/registry';
 import { acceptDialogs, DESKTOP, PHONE, screenshot, startUiGateway, type UiGateway } from '../support/uiGateway';
 
 let ui: UiGateway;

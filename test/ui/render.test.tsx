@@ -2,7 +2,7 @@
 // become markup (an employee's name, an event id, a receiver's answer).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderFragment, renderPage } from '../../src/gateway/ui/components/render';
+import { renderFragment, renderPage } from '../../src/interfaces/web/components/render';
 
 test('text and attributes are escaped by default', () => {
   const hostile = '<script>alert("x")</script>&\'';

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { createApiKey } from '../../src/db/apiKeys';
-import { createPool } from '../../src/db/pool';
-import { SESSION_COOKIE } from '../../src/gateway/ui/session';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { createPool } from '../../src/infra/db/pool';
+import { SESSION_COOKIE } from '../../src/interfaces/web/session';
 import { authApp, csrfOf, isSignedIn, sessionCookieOf, signIn, spawnGateway } from '../gateway/authApps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { sharedTemporalAddress } from '../support/temporal';

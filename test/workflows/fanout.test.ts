@@ -9,7 +9,7 @@ import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, testClient, type RunningWorker } from '../support/temporal';
 import { insertSubscription, sampleAbsence, sampleEvent, startFixtureEvent } from '../support/fixtures';
 import { waitFor } from '../support/waitFor';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import { cancelSignal, markProcessedSignal, resyncSignal, stateQuery, type EventState } from '../../workflows/definitions';
 import { attemptsKey, statusKey, subscriptionKey } from '../../workflows/searchAttributes';
 

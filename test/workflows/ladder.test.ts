@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, startTimeSkipping, type RunningWorker } from '../support/temporal';
 import { deliveryState, insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import type { DeliveryState } from '../../workflows/definitions';
 
 const MIN = 60_000;

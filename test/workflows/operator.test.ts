@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { runTestWorker, testClient, type RunningWorker } from '../support/temporal';
 import { deliveryState, insertSubscription, sampleAbsence, sampleEvent, startFixtureDelivery } from '../support/fixtures';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import { waitFor } from '../support/waitFor';
 import { historyText } from '../support/history';
 import { markProcessedSignal, resyncSignal, stateQuery, type DeliveryState, type EventState } from '../../workflows/definitions';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
-import { workflowBundle } from '../../src/workflowBundle';
+import { workflowBundle } from '../../src/infra/temporal/workflowBundle';
 
 const DIR = path.join(__dirname, 'histories');
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { api, employeeEvent, startHarness, type Harness } from '../gateway/harness';
 import { insertSubscription } from '../support/fixtures';
 import { waitFor } from '../support/waitFor';
-import { workflowIdOf } from '../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import {
   eventTypeKey,
   MANY_SUBSCRIPTIONS,

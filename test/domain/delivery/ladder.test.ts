@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { getFormat } from '../../../src/formats/registry';
+import { getFormat } from '../../../src/domain/formats/registry';
 import { DurationError, formatDuration, parseDuration, resolveLadder, retryScheduleSchema } from '../../../src/domain/delivery/ladder';
 
 test('parses durations', () => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { absenceSchema, type Absence } from '../../../src/events/schema';
-import { dateOfEpochDay, epochDay } from '../../../src/events/calendarDays';
-import { expandHalfDays, splitHours } from '../../../src/formats/lucca/halfDays';
+import { absenceSchema, type Absence } from '../../../src/domain/events/schema';
+import { dateOfEpochDay, epochDay } from '../../../src/domain/events/calendarDays';
+import { expandHalfDays, splitHours } from '../../../src/domain/formats/lucca/halfDays';
 import { specAbsence } from '../../../dev-support/absence';
 
 function absence(overrides: Partial<Absence> = {}): Absence {

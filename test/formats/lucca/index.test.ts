@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lucca, luccaEventOf } from '../../../src/formats/lucca';
-import type { SubscriptionView } from '../../../src/formats/format';
-import { parseEvent, type HrEvent } from '../../../src/events/schema';
-import { EVENT_TYPES, type EventType } from '../../../src/events/eventTypes';
+import { lucca, luccaEventOf } from '../../../src/domain/formats/lucca';
+import type { SubscriptionView } from '../../../src/domain/formats/format';
+import { parseEvent, type HrEvent } from '../../../src/domain/events/schema';
+import { EVENT_TYPES, type EventType } from '../../../src/domain/events/eventTypes';
 
 const vector = JSON.parse(readFileSync(join(__dirname, '../../vectors/lucca.json'), 'utf8'));
 

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { workflowIdOf } from '../../../src/temporal/deliveryClient';
+import { workflowIdOf } from '../../../src/infra/temporal/deliveryClient';
 import { cancelSignal, markProcessedSignal, resyncSignal, type EventState } from '../../../workflows/definitions';
 import { insertSubscription, sampleAbsence, sampleEvent, startFixtureEvent, deliveryState } from '../../support/fixtures';
 import { createTestDatabase } from '../../support/postgres';

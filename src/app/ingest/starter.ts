@@ -1,0 +1,234 @@
+// Starts event workflows off the producer's request path. The `deliveries` rows are the durable outbox:
+// ingest commits them (workflow_started = false), answers 202 and enqueues the event id here; lanes start
+// the workflows in batches (one SELECT and one UPDATE per batch) and a re-drive pass picks up whatever a
+// crash, a full queue or a Temporal outage left unstarted. The in-memory queue is bounded: Postgres is the truth.
+// A start Temporal refuses for good ends that event's deliveries `failed` (on the to-do list, with the reason);
+// one that fails for now is counted, and the re-drive pass takes it after those that never failed.
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { countStartFailures, markEventsStarted, refuseEventStarts, unstartedEvents, unstartedRowsOfEvents } from '../../infra/db/deliveries';
+import type { Logger } from '../../infra/observability/log';
+import { startEvent, type StartRow } from '../../infra/temporal/deliveryClient';
+import { startRefusedForGood } from '../../infra/temporal/startRefusal';
+
+export interface StarterDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  log: Logger;
+}
+
+export interface StarterOptions {
+  /** Workflow starts in flight at once. */
+  lanes?: number;
+  /** Events one lane takes per batch. */
+  batch?: number;
+  /** Event ids held in memory; past it they wait for the re-drive pass. */
+  maxQueued?: number;
+  /** Re-drive period; 0 turns the periodic pass off (runOnce still works). */
+  redriveIntervalMs?: number;
+  /** A row must be this old before the re-drive pass takes it (leaves fresh ones to the queue). */
+  redriveOlderThanMs?: number;
+  /** Eager workflow start: the client shares its connection with a worker of this task queue. */
+  eager?: boolean;
+  /** Rounds a failed batch is retried from memory (after 1, 2, 4 … s) before the re-drive pass owns it. */
+  memoryRetries?: number;
+}
+
+export interface EventStarter {
+  /** Queues an accepted event for its workflow start; never throws, never waits. */
+  enqueue(eventId: string): void;
+  /** One re-drive pass now; resolves with how many deliveries it started. */
+  runOnce(): Promise<number>;
+  /** Resolves when the queue is empty and no lane is busy. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const MEMORY_RETRIES = 5;
+
+/** What one call of startEvents settled. */
+export interface StartResult {
+  /** Deliveries whose workflow is now started. */
+  deliveries: number;
+  /** Events settled: started, or refused for good. */
+  settled: number;
+  /** Events Temporal refused for good, with its reason; their deliveries are now `failed`. */
+  refused: Map<string, string>;
+}
+
+function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
+  const groups = new Map<string, StartRow[]>();
+  for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
+  return groups;
+}
+
+/**
+ * Starts the workflows of some events from their unstarted rows and marks them started in one UPDATE.
+ * A start Temporal refuses for good (startRefusedForGood) fails that event's deliveries and the batch goes
+ * on; a failure that may pass (Temporal unreachable) stops the batch, is counted on that event, and is
+ * rethrown once the successes and refusals are recorded.
+ */
+export async function startEvents(deps: StarterDeps, eventIds: string[], eager = false): Promise<StartResult> {
+  const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
+  const started: string[] = [];
+  const refused = new Map<string, string>();
+  let deliveries = 0;
+  let failure: { eventId: string; err: Error } | null = null;
+  for (const [eventId, rows] of groups) {
+    try {
+      await startEvent(deps.temporal, deps.taskQueue, rows, { eager });
+      started.push(eventId);
+      deliveries += rows.length;
+    } catch (err) {
+      const reason = startRefusedForGood(err);
+      if (reason) refused.set(eventId, reason);
+      else {
+        failure = { eventId, err: err as Error };
+        break;
+      }
+    }
+  }
+  await markEventsStarted(deps.pool, started);
+  await recordRefusals(deps, refused);
+  if (failure) {
+    await countStartFailures(deps.pool, [failure.eventId]);
+    throw failure.err;
+  }
+  return { deliveries, settled: started.length + refused.size, refused };
+}
+
+async function recordRefusals(deps: StarterDeps, refused: Map<string, string>): Promise<void> {
+  if (refused.size === 0) return;
+  await refuseEventStarts(deps.pool, [...refused].map(([eventId, reason]) => ({ eventId, reason })));
+  for (const [eventId, reason] of refused) {
+    deps.log.error({ eventId, err: reason }, "Temporal refused the event's workflow start for good; its deliveries are failed (to-do list)");
+  }
+}
+
+export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}): EventStarter {
+  const lanes = opts.lanes ?? 32;
+  const batch = opts.batch ?? 16;
+  const maxQueued = opts.maxQueued ?? 10_000;
+  const memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
+  const queue = new Set<string>();
+  /** Failed start rounds per event id still being retried from memory (bounded; the re-drive pass takes over). */
+  const failures = new Map<string, number>();
+  const retryTimers = new Set<NodeJS.Timeout>();
+  let busyLanes = 0;
+  let stopped = false;
+  let lastWarning = 0;
+  const idleWaiters: Array<() => void> = [];
+
+  const warn = (err: Error, what: string) => {
+    if (Date.now() - lastWarning < 5_000) return;
+    lastWarning = Date.now();
+    deps.log.warn({ err }, what);
+  };
+
+  const startBatch = (eventIds: string[]) => startEvents(deps, eventIds, opts.eager);
+
+  /** Tries a failed batch again after 1, 2, 4, 8, 16 s; past that the periodic re-drive pass owns it. */
+  const retryLater = (eventIds: string[]) => {
+    const due = new Map<number, string[]>();
+    for (const id of eventIds) {
+      const round = (failures.get(id) ?? 0) + 1;
+      if (round > memoryRetries) {
+        failures.delete(id);
+        continue;
+      }
+      failures.set(id, round);
+      due.set(round, [...(due.get(round) ?? []), id]);
+    }
+    for (const [round, ids] of due) {
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        for (const id of ids) if (!stopped && queue.size < maxQueued) queue.add(id);
+        pump();
+      }, 1_000 * 2 ** (round - 1));
+      timer.unref();
+      retryTimers.add(timer);
+    }
+  };
+
+  const settleIfIdle = () => {
+    if (queue.size === 0 && busyLanes === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const pump = () => {
+    while (!stopped && busyLanes < lanes && queue.size > 0) {
+      const ids = [...queue].slice(0, batch);
+      for (const id of ids) queue.delete(id);
+      busyLanes += 1;
+      startBatch(ids)
+        .then(() => ids.forEach((id) => failures.delete(id)))
+        .catch((err: Error) => {
+          warn(err, 'could not start event workflows; retrying');
+          retryLater(ids);
+        })
+        .finally(() => {
+          busyLanes -= 1;
+          pump();
+          settleIfIdle();
+        });
+    }
+  };
+
+  const olderThanMs = opts.redriveOlderThanMs ?? 5_000;
+  const runOnce = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const ids = await unstartedEvents(deps.pool, olderThanMs, 500);
+      const fresh = ids.filter((id) => !queue.has(id));
+      if (fresh.length === 0) return total;
+      let settled = 0;
+      for (let i = 0; i < fresh.length; i += batch) {
+        const result = await startBatch(fresh.slice(i, i + batch));
+        total += result.deliveries;
+        settled += result.settled;
+      }
+      if (settled === 0 || ids.length < 500) return total;
+    }
+  };
+
+  let redriving: Promise<void> | null = null;
+  const intervalMs = opts.redriveIntervalMs ?? 3_000;
+  const timer = intervalMs > 0
+    ? setInterval(() => {
+        if (redriving || queue.size > 0 || busyLanes > 0) return;
+        redriving = runOnce()
+          .then((n) => void (n > 0 && deps.log.info({ deliveries: n }, 'started pending deliveries')))
+          .catch((err: Error) => warn(err, 'pending delivery starter failed; will retry'))
+          .finally(() => {
+            redriving = null;
+          });
+      }, intervalMs)
+    : null;
+  timer?.unref();
+
+  return {
+    enqueue(eventId) {
+      if (stopped || queue.size >= maxQueued) return;
+      queue.add(eventId);
+      pump();
+    },
+    runOnce,
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        settleIfIdle();
+      });
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      for (const t of retryTimers) clearTimeout(t);
+      retryTimers.clear();
+      const draining = queue.size > 0 || busyLanes > 0 ? this.idle() : Promise.resolve();
+      await Promise.race([draining, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      stopped = true;
+      queue.clear();
+      settleIfIdle();
+      await redriving;
+    },
+  };
+}

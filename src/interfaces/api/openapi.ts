@@ -1,0 +1,126 @@
+// Builds /openapi.json from the same zod schemas that validate requests (z.toJSONSchema), plus the
+// route table below. Pure: no I/O. A new route is one line here.
+import { z } from 'zod';
+import { producerEventDocSchema } from '../../domain/events/schema';
+import {
+  bulkResyncSchema,
+  deliveriesQuerySchema,
+  markProcessedSchema,
+  publicSubscriptionSchema,
+  resyncSchema,
+  rotateAuthorizationSchema,
+  rotateSecretSchema,
+  subscriptionCreateSchema,
+  subscriptionUpdateSchema,
+} from './schemas';
+
+type Scope = 'producer' | 'admin' | 'none';
+
+interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  scope: Scope;
+  status: number;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  /** JSON schema of the success body, when documented. */
+  response?: Record<string, unknown>;
+  /** Problem statuses beyond the ones every route may answer (409 conflict, 413 too large, 422 reserved…). */
+  problems?: string[];
+}
+
+const SUBSCRIPTION = { $ref: '#/components/schemas/Subscription' };
+const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: SUBSCRIPTION } } };
+const nullableString = { type: 'string', nullable: true };
+const API_KEY = {
+  type: 'object',
+  required: ['id', 'name', 'scope', 'prefix', 'fingerprint', 'createdAt', 'revokedAt', 'revokedBy'],
+  properties: {
+    id: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', enum: ['producer', 'admin'] },
+    prefix: { ...nullableString, description: 'first characters of the key (a quarter at most, 12 at most); null for keys older than this field' },
+    fingerprint: { type: 'string', description: '`sha256:` + the first 16 hex digits of SHA-256 of the key' },
+    createdAt: { type: 'string', format: 'date-time' }, revokedAt: { ...nullableString, format: 'date-time' }, revokedBy: nullableString,
+  },
+};
+
+export const API_ROUTES: RouteSpec[] = [
+  { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: producerEventDocSchema },
+  { method: 'post', path: '/v1/subscriptions', summary: 'Create a subscription (secret returned once). Extra `headers` are sealed at rest and never shown again (each name with "[set]"); a header or Authorization value the HTTP client cannot send (control characters, non-ASCII, U+2028, `Expect`, `Host`…) is 400 naming the field. `events`: `"*"` or `["*"]` (every type but the clock events), or a list of types', scope: 'admin', status: 201, body: subscriptionCreateSchema },
+  { method: 'get', path: '/v1/subscriptions', summary: 'List subscriptions (a broken one is listed with `error`)', scope: 'admin', status: 200, response: SUBSCRIPTION_LIST },
+  { method: 'get', path: '/v1/subscriptions/{id}', summary: 'Get a subscription (a broken one answers 200 with `error`); `state` and `pause` say when the circuit breaker paused it, why, and how many deliveries wait', scope: 'admin', status: 200, response: SUBSCRIPTION },
+  { method: 'patch', path: '/v1/subscriptions/{id}', summary: 'Update a subscription. `headers` replaces the whole set; `"[set]"` (or `"[redacted]"`) for a stored name keeps its stored value, so a GET sent back changes nothing; a placeholder for a name with no stored value is 400 naming `headers.<name>`', scope: 'admin', status: 200, body: subscriptionUpdateSchema, response: SUBSCRIPTION },
+  { method: 'delete', path: '/v1/subscriptions/{id}', summary: 'Delete a subscription (cancels open deliveries)', scope: 'admin', status: 204 },
+  { method: 'post', path: '/v1/subscriptions/{id}/test', summary: 'Send a test message through the normal path', scope: 'admin', status: 202 },
+  { method: 'post', path: '/v1/subscriptions/{id}/rotate-secret', summary: 'Rotate the signing secret (new one returned once). standard: both secrets sign every request (two signatures in `webhook-signature`) until the grace period ends. aspnet (one `MS-Signature`): the new secret is pending, the current one keeps signing until `activateAt`, or until activate-credential when absent', scope: 'admin', status: 200, body: rotateSecretSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/rotate-authorization', summary: 'lucca: set a new Authorization value (returned once), pending: the current one is sent until `activateAt`, or until activate-credential when absent (PATCH authorization replaces it at once)', scope: 'admin', status: 200, body: rotateAuthorizationSchema },
+  { method: 'post', path: '/v1/subscriptions/{id}/activate-credential', problems: ['409'], summary: 'aspnet, lucca: the pending secret or Authorization value is sent from now on, the previous one no longer (409 when none is pending)', scope: 'admin', status: 200, response: SUBSCRIPTION },
+  { method: 'post', path: '/v1/subscriptions/{id}/resume', summary: 'Resume a subscription the circuit breaker paused (the held deliveries drain in order); `resumed` says whether it was paused', scope: 'admin', status: 202 },
+  { method: 'get', path: '/v1/deliveries', summary: 'Search deliveries (cursor pagination)', scope: 'admin', status: 200, query: deliveriesQuerySchema },
+  { method: 'post', path: '/v1/deliveries/resync', summary: 'Resync failed deliveries in bulk', scope: 'admin', status: 202, body: bulkResyncSchema },
+  { method: 'get', path: '/v1/deliveries/{id}', summary: 'Delivery detail: message, attempts, live state from its event workflow (workflowId, temporalUrl: null in Temporal server mode without TEMPORAL_UI_URL, which runs no Web UI); a `queued` delivery names what it waits for (`waitingFor`: the delivery ahead of it, `subscription paused` or `rate limit`), a `superseded` one the delivery that replaced it (`supersededBy`)', scope: 'admin', status: 200 },
+  { method: 'post', path: '/v1/deliveries/{id}/resync', summary: 'Attempt now (409 while an earlier delivery of the same resource is open on an ordered subscription)', scope: 'admin', status: 202, body: resyncSchema },
+  { method: 'post', path: '/v1/deliveries/{id}/mark-processed', summary: 'Close as processed', scope: 'admin', status: 202, body: markProcessedSchema },
+  { method: 'get', path: '/v1/dashboard', summary: 'Counts by status, the error to-do list, `charts` (deliveries per UTC hour over 24 h and per UTC day over 30 days by outcome: firstTry, afterRetries, failed, processed, inProgress, other; attempt latency p50/p95 per hour) and every subscription\'s `health`, worst first', scope: 'admin', status: 200 },
+  { method: 'get', path: '/v1/subscriptions/{id}/health', summary: 'One subscription\'s health (success rate 24 h / 7 d, p95 latency, last success, consecutive failures, open and failed deliveries, 7-day sparkline, level) and its charts', scope: 'admin', status: 200 },
+  { method: 'get', path: '/v1/keys', summary: 'List API keys (never a key or its hash: id, name, scope, prefix, fingerprint, dates)', scope: 'admin', status: 200, response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } } },
+  { method: 'post', path: '/v1/keys/{id}/revoke', summary: 'Revoke an API key for good (a bootstrap key too: it stays revoked at the next start); its API calls and web-interface sessions are refused from the next request; revoking again changes nothing', scope: 'admin', status: 200, response: API_KEY },
+  { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
+  { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
+  { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'none', status: 200 },
+];
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+
+const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+
+function operation(route: RouteSpec): Record<string, unknown> {
+  const parameters: unknown[] = [];
+  if (route.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+  if (route.query) {
+    const shape = jsonSchema(route.query) as { properties?: Record<string, unknown> };
+    for (const [name, schema] of Object.entries(shape.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
+  }
+  const success = route.response ? { description: 'Success', content: { 'application/json': { schema: route.response } } } : { description: 'Success' };
+  const responses: Record<string, unknown> = { [route.status]: success, '400': problem, '503': problem };
+  // 429: the per-key rate limit, or too many failed authentications from the caller's address (Retry-After).
+  if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
+  if (route.path.includes('{id}')) responses['404'] = problem;
+  for (const code of route.problems ?? []) responses[code] = problem;
+  return {
+    summary: route.summary,
+    ...(route.scope === 'none' ? { security: [] } : { 'x-scope': route.scope }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.0.3',
+    info: { title: 'hrhooks', version: '0.1.0', description: 'Durable webhook delivery for HR and payroll events' },
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Subscription: jsonSchema(publicSubscriptionSchema),
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}

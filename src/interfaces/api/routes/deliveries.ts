@@ -1,0 +1,68 @@
+// /v1/deliveries: search, detail (message sent, attempts, live state), resync, mark processed, bulk resync.
+// Operator actions are Temporal signals; Postgres only answers "does it exist, is it closed".
+import { Router } from 'express';
+import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../../app/deliveries/operatorActions';
+import { getDelivery, listDeliveries } from '../../../infra/db/deliveries';
+import { getEventBody } from '../../../infra/db/events';
+import { temporalWebUiUrl } from '../../../infra/config';
+import { queryState, resyncFailed, workflowIdOf } from '../../../infra/temporal/deliveryClient';
+import { callerOf, requireScope } from '../auth';
+import type { RouteDeps } from '../deps';
+import { ConflictError, NotFoundError } from '../errors';
+import { bulkResyncSchema, deliveriesQuerySchema, markProcessedSchema, parseInput, resyncSchema } from '../schemas';
+
+export function deliveriesRouter(deps: RouteDeps): Router {
+  const router = Router();
+  router.use('/v1/deliveries', requireScope('admin'));
+
+  /** What was requested, or the refusal as the API's problem. */
+  const accepted = (id: string, outcome: ActionOutcome): string => {
+    if (outcome.ok) return outcome.requested;
+    if (outcome.reason === 'not_found') throw new NotFoundError(`no delivery ${id}`);
+    if (outcome.reason === 'closed') throw new ConflictError(`delivery ${id} is closed (${outcome.status})`);
+    if (outcome.reason === 'waiting') {
+      throw new ConflictError(`delivery ${id} is waiting for ${outcome.ahead} (same resource, earlier event): resync or mark that one processed first`);
+    }
+    throw new ConflictError(`delivery ${id} has no open workflow`);
+  };
+
+  router.get('/v1/deliveries', async (req, res) => {
+    const filter = parseInput(deliveriesQuerySchema, { ...req.query });
+    res.json(await listDeliveries(deps.pool, filter));
+  });
+
+  router.post('/v1/deliveries/resync', async (req, res) => {
+    const input = parseInput(bulkResyncSchema, req.body);
+    const result = await resyncFailed(deps.temporal, deps.pool, input, callerOf(res).name, input.note);
+    res.status(202).json(result);
+  });
+
+  router.get('/v1/deliveries/:id', async (req, res) => {
+    const found = await getDelivery(deps.pool, req.params.id);
+    if (!found) throw new NotFoundError(`no delivery ${req.params.id}`);
+    const live = await queryState(deps.temporal, found.delivery.id).catch(() => null);
+    const namespace = deps.temporal.options.namespace;
+    const webUi = temporalWebUiUrl(deps.config);
+    res.json({
+      ...found.delivery,
+      event: await getEventBody(deps.pool, found.delivery.eventId),
+      attempts: found.attempts,
+      live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
+      workflowId: workflowIdOf(found.delivery.id),
+      temporalUrl: webUi ? `${webUi}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowIdOf(found.delivery.id) ?? found.delivery.id)}` : null,
+    });
+  });
+
+  router.post('/v1/deliveries/:id/resync', async (req, res) => {
+    const input = parseInput(resyncSchema, req.body);
+    const outcome = await resyncDelivery(deps, req.params.id, callerOf(res).name, input.note ?? null);
+    res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
+  });
+
+  router.post('/v1/deliveries/:id/mark-processed', async (req, res) => {
+    const input = parseInput(markProcessedSchema, req.body);
+    const outcome = await markDeliveryProcessed(deps, req.params.id, callerOf(res).name, input.note);
+    res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
+  });
+  return router;
+}

@@ -1,0 +1,90 @@
+// How every web-interface answer leaves and what it reads back: cookies, the signed-in operator on res.locals,
+// strict security headers with a per-response CSP nonce, the one-shot flash message, error pages, 303s.
+import crypto from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { Request, Response } from 'express';
+import type { Pool } from 'pg';
+import type { Config } from '../../infra/config';
+import type { SecretBox } from '../../infra/crypto/secretBox';
+import type { Logger } from '../../infra/observability/log';
+import { html, page, type Flash, type PageFrame, type SafeHtml } from './layout';
+
+export interface UiDeps {
+  pool: Pool;
+  client: Client;
+  taskQueue: string;
+  box: SecretBox;
+  config: Config;
+  log: Logger;
+}
+
+export interface UiSession {
+  keyId: string;
+  name: string;
+  nonce: string;
+  csrf: string;
+  expiresAt: number;
+}
+
+/** The request's cookies, URL-decoded (the `cookie` package's rules); the first of a repeated name wins. */
+export function readCookies(req: Request): Record<string, string | undefined> {
+  return parseCookie(req.get('cookie') ?? '');
+}
+
+export function sessionOf(res: Response): UiSession | undefined {
+  return res.locals.uiSession as UiSession | undefined;
+}
+
+const FLASH_COOKIE = 'hrhooks_flash';
+
+/** Every cookie of ours: whole site, never readable by scripts, never sent cross-site, Secure over https. */
+export function setCookie(req: Request, res: Response, name: string, value: string, maxAgeSeconds: number): void {
+  res.append('set-cookie', stringifySetCookie({ name, value, path: '/', httpOnly: true, sameSite: 'strict', maxAge: maxAgeSeconds, secure: req.secure }));
+}
+
+function takeFlash(req: Request, res: Response): Flash | null {
+  const raw = readCookies(req)[FLASH_COOKIE];
+  if (!raw) return null;
+  setCookie(req, res, FLASH_COOKIE, '', 0);
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if ((value.kind === 'ok' || value.kind === 'error') && typeof value.text === 'string') return { kind: value.kind, text: value.text.slice(0, 500) };
+  } catch {
+    // an unreadable flash is dropped
+  }
+  return null;
+}
+
+/** 303 to a page of ours, with a message shown once at its top. */
+export function redirectWithFlash(req: Request, res: Response, location: string, flash: Flash): void {
+  setCookie(req, res, FLASH_COOKIE, Buffer.from(JSON.stringify(flash), 'utf8').toString('base64url'), 60);
+  res.redirect(303, location);
+}
+
+export function sendPage(
+  req: Request,
+  res: Response,
+  frame: Omit<PageFrame, 'nonce' | 'who' | 'flash'> & { flash?: Flash | null },
+  body: SafeHtml,
+  status = 200,
+): void {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const session = sessionOf(res);
+  const flash = takeFlash(req, res) ?? frame.flash ?? null;
+  res
+    .status(status)
+    .set({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+    })
+    .send(page({ ...frame, nonce, flash, who: session ? { name: session.name, csrf: session.csrf } : undefined }, body));
+}
+
+export function sendError(req: Request, res: Response, status: number, title: string, text: string): void {
+  sendPage(req, res, { title }, html`<div class="card"><h1>${title}</h1><p>${text}</p><p><a href="/">Back to the to-do list</a></p></div>`, status);
+}

@@ -1,0 +1,45 @@
+// The follow-up web interface, mounted at / next to the JSON API: wires session, CSRF and the pages.
+// Every page needs a signed-in admin (else 302 /login); every POST also needs the CSRF token (else 401/403).
+import { Router, type ErrorRequestHandler } from 'express';
+import { storableParams, toProblem } from '../api/errors';
+import { bulkRoutes } from './bulkActions';
+import { checkCsrf } from './csrf';
+import { credentialRoutes } from './credentialCard';
+import { deliveriesRoutes } from './deliveriesPage';
+import { deliveryRoutes } from './deliveryPage';
+import { faviconRoutes } from './favicon';
+import { sendError, type UiDeps } from './respond';
+import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
+import { subscriptionEditRoutes } from './subscriptionEditPage';
+import { subscriptionPageRoutes } from './subscriptionPage';
+import { subscriptionsRoutes } from './subscriptionsPage';
+import { todoRoutes } from './todoPage';
+
+export type { UiDeps } from './respond';
+
+export function createUiRouter(deps: UiDeps): Router {
+  const load = loadSession(deps);
+  const chains = { load, page: [load, requirePageSession], action: [formBody, load, requireActionSession, checkCsrf] };
+  const router = Router();
+  router.use(faviconRoutes());
+  router.use(sessionRoutes(deps, chains));
+  router.use(['/subscriptions/:id', '/deliveries/:id'], storableParams);
+  router.use(todoRoutes(deps, chains));
+  router.use(bulkRoutes(deps, chains));
+  router.use(deliveriesRoutes(deps, chains));
+  router.use(deliveryRoutes(deps, chains));
+  router.use(subscriptionsRoutes(deps, chains));
+  router.use(subscriptionEditRoutes(deps, chains));
+  router.use(credentialRoutes(deps, chains));
+  router.use(subscriptionPageRoutes(deps, chains));
+
+  const renderError: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const problem = toProblem(err);
+    if (problem.status >= 500) deps.log.error({ err: { name: err?.name, message: err?.message }, path: req.path }, 'web interface request failed');
+    const text = problem.status >= 500 ? 'Something went wrong on our side; it has been logged. Try again in a moment.' : problem.message;
+    sendError(req, res, problem.status, problem.title, text);
+  };
+  router.use(renderError);
+  return router;
+}
