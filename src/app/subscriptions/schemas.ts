@@ -8,7 +8,7 @@ import { getFormat, type FormatName } from '../../domain/formats/registry';
 import { retryScheduleSchema } from '../../domain/delivery/ladder';
 import { headerNameProblem, headerValueProblem } from '../../domain/subscriptions/headerRules';
 import { DEFAULT_LIMITS } from '../../domain/flow/limits';
-import { eventsSchema, formatSchema } from './publicView';
+import { eventsSchema, formatSchema } from '../../domain/subscriptions/publicSubscription';
 
 /** Extra headers: each name and value one the HTTP client can send (headerRules.ts), never a placeholder. */
 const headersSchema = z

@@ -2,7 +2,12 @@
 // date like 2026-03-01"), and a failed union reported at the field its first alternative names.
 // A schema's own message wins; this only words what a schema leaves to zod. Pure: no I/O.
 import type { z } from 'zod';
-import type { FieldError } from './schema';
+
+/** One bad field of an input, named by its path (`data.start.half`), with what is wrong in plain words. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 const KIND: Record<string, string> = {
   string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', object: 'an object',

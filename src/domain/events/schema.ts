@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { absenceSchema } from './absence';
 import { dataSchemaOf, typesBySchema } from './dataSchemas';
 import { eventTypeSchema, isTestEventType, TEST_EVENT_TYPE } from './eventTypes';
-import { eventFieldErrors, HUMAN } from './issueMessages';
+import { eventFieldErrors, HUMAN, type FieldError } from './issueMessages';
 import { instantSchema } from './instants';
 
 export { absenceSchema, MAX_ABSENCE_DAYS, MAX_HALF_DAYS } from './absence';
@@ -42,10 +42,7 @@ export type HrEvent = ProducerEvent | TestEvent;
 export type Absence = z.infer<typeof absenceSchema>;
 export type TestMessageData = z.infer<typeof testMessageDataSchema>;
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError } from './issueMessages';
 
 export type ParseEventResult = { ok: true; event: HrEvent } | { ok: false; errors: FieldError[] };
 

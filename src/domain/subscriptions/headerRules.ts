@@ -47,3 +47,6 @@ export function headerValueProblem(value: string): string | null {
   const at = chars.findIndex((c) => !SENDABLE_VALUE.test(c));
   return `cannot be sent in an HTTP header: it contains ${describeChar(chars[at]!, at)}; only printable ASCII and tabs are allowed`;
 }
+
+/** What every extra header's value is shown as (the value itself is sealed and never shown). */
+export const HEADER_SET = '[set]' as const;

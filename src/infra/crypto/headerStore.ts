@@ -6,10 +6,8 @@ import type { Pool, PoolClient } from 'pg';
 import { SecretDecryptError, type SecretBox } from './secretBox';
 import type { FieldError } from '../../domain/events/schema';
 import { REDACTED } from '../../domain/subscriptions/headerRedaction';
-import { headerNameProblem, headerValueProblem } from '../../domain/subscriptions/headerRules';
+import { headerNameProblem, headerValueProblem, HEADER_SET } from '../../domain/subscriptions/headerRules';
 
-/** What every header value is shown as. */
-export const HEADER_SET = '[set]' as const;
 /** Values that are placeholders for a stored value, never a value: "[set]" and the "[redacted]" older versions showed. */
 const PLACEHOLDERS = new Set([HEADER_SET, REDACTED]);
 

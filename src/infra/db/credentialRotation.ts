@@ -3,7 +3,8 @@
 // Only sealed values are written; the new value is returned once, to the caller that rotated.
 import type { Pool, PoolClient } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
-import { readSubscriptionRow, type PublicSubscription } from '../../app/subscriptions/publicView';
+import type { PublicSubscription } from '../../domain/subscriptions/publicSubscription';
+import { readSubscriptionRow } from './subscriptionView';
 import {
   authorizationProblem,
   inspectSecrets,

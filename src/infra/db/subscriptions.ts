@@ -1,12 +1,13 @@
 // Subscriptions repository: CRUD, soft delete, the enabled list used for matching (rotation: credentialRotation.ts).
 // Secrets and authorization values are sealed at rest and never leave this module in a public view; reading
-// rows never throws on one bad row (see publicView.ts). Extra headers are sealed too (headerStore.ts); the public
+// rows never throws on one bad row (see subscriptionView.ts). Extra headers are sealed too (headerStore.ts); the public
 // view carries the circuit breaker's pause (flowControl.ts pauseColumns). Setting authorization replaces it at once and drops a pending one.
 import type { Pool } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../../domain/events/eventTypes';
 import { getFormat, type FormatName } from '../../domain/formats/registry';
-import { readSubscriptionRow, type PublicSubscription } from '../../app/subscriptions/publicView';
+import type { PublicSubscription } from '../../domain/subscriptions/publicSubscription';
+import { readSubscriptionRow } from './subscriptionView';
 import { sealAuthorization, sealSecrets } from '../crypto/secretStore';
 import { DEFAULT_LIMITS } from '../../domain/flow/limits';
 import { sealHeaders } from '../crypto/headerStore';
@@ -36,7 +37,7 @@ export interface SubscriptionFields {
 export type SubscriptionPatch = Partial<Omit<SubscriptionFields, 'format' | 'secret'>>;
 
 /** What a create or rotate returns: the only time a secret or authorization value is shown. */
-export type { PublicSubscription } from '../../app/subscriptions/publicView';
+export type { PublicSubscription } from '../../domain/subscriptions/publicSubscription';
 
 export interface RevealedSubscription {
   subscription: PublicSubscription;

@@ -6,7 +6,7 @@ import { instantSchema } from '../../domain/events/instants';
 import { inputErrors } from '../../app/subscriptions/schemas';
 import { ValidationError } from './errors';
 
-export { formatSchema, eventsSchema, publicSubscriptionSchema } from '../../app/subscriptions/publicView';
+export { formatSchema, eventsSchema, publicSubscriptionSchema } from '../../domain/subscriptions/publicSubscription';
 export {
   inputErrors,
   subscriptionCreateSchema,
