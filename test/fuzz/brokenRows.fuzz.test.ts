@@ -136,7 +136,7 @@ describe('list endpoints and pages with corrupted rows', () => {
     temporal = await testClient();
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000' });
     const deps = { pool: db.pool, taskQueue: uniqueTaskQueue('fuzz-rows'), box: testBox, config, log: createLogger('silent') };
-    app = createApp({ ...deps, temporal, ui: createUiRouter({ ...deps, client: temporal }) });
+    app = createApp({ ...deps, temporal, ui: createUiRouter({ ...deps, temporal }) });
     admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin')).key;
     const login = await request(app).post('/login').type('form').send({ key: admin });
     assert.equal(login.status, 303);

@@ -25,7 +25,7 @@ export function authApp(pool: Pool, env: Record<string, string> = {}): Express {
   const log = createLogger('silent');
   const temporal = unreachableTemporal();
   const deps = { pool, taskQueue: 'auth-tests', box: testBox, config, log };
-  return createApp({ ...deps, temporal, ui: createUiRouter({ ...deps, client: temporal }) });
+  return createApp({ ...deps, temporal, ui: createUiRouter({ ...deps, temporal }) });
 }
 
 /** The session cookie's value in a response's Set-Cookie headers, and its full header line. */

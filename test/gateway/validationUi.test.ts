@@ -20,7 +20,7 @@ describe('the web interface refuses input Postgres cannot store with a clear 4xx
   before(async () => {
     h = await startHarness();
     const deps = { pool: h.db.pool, taskQueue: h.taskQueue, box: testBox, config: h.config, log: createLogger('silent') };
-    const app = createApp({ ...deps, temporal: h.temporal, ui: createUiRouter({ ...deps, client: h.temporal }) });
+    const app = createApp({ ...deps, temporal: h.temporal, ui: createUiRouter({ ...deps, temporal: h.temporal }) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -78,7 +78,7 @@ export async function startUiGateway(prefix: string, env: Record<string, string 
     const producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer')).key;
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test', ...env });
     const deps = { pool: db.pool, taskQueue, box: testBox, config, log: createLogger('silent') };
-    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, client }) });
+    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, temporal: client }) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

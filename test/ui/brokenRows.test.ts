@@ -38,7 +38,7 @@ describe('web interface with a broken subscription row', () => {
     adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
     const deps = { pool: db.pool, taskQueue: uniqueTaskQueue('ui-broken'), box: testBox, config, log: createLogger('silent') };
-    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, client }) });
+    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, temporal: client }) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -97,7 +97,7 @@ describe('follow-up web interface', () => {
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
     const log = createLogger('silent');
     const deps = { pool: db.pool, taskQueue, box: testBox, config, log };
-    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, client }) });
+    const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, temporal: client }) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -96,7 +96,7 @@ export async function startGateway(
     : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box, config, log };
   const starter = startEventStarter(core, { eager, lanes: config.HRHOOKS_START_CONCURRENCY });
-  const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, client: temporal }) };
+  const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, temporal }) };
   const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
   log.info({ url: running.url }, 'gateway listening');
   return {

@@ -97,7 +97,7 @@ function outcomeTable(rows: { id: string; label: DeliveryLabel | undefined; ok: 
 
 export function bulkRoutes(deps: UiDeps, chains: { action: RequestHandler[] }): Router {
   const router = Router();
-  const actionDeps = { pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log };
+  const actionDeps = { pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log };
 
   router.post('/deliveries/bulk', bulkBody, ...chains.action, async (req, res) => {
     const form = (req.body ?? {}) as Record<string, unknown>;

@@ -131,13 +131,13 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const found = await getDelivery(deps.pool, req.params.id as string);
     if (!found) return sendError(req, res, 404, 'Not found', `There is no delivery ${req.params.id}.`);
     const { delivery: d, attempts } = found;
-    const live = await queryState(deps.client, d.id).catch(() => null);
+    const live = await queryState(deps.temporal, d.id).catch(() => null);
     const status = live?.state?.status ?? d.status;
     const nextAttemptAt = live?.state ? live.state.nextAttemptAt : d.nextAttemptAt;
     const actions = d.actions.length ? d.actions : live?.state?.actions ?? [];
     const workflowId = workflowIdOf(d.id) ?? d.id;
     const webUi = temporalWebUiUrl(deps.config);
-    const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(deps.client.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
+    const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(deps.temporal.options.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null;
     const current = underWay(attempts.length, live?.state?.attemptCount);
     const body = html`
       <div class="title-row"><h1>${d.eventType} <span class="muted">→ ${d.subscriptionName ?? d.subscriptionId}</span></h1><span id="status">${statusBadge(status)}</span></div>
@@ -175,7 +175,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     }
     return { kind: 'error', text: 'This delivery has no open workflow; nothing was done.' };
   };
-  const actionDeps = { pool: deps.pool, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log };
+  const actionDeps = { pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log };
 
   router.post('/deliveries/:id/resync', ...chains.action, async (req, res) => {
     const id = req.params.id as string;

@@ -217,7 +217,7 @@ function stopPage(s: PublicSubscription, open: OpenDeliveries, kind: 'disable' |
 export function subscriptionEditRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
   const allow = deps.config.egressAllow;
-  const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
+  const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.temporal, log: deps.log };
 
   const render = async (req: Request, res: Response, s: PublicSubscription, values: EditValues, errors: FieldError[] = [], status = 200) => {
     const csrf = sessionOf(res)!.csrf;

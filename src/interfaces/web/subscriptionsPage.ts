@@ -105,7 +105,7 @@ function revealPage(req: Request, res: Response, title: string, r: RevealedSubsc
 export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler[]; action: RequestHandler[] }): Router {
   const router = Router();
   const allow = deps.config.egressAllow;
-  const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.client, log: deps.log };
+  const stopDeps = { pool: deps.pool, box: deps.box, temporal: deps.temporal, log: deps.log };
   const list = async (req: Request, res: Response, form?: PostedForm, errors: { field: string; message: string }[] = [], status = 200) => {
     const csrf = sessionOf(res)!.csrf;
     const [subs, health] = await Promise.all([listSubscriptions(deps.pool, deps.box), subscriptionHealth(deps.pool)]);
@@ -133,7 +133,7 @@ export function subscriptionsRoutes(deps: UiDeps, chains: { page: RequestHandler
   });
 
   router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
-    const outcome = await sendTestMessage({ pool: deps.pool, box: deps.box, temporal: deps.client, taskQueue: deps.taskQueue, log: deps.log }, req.params.id as string);
+    const outcome = await sendTestMessage({ pool: deps.pool, box: deps.box, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }, req.params.id as string);
     if (outcome.ok) return redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(outcome.deliveryId)}`, { kind: 'ok', text: 'Test message sent' });
     if (outcome.reason === 'not_found') return sendError(req, res, 404, 'Not found', 'There is no such subscription.');
     const text = outcome.reason === 'disabled' ? 'Enable the subscription to send a test message.'

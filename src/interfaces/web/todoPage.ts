@@ -114,7 +114,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
   });
 
   router.post('/subscriptions/:id/resume', ...chains.action, async (req, res) => {
-    const outcome = await resumeNow({ pool: deps.pool, temporal: deps.client, log: deps.log }, req.params.id as string, sessionOf(res)!.name);
+    const outcome = await resumeNow({ pool: deps.pool, temporal: deps.temporal, log: deps.log }, req.params.id as string, sessionOf(res)!.name);
     redirectWithFlash(req, res, '/', outcome.ok
       ? { kind: 'ok', text: outcome.wasPaused ? 'Resumed: the waiting deliveries are going out in order.' : 'This subscription was not paused.' }
       : { kind: 'error', text: 'There is no such subscription.' });
@@ -122,7 +122,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
 
   router.post('/subscriptions/:id/resync-failed', ...chains.action, async (req, res) => {
     const by = sessionOf(res)!.name;
-    const result = await resyncFailed(deps.client, deps.pool, { subscriptionId: req.params.id as string }, by, 'bulk re-sync from the web interface');
+    const result = await resyncFailed(deps.temporal, deps.pool, { subscriptionId: req.params.id as string }, by, 'bulk re-sync from the web interface');
     const problems = result.notFound.length + result.failed.length;
     redirectWithFlash(req, res, '/', {
       kind: problems ? 'error' : 'ok',
