@@ -6,7 +6,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Config } from '../../infra/config';
 import { checkSecretKey } from '../../app/secrets/keyFingerprint';
-import { ensureBootstrapKeys } from '../../infra/db/apiKeys';
+import { bootstrapKeys } from '../../app/keys/apiKeys';
 import { migrate } from '../../infra/db/migrate';
 import { createPool } from '../../infra/db/pool';
 import { startEventStarter, type EventStarter } from '../../app/ingest/starter';
@@ -88,8 +88,7 @@ export async function startGateway(
   const pool = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
   await migrate(pool);
   const box = await checkSecretKey(pool, config, log).catch((err: Error) => pool.end().then(() => Promise.reject(err)));
-  const { revoked } = await ensureBootstrapKeys(pool, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
-  if (revoked.length > 0) log.warn({ keys: revoked }, 'configured bootstrap keys are revoked and stay refused; create new ones with `hrhooks keys create`');
+  const revoked = await bootstrapKeys({ pool, log }, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
   const eager = !!opts.workerConnection;
   const temporal = opts.workerConnection
     ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE })

@@ -30,6 +30,8 @@ export interface CliContext {
   io: CliIo;
   config: Config;
   pool(): Pool;
+  /** The pool once the schema is migrated (commands that may run before any gateway or worker did). */
+  migratedPool(): Promise<Pool>;
   temporal(): Promise<Client>;
   /** The installation's SecretBox, once the key is checked against the database's fingerprint. */
   box(): Promise<SecretBox>;
@@ -51,6 +53,7 @@ export function createContext(io: CliIo): CliContext {
   let pool: Pool | null = null;
   let temporal: Promise<Client> | null = null;
   let box: Promise<SecretBox> | null = null;
+  let migrated: Promise<Pool> | undefined;
   // Never a guessed 127.0.0.1:7233: outside the data dir of a running instance that may be some other Temporal.
   const temporalAddress = () => {
     if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
@@ -84,9 +87,13 @@ export function createContext(io: CliIo): CliContext {
       })();
       return temporal;
     },
-    box() {
+    migratedPool() {
       const db = this.pool();
-      box ??= migrate(db).then(() => checkSecretKey(db, config));
+      migrated ??= migrate(db).then(() => db);
+      return migrated;
+    },
+    box() {
+      box ??= this.migratedPool().then((db) => checkSecretKey(db, config));
       return box;
     },
     temporalAddress,

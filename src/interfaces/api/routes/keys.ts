@@ -1,7 +1,7 @@
-// /v1/keys (admin): list API keys and revoke one. A thin door onto src/infra/db/apiKeys.ts: answers carry id, name,
+// /v1/keys (admin): list API keys and revoke one. A thin door onto src/app/keys/apiKeys.ts: answers carry id, name,
 // scope, prefix, fingerprint and dates, never a key or its hash. Creating keys stays with `hrhooks keys create`.
 import { Router } from 'express';
-import { listApiKeys, revokeApiKey } from '../../../infra/db/apiKeys';
+import { listKeys, revokeKey } from '../../../app/keys/apiKeys';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { NotFoundError } from '../errors';
@@ -11,13 +11,12 @@ export function keysRouter(deps: RouteDeps): Router {
   router.use('/v1/keys', requireScope('admin'));
 
   router.get('/v1/keys', async (_req, res) => {
-    res.set('cache-control', 'no-store').json({ items: await listApiKeys(deps.pool) });
+    res.set('cache-control', 'no-store').json({ items: await listKeys(deps.pool) });
   });
 
   router.post('/v1/keys/:id/revoke', async (req, res) => {
-    const outcome = await revokeApiKey(deps.pool, req.params.id, callerOf(res).name);
+    const outcome = await revokeKey(deps, req.params.id, callerOf(res).name);
     if (!outcome) throw new NotFoundError(`no API key ${req.params.id}`);
-    if (outcome.changed) deps.log.info({ apiKeyId: outcome.key.id, by: callerOf(res).name }, 'API key revoked');
     res.set('cache-control', 'no-store').json(outcome.key);
   });
   return router;

@@ -2,16 +2,14 @@
 // `hrhooks keys list|revoke`: API keys by id, prefix and fingerprint (never a key); a revoked key stays revoked.
 // `hrhooks keys rotate-secret-key`: re-seals every stored secret under HRHOOKS_SECRET_KEY (see rotateSecretKey.ts).
 import { rotateSecretKey } from '../../../app/secrets/rotateSecretKey';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../../../infra/db/apiKeys';
-import { migrate } from '../../../infra/db/migrate';
+import { createKey, listKeys, revokeKey, type ApiKeyView } from '../../../app/keys/apiKeys';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
 export async function createCommand(values: { scope?: string; name?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (values.scope !== 'producer' && values.scope !== 'admin') throw new UsageError('--scope must be producer or admin');
   if (!values.name?.trim()) throw new UsageError('--name is required');
-  await migrate(ctx.pool());
-  const key = await createApiKey(ctx.pool(), values.scope, values.name.trim());
+  const key = await createKey(await ctx.migratedPool(), values.scope, values.name);
   if (values.json) printJson(ctx.io, key);
   else ctx.io.stdout(`${key.scope} key "${key.name}" (${key.id}):\n${key.key}\n(shown once: store it now)\n`);
   return 0;
@@ -20,8 +18,7 @@ export async function createCommand(values: { scope?: string; name?: string; jso
 const stateOf = (k: ApiKeyView) => (k.revokedAt ? `revoked ${k.revokedAt}${k.revokedBy ? ` by ${k.revokedBy}` : ''}` : 'active');
 
 export async function listCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  await migrate(ctx.pool());
-  const items = await listApiKeys(ctx.pool());
+  const items = await listKeys(await ctx.migratedPool());
   if (values.json) printJson(ctx.io, { items });
   else {
     const rows = items.map((k) => [k.id, k.scope, k.name, k.prefix ? `${k.prefix}…` : '', k.fingerprint, k.createdAt, stateOf(k)]);
@@ -31,8 +28,7 @@ export async function listCommand(values: { json?: boolean }, ctx: CliContext): 
 }
 
 export async function revokeCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  await migrate(ctx.pool());
-  const outcome = await revokeApiKey(ctx.pool(), id, ctx.defaultActor());
+  const outcome = await revokeKey({ pool: await ctx.migratedPool() }, id, ctx.defaultActor());
   if (!outcome) throw new CliError(`no API key ${id} (see \`hrhooks keys list\`)`);
   if (values.json) printJson(ctx.io, outcome.key);
   else ctx.io.stdout(`${outcome.changed ? 'revoked' : 'already revoked'}: ${outcome.key.scope} key "${outcome.key.name}" (${outcome.key.id}); it is refused from now on\n`);

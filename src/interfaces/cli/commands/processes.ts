@@ -1,6 +1,6 @@
 // `hrhooks gateway` and `hrhooks worker`: run the long-lived processes from config until SIGTERM/SIGINT.
 // One that cannot start, or whose worker fails, exits 1 at once; a signal always ends it within a bound.
-import { ensureBootstrapKeys } from '../../../infra/db/apiKeys';
+import { bootstrapKeys } from '../../../app/keys/apiKeys';
 import { startGateway } from '../../api/server';
 import { createLogger } from '../../../infra/observability/log';
 import { collectProcessMetrics } from '../../../infra/observability/metrics';
@@ -58,7 +58,7 @@ export async function runWorker(ctx: CliContext): Promise<number> {
     collectProcessMetrics();
     const worker = await startWorker(config, log);
     signals.running(() => worker.stop());
-    await ensureBootstrapKeys(ctx.pool(), { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY }).catch(async (err) => {
+    await bootstrapKeys({ pool: ctx.pool(), log }, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY }).catch(async (err) => {
       await worker.stop();
       throw err;
     });
