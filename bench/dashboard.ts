@@ -9,11 +9,11 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import { freePort } from '../dev-support/ports';
 import { dashboard, listDeliveries } from '../src/infra/db/deliveries';
-import { attemptLatency, dashboardCharts, deliveryVolume } from '../src/infra/db/dashboardStats';
+import { attemptLatency, dashboardCharts, deliveryVolume } from '../src/app/readModels/dashboardStats';
 import { startLocalCluster, type LocalCluster } from '../src/local/localCluster';
 import { migrate } from '../src/infra/db/migrate';
 import { createPool } from '../src/infra/db/pool';
-import { subscriptionHealth } from '../src/infra/db/subscriptionHealth';
+import { subscriptionHealth } from '../src/app/readModels/subscriptionHealth';
 import { chartsSection } from '../src/interfaces/web/dashboardSection';
 import { healthTable } from '../src/interfaces/web/healthTable';
 

@@ -1,8 +1,8 @@
 // The dashboard charts as they appear on the to-do page and a subscription's page: deliveries per hour (24 h)
 // and per day (30 d) stacked by outcome, attempt latency p50/p95 per hour. Each chart is a <figure> with its
 // legend (totals in data-*), the SVG (charts.ts) and the same numbers as a table under <details>. Pure: no I/O.
-import type { DashboardCharts, LatencyChart, VolumeChart } from '../../infra/db/dashboardStats';
-import { OUTCOME_LABELS, OUTCOMES } from '../../infra/db/statsRules';
+import type { DashboardCharts, LatencyChart, VolumeChart } from '../../app/readModels/dashboardStats';
+import { OUTCOME_LABELS, OUTCOMES } from '../../app/readModels/statsRules';
 import { lines, stackedBars, type Series } from './charts';
 import { bucketText, countText, dayLabel, hourLabel, msAxis, msText } from './figures';
 import { html, type SafeHtml } from './layout';

@@ -1,7 +1,7 @@
 // Subscription health as the web interface shows it: the sortable table on the subscriptions page (worst first
 // by default; sorting is a link, so it works without script), and the figures on a subscription's own page.
 // Every figure is also in a data-* attribute of its row or term, for tests and scripts. Pure: no I/O.
-import { byWorstFirst, DEGRADED_RATE, FAILING_STREAK, type HealthLevel, type SubscriptionHealth } from '../../infra/db/subscriptionHealth';
+import { byWorstFirst, DEGRADED_RATE, FAILING_STREAK, type HealthLevel, type SubscriptionHealth } from '../../app/readModels/subscriptionHealth';
 import { sparkline } from './charts';
 import { countText, msText, rateText } from './figures';
 import { html, timeTag, type SafeHtml } from './layout';

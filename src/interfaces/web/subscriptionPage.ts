@@ -2,9 +2,9 @@
 // failing streak, open deliveries, 7-day sparkline) and the dashboard charts for its deliveries alone; links to
 // its deliveries and to the edit page. Reads only; every change goes through the pages that own it.
 import { Router, type RequestHandler } from 'express';
-import { dashboardCharts } from '../../infra/db/dashboardStats';
+import { dashboardCharts } from '../../app/readModels/dashboardStats';
 import { getSubscription } from '../../infra/db/subscriptions';
-import { subscriptionHealth } from '../../infra/db/subscriptionHealth';
+import { subscriptionHealth } from '../../app/readModels/subscriptionHealth';
 import { chartsSection } from './dashboardSection';
 import { healthFacts } from './healthTable';
 import { html, problemBadge, timeTag } from './layout';

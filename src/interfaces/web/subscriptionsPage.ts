@@ -20,7 +20,7 @@ import { actionButton, csrfField, emptyState, html, problemBadge, timeTag, type 
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 import { parseSubscriptionForm, subscriptionForm, type PostedForm } from './subscriptionForm';
 import { healthTable, parseHealthSort } from './healthTable';
-import { subscriptionHealth } from '../../infra/db/subscriptionHealth';
+import { subscriptionHealth } from '../../app/readModels/subscriptionHealth';
 
 /** How the subscription's receiver authenticates (null when its format is unreadable). */
 function credentialKind(s: Pick<PublicSubscription, 'format'>): Credential['kind'] | null {

@@ -1,9 +1,9 @@
 // GET /v1/dashboard: counts by status, the error to-do list (failed, not yet resolved), the dashboard charts and
 // every subscription's health (worst first). GET /v1/subscriptions/:id/health: one subscription's health and charts.
 import { Router } from 'express';
-import { dashboardCharts } from '../../../infra/db/dashboardStats';
+import { dashboardCharts } from '../../../app/readModels/dashboardStats';
 import { dashboard } from '../../../infra/db/deliveries';
-import { subscriptionHealth } from '../../../infra/db/subscriptionHealth';
+import { subscriptionHealth } from '../../../app/readModels/subscriptionHealth';
 import { requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { NotFoundError } from '../errors';
