@@ -2,7 +2,7 @@
 // processed (newest first), grouped by subscription with a "Re-sync all failed" button for each. Subscriptions that
 // cannot be used as they are (e.g. an unreadable secret) are named on top and flagged on their group.
 import { Router, type Request, type RequestHandler } from 'express';
-import { dashboardCharts } from '../../infra/db/dashboardStats';
+import { dashboardCharts } from '../../app/readModels/dashboardStats';
 import { dashboard, listDeliveries, type DeliverySummary } from '../../infra/db/deliveries';
 import { pausedSubscriptions, type PausedSubscription } from '../../infra/db/flowControl';
 import { listSubscriptions } from '../../infra/db/subscriptions';
