@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { flowState, resumeSubscription } from '../src/infra/db/flowControl';
 import { deliveriesWaitingForPause } from '../src/infra/db/ordering';
-import { cancelOpenDeliveries } from '../src/infra/temporal/deliveryClient';
+import { cancelOpenDeliveries } from '../src/app/deliveries/cancelOpen';
 import { disableSubscription } from '../src/infra/db/deliveryLog';
 import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
 import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';

@@ -8,6 +8,7 @@ import { openDeliveryAhead } from '../../infra/db/ordering';
 import { startEventNow } from '../ingest/ingest';
 import type { Logger } from '../../infra/observability/log';
 import { markProcessed, resync } from '../../infra/temporal/deliveryClient';
+import { closeAtOnce } from './closeAtOnce';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
 
 export interface ActionDeps {
@@ -55,7 +56,7 @@ export async function resyncDelivery(deps: ActionDeps, id: string, by: string, n
 }
 
 /**
- * Close as processed, with who and why; takes effect at once (see markProcessed). A delivery whose event's
+ * Close as processed, with who and why; takes effect at once (closeAtOnce.ts). A delivery whose event's
  * start Temporal refused for good has no workflow to signal: its row is closed here.
  */
 export async function markDeliveryProcessed(deps: ActionDeps, id: string, by: string, note: string): Promise<ActionOutcome> {
@@ -66,7 +67,8 @@ export async function markDeliveryProcessed(deps: ActionDeps, id: string, by: st
   }
   const { outcome } = await refusal(deps, id);
   if (outcome) return outcome;
-  return (await markProcessed(deps.temporal, id, by, note, deps.pool ? { pool: deps.pool, log: deps.log } : undefined)) === 'signalled'
-    ? { ok: true, requested: 'markProcessed' }
-    : { ok: false, reason: 'no_workflow' };
+  if ((await markProcessed(deps.temporal, id, by, note)) !== 'signalled') return { ok: false, reason: 'no_workflow' };
+  const action = { kind: 'markProcessed', by, note, at: new Date().toISOString() } as const;
+  await closeAtOnce(deps.pool ? { pool: deps.pool, log: deps.log } : undefined, id, 'processed', action);
+  return { ok: true, requested: 'markProcessed' };
 }

@@ -19,7 +19,7 @@ import { testEventFor } from '../../domain/formats/testMessage';
 import { ingest, type IngestDeps } from '../ingest/ingest';
 import { checkUrl, type Cidr } from '../../infra/http/ssrfGuard';
 import type { Logger } from '../../infra/observability/log';
-import { cancelOpenDeliveries } from '../../infra/temporal/deliveryClient';
+import { cancelOpenDeliveries } from '../deliveries/cancelOpen';
 import { isPlaceholder, loadStoredHeaders, placeholderErrors, resolvePatchHeaders } from '../../infra/crypto/headerStore';
 import { inputErrors, subscriptionCreateSchema, subscriptionRules, subscriptionUpdateSchema, type SubscriptionCreate } from './schemas';
 

@@ -3,7 +3,7 @@
 // when missing), and POST /deliveries/bulk, which runs the operator use case (deliveries/operatorActions.ts)
 // once per selected delivery and reports every row's outcome, refusals included. Decides nothing itself.
 import { Router, urlencoded, type RequestHandler } from 'express';
-import { deliveryLabels, type DeliveryLabel } from '../../infra/db/deliveryImpact';
+import { deliveryLabels, type DeliveryLabel } from '../../app/readModels/deliveryImpact';
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../app/deliveries/operatorActions';
 import { ProblemError } from '../api/errors';
 import { subjectCell } from './deliveryTable';

@@ -3,7 +3,7 @@
 // the field they name); send a test, the credential card (credentialCard.ts), and the confirmation pages for disable and delete that
 // say how many open deliveries they cancel. The POSTs for those last four live in subscriptionsPage.ts.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { openDeliveriesOf, type OpenDeliveries } from '../../infra/db/deliveryImpact';
+import { openDeliveriesOf, type OpenDeliveries } from '../../app/readModels/deliveryImpact';
 import { getSubscription, type PublicSubscription } from '../../infra/db/subscriptions';
 import type { FieldError } from '../../domain/events/schema';
 import { EVENT_TYPES, OPT_IN_EVENT_TYPES } from '../../domain/events/eventTypes';

@@ -7,7 +7,7 @@ import { dashboard, listDeliveries, type DeliverySummary } from '../../infra/db/
 import { pausedSubscriptions, type PausedSubscription } from '../../infra/db/flowControl';
 import { listSubscriptions } from '../../infra/db/subscriptions';
 import { resumeNow } from '../../app/subscriptions/resume';
-import { resyncFailed } from '../../infra/temporal/deliveryClient';
+import { resyncFailed } from '../../app/deliveries/bulkResync';
 import { WAITING_FOR_PAUSE, type DeliveryStatus } from '../../../workflows/definitions';
 import { bulkForm } from './bulkActions';
 import { chartsSection } from './dashboardSection';

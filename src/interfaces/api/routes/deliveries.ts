@@ -1,15 +1,27 @@
 // /v1/deliveries: search, detail (message sent, attempts, live state), resync, mark processed, bulk resync.
 // Operator actions are Temporal signals; Postgres only answers "does it exist, is it closed".
 import { Router } from 'express';
+import { resyncFailed } from '../../../app/deliveries/bulkResync';
+import { deliveriesList } from '../../../app/deliveries/deliveriesList';
+import { deliveryDetail, type DeliveryDetail } from '../../../app/deliveries/deliveryDetail';
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../../app/deliveries/operatorActions';
-import { getDelivery, listDeliveries } from '../../../infra/db/deliveries';
-import { getEventBody } from '../../../infra/db/events';
-import { temporalWebUiUrl } from '../../../infra/config';
-import { queryState, resyncFailed, workflowIdOf } from '../../../infra/temporal/deliveryClient';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ConflictError, NotFoundError } from '../errors';
 import { bulkResyncSchema, deliveriesQuerySchema, markProcessedSchema, parseInput, resyncSchema } from '../schemas';
+
+/** The API's view of one delivery: its row, the event, the attempts, the live state flattened, its workflow. */
+function detailJson(found: DeliveryDetail) {
+  const { delivery, event, attempts, live, workflowId, temporalUrl } = found;
+  return {
+    ...delivery,
+    event,
+    attempts,
+    live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
+    workflowId,
+    temporalUrl,
+  };
+}
 
 export function deliveriesRouter(deps: RouteDeps): Router {
   const router = Router();
@@ -28,7 +40,7 @@ export function deliveriesRouter(deps: RouteDeps): Router {
 
   router.get('/v1/deliveries', async (req, res) => {
     const filter = parseInput(deliveriesQuerySchema, { ...req.query });
-    res.json(await listDeliveries(deps.pool, filter));
+    res.json(await deliveriesList(deps, filter));
   });
 
   router.post('/v1/deliveries/resync', async (req, res) => {
@@ -38,19 +50,9 @@ export function deliveriesRouter(deps: RouteDeps): Router {
   });
 
   router.get('/v1/deliveries/:id', async (req, res) => {
-    const found = await getDelivery(deps.pool, req.params.id);
+    const found = await deliveryDetail({ ...deps, namespace: deps.temporal.options.namespace }, req.params.id);
     if (!found) throw new NotFoundError(`no delivery ${req.params.id}`);
-    const live = await queryState(deps.temporal, found.delivery.id).catch(() => null);
-    const namespace = deps.temporal.options.namespace;
-    const webUi = temporalWebUiUrl(deps.config);
-    res.json({
-      ...found.delivery,
-      event: await getEventBody(deps.pool, found.delivery.eventId),
-      attempts: found.attempts,
-      live: live ? { workflowStatus: live.workflowStatus, ...(live.state ?? {}) } : null,
-      workflowId: workflowIdOf(found.delivery.id),
-      temporalUrl: webUi ? `${webUi}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowIdOf(found.delivery.id) ?? found.delivery.id)}` : null,
-    });
+    res.json(detailJson(found));
   });
 
   router.post('/v1/deliveries/:id/resync', async (req, res) => {

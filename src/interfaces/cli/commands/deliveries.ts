@@ -1,9 +1,8 @@
-// `hrhooks deliveries list|show`: reads the deliveries mirror in Postgres, plus live state from Temporal.
-import { getDelivery, listDeliveries, type DeliverySummary } from '../../../infra/db/deliveries';
-import { getEventBody } from '../../../infra/db/events';
-import { queryState, workflowIdOf } from '../../../infra/temporal/deliveryClient';
+// `hrhooks deliveries list|show`: the deliveries list and one delivery's detail (src/app/deliveries/), in the
+// terminal's words: a table, or the detail line by line; --json prints the read model as it is.
+import { deliveriesList, type DeliverySummary } from '../../../app/deliveries/deliveriesList';
+import { deliveryDetail } from '../../../app/deliveries/deliveryDetail';
 import { deliveriesQuerySchema } from '../../../app/deliveries/querySchema';
-import { temporalWebUiUrl } from '../../../infra/config';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 import { terminalLine as line } from '../terminalText';
@@ -27,7 +26,7 @@ export async function listCommand(values: ListOptions, ctx: CliContext): Promise
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`--${String(issue.path[0] ?? 'option')}: ${issue.message}`);
   }
-  const page = await listDeliveries(ctx.pool(), parsed.data);
+  const page = await deliveriesList({ pool: ctx.pool() }, parsed.data);
   if (values.json) {
     printJson(ctx.io, page);
     return 0;
@@ -39,22 +38,15 @@ export async function listCommand(values: ListOptions, ctx: CliContext): Promise
 }
 
 export async function showCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  const found = await getDelivery(ctx.pool(), id);
+  const found = await deliveryDetail({ pool: ctx.pool(), temporal: () => ctx.temporal(), namespace: ctx.config.TEMPORAL_NAMESPACE, config: ctx.config }, id);
   if (!found) throw new CliError(`no delivery ${id}`);
-  const d = found.delivery;
-  let liveUnavailable: string | null = null;
-  const live = await ctx.temporal().then((c) => queryState(c, d.id)).catch((err: Error) => {
-    liveUnavailable = err.message.split('\n')[0]!;
-    return null;
-  });
-  const webUi = temporalWebUiUrl(ctx.config);
-  const temporalUrl = webUi ? `${webUi}/namespaces/${encodeURIComponent(ctx.config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowIdOf(d.id) ?? d.id)}` : null;
+  const { delivery: d, live, liveError, temporalUrl } = found;
   if (values.json) {
-    printJson(ctx.io, { ...d, event: await getEventBody(ctx.pool(), d.eventId), attempts: found.attempts, live, temporalUrl });
+    printJson(ctx.io, { ...d, event: found.event, attempts: found.attempts, live, temporalUrl });
     return 0;
   }
   const out = ctx.io.stdout;
-  out(line`${d.id}\n  status       ${live?.state?.status ?? d.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
+  out(line`${d.id}\n  status       ${found.current.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
   out(line`  event        ${d.eventId} (${d.eventType})\n  subscription ${d.subscriptionId}${d.subscriptionName ? ` (${d.subscriptionName})` : ''}\n`);
   if (d.subject.name || d.subject.id) out(line`  subject      ${d.subject.name ?? ''} ${d.subject.id ? `#${d.subject.id}` : ''}\n`);
   if (d.waitingFor) out(line`  waiting for  ${d.waitingFor}${d.waitingFor.startsWith('dlv_') ? ' (same resource, earlier event)' : ''}\n`);
@@ -62,7 +54,7 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   if (d.nextAttemptAt) out(line`  next attempt ${d.nextAttemptAt}\n`);
   if (d.lastError) out(line`  last error   ${d.lastError}\n`);
   out(temporalUrl ? line`  temporal     ${temporalUrl}\n` : '  temporal     no Web UI (Temporal server mode: set TEMPORAL_UI_URL to yours)\n');
-  if (liveUnavailable) out(line`  live state   not read (${liveUnavailable})\n`);
+  if (liveError) out(line`  live state   not read (${liveError})\n`);
   for (const a of found.attempts) {
     const result = a.response.status !== null ? `HTTP ${a.response.status}` : a.error ? `${a.error.kind}: ${a.error.message ?? ''}` : a.outcome;
     out(line`  attempt ${a.number}  ${a.startedAt}  ${result}  ${a.durationMs} ms  (${a.outcome})\n`);

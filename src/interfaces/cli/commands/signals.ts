@@ -5,7 +5,7 @@
 import { INSTANT_MESSAGE, isStorableInstant } from '../../../domain/events/instants';
 import { createLogger } from '../../../infra/observability/log';
 import { markDeliveryProcessed, resyncDelivery, type ActionDeps, type ActionOutcome } from '../../../app/deliveries/operatorActions';
-import { resyncFailed } from '../../../infra/temporal/deliveryClient';
+import { resyncFailed } from '../../../app/deliveries/bulkResync';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 
 /** Runs the action checked against Postgres; unchecked, straight to Temporal, when Postgres is unreachable. */
