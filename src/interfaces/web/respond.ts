@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../../infra/config';
 import type { SecretBox } from '../../infra/crypto/secretBox';
 import type { Logger } from '../../infra/observability/log';
+import type { ComponentChildren } from 'preact';
 import { html, page, type Flash, type PageFrame, type SafeHtml } from './layout';
 
 export interface UiDeps {
@@ -66,7 +67,7 @@ export function sendPage(
   req: Request,
   res: Response,
   frame: Omit<PageFrame, 'nonce' | 'who' | 'flash'> & { flash?: Flash | null },
-  body: SafeHtml,
+  body: SafeHtml | ComponentChildren,
   status = 200,
 ): void {
   const nonce = crypto.randomBytes(16).toString('base64');

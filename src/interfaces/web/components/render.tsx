@@ -5,7 +5,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
 /** A whole HTML document: the doctype, then the page's root element. */
-export function renderPage(page: VNode): string {
+export function renderPage<P>(page: VNode<P>): string {
   return `<!doctype html>${renderToString(page)}`;
 }
 
