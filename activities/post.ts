@@ -100,8 +100,8 @@ async function post(deps: ActivityDeps, input: SendAttemptInput, ctx: DeliveryCo
   }
 }
 
-/** What the attempt says (an operator's abort, else the receiver's answer) and where it leaves the delivery. */
-function decide(input: SendAttemptInput, result: AttemptResult): Transition & { verdict: Verdict } {
+/** The attempt's verdict (an operator's abort, else the receiver's answer) and where the delivery rules say it leaves the delivery. */
+function judged(input: SendAttemptInput, result: AttemptResult): Transition & { verdict: Verdict } {
   const verdict: Verdict = result.error?.kind === 'aborted' ? { outcome: 'aborted', retryAfterMs: null } : classify(result, Date.now());
   // A delivery whose rows are gone can never be sent: it fails at once instead of walking its ladder.
   const ladderDelayMs = result.error?.kind === 'missing' ? null : input.ladderDelayMs;
@@ -114,7 +114,7 @@ export async function attemptOne(deps: ActivityDeps, input: SendAttemptInput, lo
   if (ctx && !ctx.active) return cancelledUnsent(startedAt);
   const format = ctx ? getFormat(ctx.subscription.format) : null;
   const result = failure ?? (await post(deps, input, ctx!, request!));
-  const decided = decide(input, result);
+  const decided = judged(input, result);
   const { outcome, nextDelayMs } = decided;
   const error = result.error ? `${result.error.kind}: ${result.error.message}` : null;
   const lastError = outcome === 'success' ? null : error ?? `HTTP ${result.statusCode}`;
