@@ -107,128 +107,145 @@ async function recordRefusals(deps: StarterDeps, refused: Map<string, string>): 
 }
 
 export function startEventStarter(deps: StarterDeps, opts: StarterOptions = {}): EventStarter {
-  const lanes = opts.lanes ?? 32;
-  const batch = opts.batch ?? 16;
-  const maxQueued = opts.maxQueued ?? 10_000;
-  const memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
-  const queue = new Set<string>();
+  return new Starter(deps, opts);
+}
+
+/** The lanes, the bounded in-memory queue with its retries, and the periodic re-drive pass. */
+class Starter implements EventStarter {
+  private readonly lanes: number;
+  private readonly batch: number;
+  private readonly maxQueued: number;
+  private readonly memoryRetries: number;
+  private readonly olderThanMs: number;
+  private readonly queue = new Set<string>();
   /** Failed start rounds per event id still being retried from memory (bounded; the re-drive pass takes over). */
-  const failures = new Map<string, number>();
-  const retryTimers = new Set<NodeJS.Timeout>();
-  let busyLanes = 0;
-  let stopped = false;
-  let lastWarning = 0;
-  const idleWaiters: Array<() => void> = [];
+  private readonly failures = new Map<string, number>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly idleWaiters: Array<() => void> = [];
+  private readonly timer: NodeJS.Timeout | null;
+  private busyLanes = 0;
+  private stopped = false;
+  private lastWarning = 0;
+  private redriving: Promise<void> | null = null;
 
-  const warn = (err: Error, what: string) => {
-    if (Date.now() - lastWarning < 5_000) return;
-    lastWarning = Date.now();
-    deps.log.warn({ err }, what);
-  };
+  constructor(private readonly deps: StarterDeps, private readonly opts: StarterOptions) {
+    this.lanes = opts.lanes ?? 32;
+    this.batch = opts.batch ?? 16;
+    this.maxQueued = opts.maxQueued ?? 10_000;
+    this.memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
+    this.olderThanMs = opts.redriveOlderThanMs ?? 5_000;
+    const intervalMs = opts.redriveIntervalMs ?? 3_000;
+    this.timer = intervalMs > 0 ? setInterval(() => this.redrive(), intervalMs) : null;
+    this.timer?.unref();
+  }
 
-  const startBatch = (eventIds: string[]) => startEvents(deps, eventIds, opts.eager);
+  enqueue(eventId: string): void {
+    if (this.stopped || this.queue.size >= this.maxQueued) return;
+    this.queue.add(eventId);
+    this.pump();
+  }
 
-  /** Tries a failed batch again after 1, 2, 4, 8, 16 s; past that the periodic re-drive pass owns it. */
-  const retryLater = (eventIds: string[]) => {
-    const due = new Map<number, string[]>();
-    for (const id of eventIds) {
-      const round = (failures.get(id) ?? 0) + 1;
-      if (round > memoryRetries) {
-        failures.delete(id);
-        continue;
-      }
-      failures.set(id, round);
-      due.set(round, [...(due.get(round) ?? []), id]);
-    }
-    for (const [round, ids] of due) {
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer);
-        for (const id of ids) if (!stopped && queue.size < maxQueued) queue.add(id);
-        pump();
-      }, 1_000 * 2 ** (round - 1));
-      timer.unref();
-      retryTimers.add(timer);
-    }
-  };
-
-  const settleIfIdle = () => {
-    if (queue.size === 0 && busyLanes === 0) for (const resolve of idleWaiters.splice(0)) resolve();
-  };
-
-  const pump = () => {
-    while (!stopped && busyLanes < lanes && queue.size > 0) {
-      const ids = [...queue].slice(0, batch);
-      for (const id of ids) queue.delete(id);
-      busyLanes += 1;
-      startBatch(ids)
-        .then(() => ids.forEach((id) => failures.delete(id)))
-        .catch((err: Error) => {
-          warn(err, 'could not start event workflows; retrying');
-          retryLater(ids);
-        })
-        .finally(() => {
-          busyLanes -= 1;
-          pump();
-          settleIfIdle();
-        });
-    }
-  };
-
-  const olderThanMs = opts.redriveOlderThanMs ?? 5_000;
-  const runOnce = async (): Promise<number> => {
+  /** One re-drive pass: the unstarted events older than olderThanMs, in batches, until none is left or none settles. */
+  async runOnce(): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await unstartedEvents(deps.pool, olderThanMs, 500);
-      const fresh = ids.filter((id) => !queue.has(id));
+      const ids = await unstartedEvents(this.deps.pool, this.olderThanMs, 500);
+      const fresh = ids.filter((id) => !this.queue.has(id));
       if (fresh.length === 0) return total;
       let settled = 0;
-      for (let i = 0; i < fresh.length; i += batch) {
-        const result = await startBatch(fresh.slice(i, i + batch));
+      for (let i = 0; i < fresh.length; i += this.batch) {
+        const result = await this.startBatch(fresh.slice(i, i + this.batch));
         total += result.deliveries;
         settled += result.settled;
       }
       if (settled === 0 || ids.length < 500) return total;
     }
-  };
+  }
 
-  let redriving: Promise<void> | null = null;
-  const intervalMs = opts.redriveIntervalMs ?? 3_000;
-  const timer = intervalMs > 0
-    ? setInterval(() => {
-        if (redriving || queue.size > 0 || busyLanes > 0) return;
-        redriving = runOnce()
-          .then((n) => void (n > 0 && deps.log.info({ deliveries: n }, 'started pending deliveries')))
-          .catch((err: Error) => warn(err, 'pending delivery starter failed; will retry'))
-          .finally(() => {
-            redriving = null;
-          });
-      }, intervalMs)
-    : null;
-  timer?.unref();
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.settleIfIdle();
+    });
+  }
 
-  return {
-    enqueue(eventId) {
-      if (stopped || queue.size >= maxQueued) return;
-      queue.add(eventId);
-      pump();
-    },
-    runOnce,
-    idle() {
-      return new Promise((resolve) => {
-        idleWaiters.push(resolve);
-        settleIfIdle();
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+    const draining = this.queue.size > 0 || this.busyLanes > 0 ? this.idle() : Promise.resolve();
+    await Promise.race([draining, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    this.stopped = true;
+    this.queue.clear();
+    this.settleIfIdle();
+    await this.redriving;
+  }
+
+  private startBatch(eventIds: string[]): Promise<StartResult> {
+    return startEvents(this.deps, eventIds, this.opts.eager);
+  }
+
+  /** A warning at most every 5 s: a Temporal outage would otherwise log once per batch. */
+  private warn(err: Error, what: string): void {
+    if (Date.now() - this.lastWarning < 5_000) return;
+    this.lastWarning = Date.now();
+    this.deps.log.warn({ err }, what);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.busyLanes < this.lanes && this.queue.size > 0) {
+      const ids = [...this.queue].slice(0, this.batch);
+      for (const id of ids) this.queue.delete(id);
+      this.busyLanes += 1;
+      this.startBatch(ids)
+        .then(() => ids.forEach((id) => this.failures.delete(id)))
+        .catch((err: Error) => {
+          this.warn(err, 'could not start event workflows; retrying');
+          this.retryLater(ids);
+        })
+        .finally(() => {
+          this.busyLanes -= 1;
+          this.pump();
+          this.settleIfIdle();
+        });
+    }
+  }
+
+  /** Tries a failed batch again after 1, 2, 4, 8, 16 s; past that the periodic re-drive pass owns it. */
+  private retryLater(eventIds: string[]): void {
+    const due = new Map<number, string[]>();
+    for (const id of eventIds) {
+      const round = (this.failures.get(id) ?? 0) + 1;
+      if (round > this.memoryRetries) {
+        this.failures.delete(id);
+        continue;
+      }
+      this.failures.set(id, round);
+      due.set(round, [...(due.get(round) ?? []), id]);
+    }
+    for (const [round, ids] of due) {
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        for (const id of ids) if (!this.stopped && this.queue.size < this.maxQueued) this.queue.add(id);
+        this.pump();
+      }, 1_000 * 2 ** (round - 1));
+      timer.unref();
+      this.retryTimers.add(timer);
+    }
+  }
+
+  private settleIfIdle(): void {
+    if (this.queue.size === 0 && this.busyLanes === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The periodic pass, only while nothing else is starting (the queue and the lanes go first). */
+  private redrive(): void {
+    if (this.redriving || this.queue.size > 0 || this.busyLanes > 0) return;
+    this.redriving = this.runOnce()
+      .then((n) => void (n > 0 && this.deps.log.info({ deliveries: n }, 'started pending deliveries')))
+      .catch((err: Error) => this.warn(err, 'pending delivery starter failed; will retry'))
+      .finally(() => {
+        this.redriving = null;
       });
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      for (const t of retryTimers) clearTimeout(t);
-      retryTimers.clear();
-      const draining = queue.size > 0 || busyLanes > 0 ? this.idle() : Promise.resolve();
-      await Promise.race([draining, new Promise((r) => setTimeout(r, 5_000).unref())]);
-      stopped = true;
-      queue.clear();
-      settleIfIdle();
-      await redriving;
-    },
-  };
+  }
 }
