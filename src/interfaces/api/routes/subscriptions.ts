@@ -1,7 +1,7 @@
 // /v1/subscriptions: CRUD, test message, credential rotation and activation. Secrets appear only in create/rotate answers.
 // A subscription that cannot be read fully is still listed, shown, patched, disabled, deleted and rotated (with `error`).
 import { Router, type Response } from 'express';
-import { getSubscription, listSubscriptions, type RevealedSubscription } from '../../../infra/db/subscriptions';
+import type { RevealedSubscription } from '../../../infra/db/subscriptions';
 import {
   createSubscriptionChecked,
   deleteSubscriptionChecked,
@@ -9,6 +9,7 @@ import {
   updateSubscriptionChecked,
 } from '../../../app/subscriptions/manage';
 import { resumeNow } from '../../../app/subscriptions/resume';
+import { getSubscription, listSubscriptions } from '../../../app/subscriptions/views';
 import {
   activateCredential,
   rotateAuthorizationChecked,
@@ -38,11 +39,11 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
   });
 
   router.get('/v1/subscriptions', async (_req, res) => {
-    res.json({ items: await listSubscriptions(deps.pool, deps.box) });
+    res.json({ items: await listSubscriptions(deps) });
   });
 
   router.get('/v1/subscriptions/:id', async (req, res) => {
-    const sub = await getSubscription(deps.pool, deps.box, req.params.id);
+    const sub = await getSubscription(deps, req.params.id);
     if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.json(sub);
   });

@@ -1,9 +1,10 @@
 // `hrhooks subscriptions list|create|resume`: list reads Postgres (state, the circuit breaker's pause, header
 // names only); create goes through the running gateway's API, whose rules decide. A created subscription's
 // secret is printed once, here, and never again.
-import { listSubscriptions, type PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../infra/db/subscriptions';
 import { createLogger } from '../../../infra/observability/log';
 import { resumeNow } from '../../../app/subscriptions/resume';
+import { listSubscriptions } from '../../../app/subscriptions/views';
 import { bootstrapKeysFile, knownBootstrapKeys } from '../bootstrapKeys';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -15,7 +16,7 @@ function stateOf(s: PublicSubscription): string {
 }
 
 export async function listCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  const items = await listSubscriptions(ctx.pool(), await ctx.box());
+  const items = await listSubscriptions({ pool: ctx.pool(), box: await ctx.box() });
   if (values.json) {
     printJson(ctx.io, { items });
     return 0;
