@@ -127,7 +127,36 @@ export async function postOnce(req: PostRequest): Promise<AttemptResult> {
     return finish();
   }
   const url = checked.url;
-  const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const abort = attemptAbort(req);
+  const kept = new CappedBody(req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  try {
+    const res = await agentFor(req.allow, req.connectTimeoutMs).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: abort.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    result.statusCode = res.statusCode;
+    result.responseHeaders = flattenHeaders(res.headers);
+    await kept.read(res.body as AsyncIterable<Buffer>);
+  } catch (err) {
+    result.error = failureOf(err, req, abort.signal);
+  } finally {
+    abort.release();
+  }
+  if (result.statusCode !== null) {
+    result.responseBody = kept.text();
+    result.responseTruncated = kept.truncated;
+  }
+  return finish();
+}
+
+/** The attempt's own deadline and the caller's cancel (an operator's close), as one signal; release() ends both. */
+function attemptAbort(req: PostRequest): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new AttemptTimeout(`no complete response within ${req.timeoutMs} ms`)),
@@ -136,44 +165,46 @@ export async function postOnce(req: PostRequest): Promise<AttemptResult> {
   const abortedByCaller = () => controller.abort(new Error('cancelled by operator'));
   if (req.signal?.aborted) abortedByCaller();
   req.signal?.addEventListener('abort', abortedByCaller, { once: true });
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  try {
-    const res = await agentFor(req.allow, req.connectTimeoutMs).request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      signal: controller.signal,
-      headersTimeout: req.timeoutMs,
-      bodyTimeout: req.timeoutMs,
-    });
-    result.statusCode = res.statusCode;
-    result.responseHeaders = flattenHeaders(res.headers);
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      const room = max - keptBytes;
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', abortedByCaller);
+    },
+  };
+}
+
+/** The response body up to `max` bytes (the rest is not read); what was read stays when the read fails midway. */
+class CappedBody {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  truncated = false;
+
+  constructor(private readonly max: number) {}
+
+  async read(body: AsyncIterable<Buffer>): Promise<void> {
+    for await (const chunk of body) {
+      const room = this.max - this.bytes;
       if (chunk.length > room) {
-        kept.push(chunk.subarray(0, room));
-        keptBytes = max;
-        result.responseTruncated = true;
-        break;
+        this.chunks.push(chunk.subarray(0, room));
+        this.bytes = this.max;
+        this.truncated = true;
+        return;
       }
-      kept.push(chunk);
-      keptBytes += chunk.length;
+      this.chunks.push(chunk);
+      this.bytes += chunk.length;
     }
-  } catch (err) {
-    result.error = req.signal?.aborted
-      ? { kind: 'aborted', message: 'cancelled by operator' }
-      : controller.signal.aborted
-        ? { kind: 'timeout', message: `no complete response within ${req.timeoutMs} ms` }
-        : { kind: errorKind(err), message: errorMessage(err) };
-  } finally {
-    clearTimeout(timer);
-    req.signal?.removeEventListener('abort', abortedByCaller);
   }
-  if (result.statusCode !== null) result.responseBody = Buffer.concat(kept).toString('utf8');
-  return finish();
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function failureOf(err: unknown, req: PostRequest, signal: AbortSignal): NonNullable<AttemptResult['error']> {
+  if (req.signal?.aborted) return { kind: 'aborted', message: 'cancelled by operator' };
+  if (signal.aborted) return { kind: 'timeout', message: `no complete response within ${req.timeoutMs} ms` };
+  return { kind: errorKind(err), message: errorMessage(err) };
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
