@@ -84,6 +84,15 @@ function services(program: Command, run: Runner, io: CliIo, exit: { code: number
 }
 
 function operations(program: Command, run: Runner): void {
+  deliveryCommands(program, run);
+  signalCommands(program, run);
+  subscriptionCommands(program, run);
+  keyCommands(program, run);
+  sendCommand(program, run);
+}
+
+/** `deliveries list|show`. */
+function deliveryCommands(program: Command, run: Runner): void {
   const deliveries = program.command('deliveries').description('search deliveries, inspect one');
   const load = () => require('./commands/deliveries') as typeof import('./commands/deliveries');
   explain(
@@ -106,7 +115,10 @@ function operations(program: Command, run: Runner): void {
     ['hrhooks deliveries show dlv_sub_abc_XYZ'],
   ).action((id: string, opts) => run('deliveries show', (ctx) => load().showCommand(id, opts, ctx)));
   explain(deliveries, [ENV.discovery, ENV.database], ['hrhooks deliveries list --status failed']);
+}
 
+/** `resync` and `mark-processed`: signals to one delivery's workflow. */
+function signalCommands(program: Command, run: Runner): void {
   const signals = () => require('./commands/signals') as typeof import('./commands/signals');
   explain(
     program.command('resync').description("attempt now: signals the delivery's event workflow directly (works while the gateway is down)")
@@ -123,7 +135,10 @@ function operations(program: Command, run: Runner): void {
     [ENV.discovery, ENV.temporal, ENV.namespace, ENV.database],
     ['hrhooks mark-processed dlv_sub_abc_XYZ --note "entered by hand in payroll"'],
   ).action((id: string, opts) => run('mark-processed', (ctx) => signals().markProcessedCommand(id, opts, ctx)));
+}
 
+/** `subscriptions list|create|resume`. */
+function subscriptionCommands(program: Command, run: Runner): void {
   const subscriptions = program.command('subscriptions').description('list, create and resume subscriptions');
   const subs = () => require('./commands/subscriptions') as typeof import('./commands/subscriptions');
   explain(
@@ -154,7 +169,10 @@ function operations(program: Command, run: Runner): void {
     ['hrhooks subscriptions resume sub_…'],
   ).action((id, opts) => run('subscriptions resume', (ctx) => subs().resumeCommand(id, opts, ctx)));
   explain(subscriptions, [ENV.discovery, ENV.database], ['hrhooks subscriptions list']);
+}
 
+/** `keys create|list|revoke|rotate-secret-key`. */
+function keyCommands(program: Command, run: Runner): void {
   const keys = program.command('keys').description('API keys and the secret key');
   const keysModule = () => require('./commands/keys') as typeof import('./commands/keys');
   explain(
@@ -177,7 +195,10 @@ function operations(program: Command, run: Runner): void {
     ['HRHOOKS_SECRET_KEY=$NEW HRHOOKS_SECRET_KEY_PREVIOUS=$OLD hrhooks keys rotate-secret-key'],
   ).action((opts) => run('keys rotate-secret-key', (ctx) => keysModule().rotateCommand(opts, ctx)));
   explain(keys, [ENV.discovery, ENV.database], ['hrhooks keys create --scope admin --name ops', 'hrhooks keys list', 'hrhooks keys revoke key_…']);
+}
 
+/** `send`: an event file to a running gateway, as a producer would. */
+function sendCommand(program: Command, run: Runner): void {
   explain(
     program.command('send').description('post an event file to a running gateway, as a producer would')
       .argument('<event.json>', "event file, or - for stdin").option('--url <url>', 'gateway URL (default: from instance.json)')
