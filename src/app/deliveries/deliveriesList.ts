@@ -8,6 +8,8 @@ import { CursorError, listDeliveries, type DeliveryFilter, type DeliverySummary 
 import { listSubscriptions } from '../../infra/db/subscriptions';
 
 export type { DeliveryFilter, DeliverySummary };
+/** What deliveriesList throws for a page link (cursor) it did not give: the API answers it as a 400 naming `cursor`. */
+export { CursorError };
 
 export interface DeliveriesPage {
   items: DeliverySummary[];
