@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { insertSubscription, sampleAbsence } from '../support/fixtures';
-import { acceptDialogs, horizontalOverflow, PHONE, screenshot, startUiGateway, type UiGateway } from '../support/uiGateway';
+import { acceptDialogs, DESKTOP, horizontalOverflow, PHONE, screenshot, startUiGateway, type UiGateway } from '../support/uiGateway';
 
 let ui: UiGateway;
 
@@ -72,6 +72,12 @@ describe('search, failure advice and times in the web interface', () => {
     const abouts = await page.$$eval('table.deliveries td[data-label=About]', (cells) => cells.map((c) => c.textContent!.trim()));
     assert.equal(abouts.length, 4);
     assert.ok(abouts.every((a) => a !== '—'), `every kind shows its subject: ${JSON.stringify(abouts)}`);
+    await page.setViewportSize(DESKTOP);
+    await screenshot(page, 'deliveries-search-1366');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'deliveries-search-390');
+    assert.equal(await horizontalOverflow(page), null, 'the deliveries list fits a phone');
+    await page.setViewportSize(DESKTOP);
     await page.goto(`${ui.base}/deliveries/${encodeURIComponent(ids[2]!)}`);
     assert.equal((await page.textContent('#about'))!.trim(), 'Pay run November 2026 (pay run PR-2026-11)');
     await page.close();
