@@ -9,7 +9,7 @@ import { Time } from '../../src/interfaces/web/components/Time';
 
 test('the frame marks the current page, escapes the operator and carries the sign-out CSRF field', () => {
   const out = renderPage(
-    <Layout title="To-do" nonce="n" who={{ name: '<b>Alice</b>', csrf: 'tok-1' }} active="deliveries" flash={{ kind: 'ok', text: 'Done.' }}>
+    <Layout title="To-do" who={{ name: '<b>Alice</b>', csrf: 'tok-1' }} active="deliveries" flash={{ kind: 'ok', text: 'Done.' }}>
       <h1>Body</h1>
     </Layout>,
   );
@@ -23,7 +23,7 @@ test('the frame marks the current page, escapes the operator and carries the sig
 });
 
 test('signed out, the frame has no navigation and no sign-out form', () => {
-  const out = renderPage(<Layout title="Sign in" nonce="n"><p>x</p></Layout>);
+  const out = renderPage(<Layout title="Sign in"><p>x</p></Layout>);
   assert.doesNotMatch(out, /class="nav"|action="\/logout"/);
 });
 

@@ -8,6 +8,7 @@ import { credentialRoutes } from './credentialCard';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
 import { faviconRoutes } from './favicon';
+import { assetRoutes } from './staticAssets';
 import { sendError, type UiDeps } from './respond';
 import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
 import { subscriptionEditRoutes } from './subscriptionEditPage';
@@ -22,6 +23,7 @@ export function createUiRouter(deps: UiDeps): Router {
   const chains = { load, page: [load, requirePageSession], action: [formBody, load, requireActionSession, checkCsrf] };
   const router = Router();
   router.use(faviconRoutes());
+  router.use(assetRoutes());
   router.use(sessionRoutes(deps, chains));
   router.use(['/subscriptions/:id', '/deliveries/:id'], storableParams);
   router.use(todoRoutes(deps, chains));

@@ -1,10 +1,9 @@
 // The frame of every web-interface page: the document and its head, the top bar (brand, navigation with the
 // current page marked, the signed-in operator and the sign-out form), the one-shot flash message, then the page.
-// Pure component: the caller (../respond.ts) says who is signed in and which flash to show.
+// The caller (../respond.ts) says who is signed in and which flash to show; the stylesheet and scripts are
+// files of their own (../staticAssets.ts), allowed by the CSP as 'self'.
 import type { ComponentChildren } from 'preact';
-import { BULK_SCRIPT } from '../bulkScript';
-import { CLIENT_SCRIPT } from '../clientScript';
-import { STYLESHEET } from '../stylesheet';
+import { assets } from '../staticAssets';
 import { CsrfField } from './forms';
 import { FlashMessage, type Flash } from './notices';
 
@@ -17,7 +16,6 @@ export interface Operator {
 
 export interface LayoutProps {
   title: string;
-  nonce: string;
   /** Signed-in operator; absent on the sign-in page. */
   who?: Operator;
   flash?: Flash | null;
@@ -48,7 +46,8 @@ function SignOut({ who }: { who: Operator }) {
   );
 }
 
-export function Layout({ title, nonce, who, flash, active, children }: LayoutProps) {
+export function Layout({ title, who, flash, active, children }: LayoutProps) {
+  const { stylesheet, scripts } = assets();
   return (
     <html lang="en">
       <head>
@@ -57,8 +56,7 @@ export function Layout({ title, nonce, who, flash, active, children }: LayoutPro
         <meta name="referrer" content="same-origin" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <title>{`${title} · hrhooks`}</title>
-        {/* legacy until the stylesheet is served as a file */}
-        <style nonce={nonce} dangerouslySetInnerHTML={{ __html: STYLESHEET }} />
+        <link rel="stylesheet" href={stylesheet.href} />
       </head>
       <body>
         <header class="top">
@@ -69,8 +67,7 @@ export function Layout({ title, nonce, who, flash, active, children }: LayoutPro
           {flash ? <FlashMessage flash={flash} /> : null}
           {children}
         </main>
-        {/* legacy until the browser scripts are served as files */}
-        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: CLIENT_SCRIPT + BULK_SCRIPT }} />
+        {scripts.map((script) => <script type="module" src={script.href} />)}
       </body>
     </html>
   );

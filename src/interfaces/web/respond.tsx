@@ -1,6 +1,6 @@
 // How every web-interface answer leaves and what it reads back: cookies, the signed-in operator on res.locals,
-// strict security headers with a per-response CSP nonce, the one-shot flash message, error pages, 303s.
-import crypto from 'node:crypto';
+// the one-shot flash message, pages in their frame (never cached), error pages, 303s. The security headers
+// (CSP and the rest) are helmet's, set once for the whole gateway (../api/app.ts).
 import type { Client } from '@temporalio/client';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request, Response } from 'express';
@@ -9,7 +9,10 @@ import type { Config } from '../../infra/config';
 import type { SecretBox } from '../../infra/crypto/secretBox';
 import type { Logger } from '../../infra/observability/log';
 import type { ComponentChildren } from 'preact';
-import { html, page, type Flash, type PageFrame, type SafeHtml } from './layout';
+import { Layout, type LayoutProps } from './components/Layout';
+import type { Flash } from './components/notices';
+import { renderPage } from './components/render';
+import { page, SafeHtml } from './layout';
 
 export interface UiDeps {
   pool: Pool;
@@ -63,29 +66,27 @@ export function redirectWithFlash(req: Request, res: Response, location: string,
   res.redirect(303, location);
 }
 
-export function sendPage(
-  req: Request,
-  res: Response,
-  frame: Omit<PageFrame, 'nonce' | 'who' | 'flash'> & { flash?: Flash | null },
-  body: SafeHtml | ComponentChildren,
-  status = 200,
-): void {
-  const nonce = crypto.randomBytes(16).toString('base64');
+export type PageFrame = Omit<LayoutProps, 'children' | 'who' | 'flash'> & { flash?: Flash | null };
+
+/** A page in the frame, for the signed-in operator if any, with the flash message waiting for it. */
+export function sendPage(req: Request, res: Response, frame: PageFrame, body: SafeHtml | ComponentChildren, status = 200): void {
   const session = sessionOf(res);
-  const flash = takeFlash(req, res) ?? frame.flash ?? null;
-  res
-    .status(status)
-    .set({
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'same-origin',
-    })
-    .send(page({ ...frame, nonce, flash, who: session ? { name: session.name, csrf: session.csrf } : undefined }, body));
+  const props = { ...frame, flash: takeFlash(req, res) ?? frame.flash ?? null, who: session ? { name: session.name, csrf: session.csrf } : undefined };
+  // legacy until every page is a component: a SafeHtml body goes through layout.ts
+  const document = body instanceof SafeHtml ? page(props, body) : renderPage(<Layout {...props}>{body}</Layout>);
+  res.status(status).type('html').set('cache-control', 'no-store').send(document);
+}
+
+function ErrorCard({ title, text }: { title: string; text: string }) {
+  return (
+    <div class="card">
+      <h1>{title}</h1>
+      <p>{text}</p>
+      <p><a href="/">Back to the to-do list</a></p>
+    </div>
+  );
 }
 
 export function sendError(req: Request, res: Response, status: number, title: string, text: string): void {
-  sendPage(req, res, { title }, html`<div class="card"><h1>${title}</h1><p>${text}</p><p><a href="/">Back to the to-do list</a></p></div>`, status);
+  sendPage(req, res, { title }, <ErrorCard title={title} text={text} />, status);
 }
