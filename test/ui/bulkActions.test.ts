@@ -1,4 +1,4 @@
-// Browser tests of bulk actions (bulkActions.ts) on the to-do list and the search results: re-sync selected,
+// Browser tests of bulk actions (bulkActions.tsx) on the to-do list and the search results: re-sync selected,
 // mark selected processed with one note, per-row buttons, a confirm that says how many, per-row outcomes with
 // refusals, CSRF. Real gateway, Postgres, Temporal dev server, worker, receiver and chromium.
 import assert from 'node:assert/strict';
