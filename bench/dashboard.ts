@@ -14,8 +14,10 @@ import { startLocalCluster, type LocalCluster } from '../src/local/localCluster'
 import { migrate } from '../src/infra/db/migrate';
 import { createPool } from '../src/infra/db/pool';
 import { subscriptionHealth } from '../src/app/readModels/subscriptionHealth';
-import { chartsSection } from '../src/interfaces/web/dashboardSection';
-import { healthTable } from '../src/interfaces/web/healthTable';
+import { h } from 'preact';
+import { DashboardChartsSection } from '../src/interfaces/web/components/DashboardCharts';
+import { renderFragment } from '../src/interfaces/web/components/render';
+import { HealthTable } from '../src/interfaces/web/subscriptions/HealthTable';
 
 interface Options { attempts: number; runs: number; explain: boolean; json: string | null; hold: boolean }
 
@@ -194,12 +196,12 @@ async function main(): Promise<void> {
     const pages: Record<string, () => Promise<unknown>> = {
       'to-do page (counts + to-do + 3 charts + HTML)': async () => {
         const [counts, todo, charts] = await Promise.all([dashboard(p, 1), listDeliveries(p, { status: 'failed', limit: 200 }), dashboardCharts(p)]);
-        return [counts, todo, chartsSection(charts).value.length];
+        return [counts, todo, renderFragment(h(DashboardChartsSection, { charts })).length];
       },
-      'subscriptions health (query + HTML)': async () => healthTable(await subscriptionHealth(p), {}).value.length,
+      'subscriptions health (query + HTML)': async () => renderFragment(h(HealthTable, { list: await subscriptionHealth(p), sort: {} })).length,
       'subscription page (health + 3 charts + HTML)': async () => {
         const [health, charts] = await Promise.all([subscriptionHealth(p, { subscriptionId: one }), dashboardCharts(p, { subscriptionId: one })]);
-        return [health, chartsSection(charts).value.length];
+        return [health, renderFragment(h(DashboardChartsSection, { charts })).length];
       },
     };
     const results: Record<string, ReturnType<typeof summary>> = {};

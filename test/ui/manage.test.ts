@@ -1,4 +1,4 @@
-// Browser tests of subscription management in the web interface (subscriptionEditPage.ts and the actions it
+// Browser tests of subscription management in the web interface (subscriptions/SubscriptionEditPage.tsx and the actions it
 // links to): edit with the API's validation and errors next to their field, disable / enable / delete through a
 // confirmation that counts the open deliveries cancelled, rotate the secret (shown once) and send a test; every
 // one refused without the CSRF token. Real gateway, Postgres, Temporal dev server, worker, receiver and chromium.

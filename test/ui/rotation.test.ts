@@ -1,4 +1,4 @@
-// The credential card of the edit page (credentialCard.ts, issue 20 item 4) says what each format really sends
+// The credential card of the edit page (subscriptions/CredentialCard.tsx, issue 20 item 4) says what each format really sends
 // during a rotation, keeps an aspnet secret or a lucca Authorization value pending until "Activate now" or its time,
 // and shows the new value once. Real gateway, Postgres, Temporal dev server, worker, receiver and chromium.
 import assert from 'node:assert/strict';

@@ -4,16 +4,13 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { storableParams, toProblem } from '../api/errors';
 import { bulkRoutes } from './bulkActions';
 import { checkCsrf } from './csrf';
-import { credentialRoutes } from './credentialCard';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
 import { faviconRoutes } from './favicon';
 import { assetRoutes } from './staticAssets';
 import { sendError, type UiDeps } from './respond';
 import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
-import { subscriptionEditRoutes } from './subscriptionEditPage';
-import { subscriptionPageRoutes } from './subscriptionPage';
-import { subscriptionsRoutes } from './subscriptionsPage';
+import { subscriptionRoutes } from './subscriptions/router';
 import { todoRoutes } from './todoPage';
 
 export type { UiDeps } from './respond';
@@ -30,10 +27,7 @@ export function createUiRouter(deps: UiDeps): Router {
   router.use(bulkRoutes(deps, chains));
   router.use(deliveriesRoutes(deps, chains));
   router.use(deliveryRoutes(deps, chains));
-  router.use(subscriptionsRoutes(deps, chains));
-  router.use(subscriptionEditRoutes(deps, chains));
-  router.use(credentialRoutes(deps, chains));
-  router.use(subscriptionPageRoutes(deps, chains));
+  router.use(subscriptionRoutes(deps, chains));
 
   const renderError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
