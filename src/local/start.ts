@@ -20,7 +20,7 @@ import { HISTORY_SHARDS, runningRealServers, startRealServer, stopRealServersOn,
 import { bootstrapKeysFile, knownBootstrapKeys, type BootstrapKeys } from '../interfaces/cli/bootstrapKeys';
 import { watchChildren } from './childWatch';
 import { claimDataDir, releaseDataDir } from './dataDirOwner';
-import { removeInstance, writeInstance } from '../interfaces/cli/instance';
+import { removeInstance, writeInstance, type InstanceDetails } from '../interfaces/cli/instance';
 import { Shutdown } from '../interfaces/cli/shutdown';
 import { checkTemporalMode } from './temporalMode';
 import { startWatchdog, type Watchdog } from './watchdog';
@@ -121,6 +121,17 @@ export interface AllInOne {
   stop(): Promise<boolean>;
 }
 
+/** What the start steps share: the settings, the log, the stop steps registered so far and the children watched. */
+interface StartContext {
+  config: Config;
+  log: Logger;
+  stopping: Shutdown;
+  paths: ReturnType<typeof embeddedPaths>;
+  children: ReturnType<typeof watchChildren>;
+  /** Throws when a stop was requested during the start. */
+  notInterrupted(): void;
+}
+
 /** Starts everything; each part registers its stop step with `shutdown` before it starts. Throws if `shutdown` is requested meanwhile. */
 export async function startAllInOne(config: Config, shutdown?: Shutdown): Promise<AllInOne> {
   const log = createLogger(config.LOG_LEVEL, 'hrhooks');
@@ -131,18 +142,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
   const embedded = !config.DATABASE_URL || !config.TEMPORAL_ADDRESS;
   const paths = embeddedPaths(config);
   const children = watchChildren();
-  let watchdog: Watchdog | null = null;
-  if (embedded) {
-    claimDataDir(config.dataDir);
-    await stopLeftovers(config, log);
-    watchdog = startWatchdog({
-      dataDir: config.dataDir,
-      postgresDir: config.DATABASE_URL ? null : paths.postgres,
-      pgSocketDir: config.DATABASE_URL ? null : paths.pgSocket,
-      temporalDb: config.TEMPORAL_ADDRESS ? null : paths.temporalDb,
-      temporalServerConfig: config.TEMPORAL_ADDRESS ? null : paths.temporalServerConfig,
-    });
-  }
+  const watchdog = embedded ? await claimAndWatch(config, paths, log) : null;
   const stopAll = async () => {
     children.disarm();
     const ok = await stopping.stopAll();
@@ -150,92 +150,34 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     if (ok) watchdog?.disarm();
     return ok;
   };
-  const notInterrupted = () => {
-    if (stopping.isRequested) throw new Error('start interrupted');
+  const ctx: StartContext = {
+    config, log, stopping, paths, children,
+    notInterrupted: () => {
+      if (stopping.isRequested) throw new Error('start interrupted');
+    },
   };
   try {
     await ensureFree(config.HOST, config.PORT, 'gateway', 'PORT');
-    let databaseUrl = config.DATABASE_URL;
-    if (!databaseUrl) {
-      await ensureFree('127.0.0.1', config.HRHOOKS_PG_PORT, 'embedded Postgres', 'HRHOOKS_PG_PORT');
-      stopping.add({
-        name: 'embedded Postgres',
-        timeoutMs: POSTGRES_GRACE_MS + 25_000,
-        stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn({ err }, 'pg_ctl stop failed') }),
-        kill: () => stopPostmaster(paths.postgres, { graceMs: 0, socketDir: paths.pgSocket }),
-        killNow: () => killPostgresNow(paths.postgres),
-      });
-      const cluster = await startLocalClusterDetached({ dataDir: paths.postgres, port: config.HRHOOKS_PG_PORT, socketDir: paths.pgSocket });
-      databaseUrl = cluster.url;
-      const postmaster = runningPostmasters(paths.postgres)[0];
-      if (postmaster) children.add({ name: 'embedded Postgres', logFile: path.join(paths.postgres, 'server.log'), process: postmaster.pid });
-      notInterrupted();
-    }
-    let temporalAddress = config.TEMPORAL_ADDRESS;
-    let uiUrl = config.TEMPORAL_UI_URL ?? null;
-    const temporal: AllInOne['temporal'] = temporalAddress ? 'given' : config.HRHOOKS_TEMPORAL;
-    const db = databaseUrl;
-    if (temporal !== 'given') await checkTemporalMode(config.dataDir, temporal, () => openDeliveries(db));
-    if (!temporalAddress && temporal === 'server') {
-      await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal server', 'TEMPORAL_PORT');
-      stopping.add({
-        name: 'Temporal server',
-        timeoutMs: TEMPORAL_GRACE_MS + 10_000,
-        stop: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: TEMPORAL_GRACE_MS }),
-        kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
-        killNow: () => killRealServersNow(paths.temporalServerConfig),
-      });
-      const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
-      temporalAddress = server.address;
-      children.add({ name: 'Temporal server', logFile: server.logFile, process: server.process });
-      notInterrupted();
-    } else if (!temporalAddress) {
-      await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
-      await ensureFree('127.0.0.1', config.TEMPORAL_UI_PORT, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
-      stopping.add({
-        name: 'Temporal dev server',
-        timeoutMs: TEMPORAL_GRACE_MS + 10_000,
-        stop: () => stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS }),
-        kill: () => stopDevServersOn(paths.temporalDb, { graceMs: 0 }),
-        killNow: () => killDevServersNow(paths.temporalDb),
-      });
-      const logFile = path.join(config.dataDir, 'temporal.log');
-      const server: DevServer = await startDevServer({
-        // loopback only: the frontend and the Web UI have no authentication (SECURITY.md)
-        ip: '127.0.0.1',
-        port: config.TEMPORAL_PORT,
-        uiPort: config.TEMPORAL_UI_PORT,
-        dbFile: paths.temporalDb,
-        logFile,
-        // WAL with synchronous=normal: about 3x the workflow starts per second of the
-        // default journal, and still safe when any process is killed (not on power loss).
-        sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
-        ownProcessGroup: true,
-      });
-      temporalAddress = server.address;
-      uiUrl ??= server.uiUrl;
-      children.add({ name: 'Temporal dev server', logFile, process: server.process });
-      notInterrupted();
-    }
+    const databaseUrl = config.DATABASE_URL ?? (await startEmbeddedPostgres(ctx));
+    const temporal: AllInOne['temporal'] = config.TEMPORAL_ADDRESS ? 'given' : config.HRHOOKS_TEMPORAL;
+    if (temporal !== 'given') await checkTemporalMode(config.dataDir, temporal, () => openDeliveries(databaseUrl));
+    const engine = temporal === 'server' ? await startEmbeddedRealServer(ctx, databaseUrl)
+      : temporal === 'dev' ? await startEmbeddedDevServer(ctx)
+        : { address: config.TEMPORAL_ADDRESS!, uiUrl: null };
     const keys = bootstrapKeys(config);
     const effective: Config = {
       ...config,
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_ADDRESS: engine.address,
       HRHOOKS_ADMIN_KEY: keys.admin,
       HRHOOKS_PRODUCER_KEY: keys.producer,
-      temporalUiUrl: uiUrl ?? config.temporalUiUrl,
+      temporalUiUrl: config.TEMPORAL_UI_URL ?? engine.uiUrl ?? config.temporalUiUrl,
     };
-    const worker = await startWorker(effective, log.child({ role: 'worker' }));
-    stopping.add({ name: 'worker', timeoutMs: 20_000, stop: () => worker.stop() });
-    notInterrupted();
-    const gateway = await startGateway(effective, log.child({ role: 'gateway' }));
-    stopping.add({ name: 'gateway', timeoutMs: 15_000, stop: () => gateway.stop() });
-    notInterrupted();
+    const { worker, gateway } = await startHrhooks(ctx, effective);
     return {
       gatewayUrl: gateway.url,
       databaseUrl,
-      temporalAddress,
+      temporalAddress: engine.address,
       temporalUiUrl: effective.temporalUiUrl,
       temporal,
       keys,
@@ -249,6 +191,92 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     await stopAll();
     throw err;
   }
+}
+
+/** Claims the data dir, stops what a killed earlier start left running, and starts the watchdog. */
+async function claimAndWatch(config: Config, paths: ReturnType<typeof embeddedPaths>, log: Logger): Promise<Watchdog> {
+  claimDataDir(config.dataDir);
+  await stopLeftovers(config, log);
+  return startWatchdog({
+    dataDir: config.dataDir,
+    postgresDir: config.DATABASE_URL ? null : paths.postgres,
+    pgSocketDir: config.DATABASE_URL ? null : paths.pgSocket,
+    temporalDb: config.TEMPORAL_ADDRESS ? null : paths.temporalDb,
+    temporalServerConfig: config.TEMPORAL_ADDRESS ? null : paths.temporalServerConfig,
+  });
+}
+
+/** The embedded Postgres (its stop step first); resolves with its URL. */
+async function startEmbeddedPostgres({ config, log, stopping, paths, children, notInterrupted }: StartContext): Promise<string> {
+  await ensureFree('127.0.0.1', config.HRHOOKS_PG_PORT, 'embedded Postgres', 'HRHOOKS_PG_PORT');
+  stopping.add({
+    name: 'embedded Postgres',
+    timeoutMs: POSTGRES_GRACE_MS + 25_000,
+    stop: () => stopPostmaster(paths.postgres, { graceMs: POSTGRES_GRACE_MS, socketDir: paths.pgSocket, onError: (err) => log.warn({ err }, 'pg_ctl stop failed') }),
+    kill: () => stopPostmaster(paths.postgres, { graceMs: 0, socketDir: paths.pgSocket }),
+    killNow: () => killPostgresNow(paths.postgres),
+  });
+  const cluster = await startLocalClusterDetached({ dataDir: paths.postgres, port: config.HRHOOKS_PG_PORT, socketDir: paths.pgSocket });
+  const postmaster = runningPostmasters(paths.postgres)[0];
+  if (postmaster) children.add({ name: 'embedded Postgres', logFile: path.join(paths.postgres, 'server.log'), process: postmaster.pid });
+  notInterrupted();
+  return cluster.url;
+}
+
+/** The real Temporal server on that Postgres (HRHOOKS_TEMPORAL=server): no Web UI. */
+async function startEmbeddedRealServer({ config, stopping, paths, children, notInterrupted }: StartContext, databaseUrl: string) {
+  await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal server', 'TEMPORAL_PORT');
+  stopping.add({
+    name: 'Temporal server',
+    timeoutMs: TEMPORAL_GRACE_MS + 10_000,
+    stop: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: TEMPORAL_GRACE_MS }),
+    kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
+    killNow: () => killRealServersNow(paths.temporalServerConfig),
+  });
+  const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
+  children.add({ name: 'Temporal server', logFile: server.logFile, process: server.process });
+  notInterrupted();
+  return { address: server.address, uiUrl: null };
+}
+
+/** The Temporal dev server with its Web UI, on a SQLite file in the data dir. */
+async function startEmbeddedDevServer({ config, stopping, paths, children, notInterrupted }: StartContext) {
+  await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
+  await ensureFree('127.0.0.1', config.TEMPORAL_UI_PORT, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
+  stopping.add({
+    name: 'Temporal dev server',
+    timeoutMs: TEMPORAL_GRACE_MS + 10_000,
+    stop: () => stopDevServersOn(paths.temporalDb, { graceMs: TEMPORAL_GRACE_MS }),
+    kill: () => stopDevServersOn(paths.temporalDb, { graceMs: 0 }),
+    killNow: () => killDevServersNow(paths.temporalDb),
+  });
+  const logFile = path.join(config.dataDir, 'temporal.log');
+  const server: DevServer = await startDevServer({
+    // loopback only: the frontend and the Web UI have no authentication (SECURITY.md)
+    ip: '127.0.0.1',
+    port: config.TEMPORAL_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    dbFile: paths.temporalDb,
+    logFile,
+    // WAL with synchronous=normal: about 3x the workflow starts per second of the
+    // default journal, and still safe when any process is killed (not on power loss).
+    sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
+    ownProcessGroup: true,
+  });
+  children.add({ name: 'Temporal dev server', logFile, process: server.process });
+  notInterrupted();
+  return { address: server.address, uiUrl: server.uiUrl };
+}
+
+/** The worker, then the gateway, each with its stop step. */
+async function startHrhooks({ log, stopping, notInterrupted }: StartContext, effective: Config) {
+  const worker = await startWorker(effective, log.child({ role: 'worker' }));
+  stopping.add({ name: 'worker', timeoutMs: 20_000, stop: () => worker.stop() });
+  notInterrupted();
+  const gateway = await startGateway(effective, log.child({ role: 'gateway' }));
+  stopping.add({ name: 'gateway', timeoutMs: 15_000, stop: () => gateway.stop() });
+  notInterrupted();
+  return { worker, gateway };
 }
 
 export async function runStart(config: Config, print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -266,33 +294,8 @@ export async function runStart(config: Config, print: (line: string) => void = (
     print('stopped before start completed.');
     return 130;
   }
-  writeInstance(config, {
-    gatewayUrl: hr.gatewayUrl,
-    DATABASE_URL: hr.databaseUrl,
-    ...(hr.passwordFile ? { DATABASE_PASSWORD_FILE: hr.passwordFile } : {}),
-    TEMPORAL_ADDRESS: hr.temporalAddress,
-    ...(hr.temporal === 'server' && !config.TEMPORAL_UI_URL ? {} : { TEMPORAL_UI_URL: hr.temporalUiUrl }),
-    HRHOOKS_TEMPORAL: config.HRHOOKS_TEMPORAL,
-  });
-  print('');
-  print('hrhooks is running');
-  print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
-  print(`  follow-up UI         ${hr.gatewayUrl}/`);
-  if (hr.temporal === 'server') {
-    print(`  Temporal server      ${hr.temporalAddress} (v${TEMPORAL_SERVER_VERSION} on Postgres, ${HISTORY_SHARDS} history shards; no Web UI: set TEMPORAL_UI_URL to yours)`);
-  } else {
-    print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
-    print(`  Temporal frontend    ${hr.temporalAddress}`);
-  }
-  print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
-  const revoked = (name: string) => hr.revokedKeys.includes(name);
-  const REVOKED = 'revoked (create one: bin/hrhooks keys create --scope <scope> --name <name>)';
-  print(`  admin key            ${revoked('bootstrap-admin') ? REVOKED : hr.keys.admin}`);
-  print(`  producer key         ${revoked('bootstrap-producer') ? REVOKED : hr.keys.producer}`);
-  print('');
-  if (!revoked('bootstrap-admin')) print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
-  print(`  CLI                  bin/hrhooks deliveries list   (finds this instance through ${path.join(config.dataDir, 'instance.json')})`);
-  print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
+  writeInstance(config, instanceDetails(config, hr));
+  printRunning(config, hr, print);
   const why: { failure?: string; signal?: string } = await Promise.race([
     shutdown.requested.then((signal) => (signal === 'uncaught error' ? { failure: 'an uncaught error (logged above)' } : { signal })),
     hr.childDied.then((message) => ({ failure: message })),
@@ -315,4 +318,39 @@ export async function runStart(config: Config, print: (line: string) => void = (
   // Everything started is stopped; a part that hung in this process must not keep it alive.
   setTimeout(() => exit(code), 2_000).unref();
   return code;
+}
+
+/** What instance.json says of this start (never a key or a password): how the CLI and the demo find it. */
+function instanceDetails(config: Config, hr: AllInOne): Omit<InstanceDetails, 'pid' | 'startedAt'> {
+  return {
+    gatewayUrl: hr.gatewayUrl,
+    DATABASE_URL: hr.databaseUrl,
+    ...(hr.passwordFile ? { DATABASE_PASSWORD_FILE: hr.passwordFile } : {}),
+    TEMPORAL_ADDRESS: hr.temporalAddress,
+    ...(hr.temporal === 'server' && !config.TEMPORAL_UI_URL ? {} : { TEMPORAL_UI_URL: hr.temporalUiUrl }),
+    HRHOOKS_TEMPORAL: config.HRHOOKS_TEMPORAL,
+  };
+}
+
+/** The lines `hrhooks start` prints once everything runs: where each part is, the keys, what to try. */
+function printRunning(config: Config, hr: AllInOne, print: (line: string) => void): void {
+  print('');
+  print('hrhooks is running');
+  print(`  gateway (API)        ${hr.gatewayUrl}/v1`);
+  print(`  follow-up UI         ${hr.gatewayUrl}/`);
+  if (hr.temporal === 'server') {
+    print(`  Temporal server      ${hr.temporalAddress} (v${TEMPORAL_SERVER_VERSION} on Postgres, ${HISTORY_SHARDS} history shards; no Web UI: set TEMPORAL_UI_URL to yours)`);
+  } else {
+    print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
+    print(`  Temporal frontend    ${hr.temporalAddress}`);
+  }
+  print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
+  const revoked = (name: string) => hr.revokedKeys.includes(name);
+  const REVOKED = 'revoked (create one: bin/hrhooks keys create --scope <scope> --name <name>)';
+  print(`  admin key            ${revoked('bootstrap-admin') ? REVOKED : hr.keys.admin}`);
+  print(`  producer key         ${revoked('bootstrap-producer') ? REVOKED : hr.keys.producer}`);
+  print('');
+  if (!revoked('bootstrap-admin')) print(`  try: curl -H "Authorization: Bearer ${hr.keys.admin}" ${hr.gatewayUrl}/v1/dashboard`);
+  print(`  CLI                  bin/hrhooks deliveries list   (finds this instance through ${path.join(config.dataDir, 'instance.json')})`);
+  print('  Ctrl-C stops everything (a second Ctrl-C kills the embedded servers at once).');
 }
