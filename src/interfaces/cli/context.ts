@@ -45,6 +45,15 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
+/** Never a guessed 127.0.0.1:7233: outside the data dir of a running instance that may be some other Temporal. */
+function knownTemporalAddress(config: Config): string {
+  if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
+  throw new CliError(
+    `TEMPORAL_ADDRESS is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
+      'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set TEMPORAL_ADDRESS=HOST:PORT',
+  );
+}
+
 export function createContext(io: CliIo): CliContext {
   const discovered = discoverInstance(io.env);
   const config = discovered.config;
@@ -54,14 +63,7 @@ export function createContext(io: CliIo): CliContext {
   let temporal: Promise<Client> | null = null;
   let box: Promise<SecretBox> | null = null;
   let migrated: Promise<Pool> | undefined;
-  // Never a guessed 127.0.0.1:7233: outside the data dir of a running instance that may be some other Temporal.
-  const temporalAddress = () => {
-    if (config.TEMPORAL_ADDRESS) return config.TEMPORAL_ADDRESS;
-    throw new CliError(
-      `TEMPORAL_ADDRESS is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
-        'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set TEMPORAL_ADDRESS=HOST:PORT',
-    );
-  };
+  const temporalAddress = () => knownTemporalAddress(config);
   return {
     io,
     config,
