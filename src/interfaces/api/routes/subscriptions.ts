@@ -28,10 +28,8 @@ function revealed(res: Response, status: number, r: RevealedSubscription): void 
   });
 }
 
-export function subscriptionsRouter(deps: RouteDeps): Router {
-  const router = Router();
-  router.use('/v1/subscriptions', requireScope('admin'));
-
+/** Create, list, read, patch and delete. */
+function crudRoutes(deps: RouteDeps, router: Router): void {
   router.post('/v1/subscriptions', async (req, res) => {
     const outcome = await createSubscriptionChecked(deps, req.body);
     if (!outcome.ok) throw new ValidationError(outcome.errors);
@@ -59,7 +57,10 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.status(204).end();
   });
+}
 
+/** The test message and "resume now" after the circuit breaker's pause. */
+function actionRoutes(deps: RouteDeps, router: Router): void {
   router.post('/v1/subscriptions/:id/test', async (req, res) => {
     const outcome = await sendTestMessage(deps, req.params.id);
     if (!outcome.ok) {
@@ -76,7 +77,10 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.status(202).json({ resumed: outcome.wasPaused });
   });
+}
 
+/** Rotate the secret or the Authorization value (the new one answered once), activate a pending one. */
+function credentialRoutes(deps: RouteDeps, router: Router): void {
   const rotationDeps = { ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE };
   router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {
     revealed(res, 200, rotatedOrThrow(await rotateSecretChecked(rotationDeps, req.params.id, req.body), req.params.id));
@@ -92,6 +96,14 @@ export function subscriptionsRouter(deps: RouteDeps): Router {
     if (!outcome.ok) throw new ConflictError('this subscription has no pending secret or Authorization value to activate');
     res.json(outcome.subscription);
   });
+}
+
+export function subscriptionsRouter(deps: RouteDeps): Router {
+  const router = Router();
+  router.use('/v1/subscriptions', requireScope('admin'));
+  crudRoutes(deps, router);
+  actionRoutes(deps, router);
+  credentialRoutes(deps, router);
   return router;
 }
 
