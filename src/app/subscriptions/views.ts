@@ -5,7 +5,8 @@
 import type { Pool } from 'pg';
 import type { SecretBox } from '../../infra/crypto/secretBox';
 import { dashboard } from '../../infra/db/deliveries';
-import { getSubscription as readSubscription, listSubscriptions as readSubscriptions, type PublicSubscription } from '../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../domain/subscriptions/publicSubscription';
+import { getSubscription as readSubscription, listSubscriptions as readSubscriptions } from '../../infra/db/subscriptions';
 import { dashboardCharts, type DashboardCharts } from '../readModels/dashboardStats';
 import { openDeliveriesOf, type OpenDeliveries } from '../readModels/deliveryImpact';
 import { subscriptionHealth, type SubscriptionHealth } from '../readModels/subscriptionHealth';

@@ -1,7 +1,7 @@
 // `hrhooks subscriptions list|create|resume`: list reads Postgres (state, the circuit breaker's pause, header
 // names only); create goes through the running gateway's API, whose rules decide. A created subscription's
 // secret is printed once, here, and never again.
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { createLogger } from '../../../infra/observability/log';
 import { resumeNow } from '../../../app/subscriptions/resume';
 import { listSubscriptions } from '../../../app/subscriptions/views';

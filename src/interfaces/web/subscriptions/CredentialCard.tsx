@@ -3,7 +3,8 @@
 // list's short summary and the page that shows a new value once. A stored value is never shown. Pure components.
 import { rotationOf } from '../../../domain/formats/format';
 import { getFormat } from '../../../domain/formats/registry';
-import type { PublicSubscription, RevealedSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
+import type { RevealedSubscription } from '../../../infra/db/subscriptions';
 import { ActionButton, CsrfField } from '../components/forms';
 import { Time } from '../components/Time';
 

@@ -7,7 +7,7 @@ import type { FieldError } from '../../../domain/events/schema';
 import { EVENT_TYPES, OPT_IN_EVENT_TYPES } from '../../../domain/events/eventTypes';
 import { getFormat } from '../../../domain/formats/registry';
 import { REDACTED } from '../../../domain/subscriptions/headerRedaction';
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { StatusBadge } from '../components/badges';
 import { ActionButton, CsrfField } from '../components/forms';
 import { CredentialCard } from './CredentialCard';

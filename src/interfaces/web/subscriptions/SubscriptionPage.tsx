@@ -3,7 +3,7 @@
 // its deliveries and to the edit page. Reads only; every change goes through the pages that own it. Pure components.
 import type { DashboardCharts } from '../../../app/readModels/dashboardStats';
 import type { SubscriptionHealth } from '../../../app/readModels/subscriptionHealth';
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { ProblemBadge } from '../components/badges';
 import { DashboardChartsSection } from '../components/DashboardCharts';
 import { Time } from '../components/Time';

@@ -4,7 +4,7 @@ import type { FieldError } from '../../../domain/events/schema';
 import type { Credential } from '../../../domain/formats/format';
 import { getFormat } from '../../../domain/formats/registry';
 import type { SubscriptionHealth } from '../../../app/readModels/subscriptionHealth';
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { ProblemBadge } from '../components/badges';
 import { ActionButton } from '../components/forms';
 import { EmptyState } from '../components/notices';

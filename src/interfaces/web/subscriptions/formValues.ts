@@ -4,7 +4,7 @@
 import type { FieldError } from '../../../domain/events/schema';
 import { getFormat, isFormatName } from '../../../domain/formats/registry';
 import { REDACTED } from '../../../domain/subscriptions/headerRedaction';
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 
 export type PostedForm = Record<string, string | string[] | undefined>;
 

@@ -8,7 +8,7 @@ import { activateCredential, rotateAuthorizationChecked, rotateSecretChecked, ro
 import { getSubscription, subscriptionDetail, subscriptionsOverview, subscriptionWithOpen } from '../../../app/subscriptions/views';
 import type { OpenDeliveries } from '../../../app/readModels/deliveryImpact';
 import type { FieldError } from '../../../domain/events/schema';
-import type { PublicSubscription } from '../../../infra/db/subscriptions';
+import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
 import { Revealed } from './CredentialCard';
 import { createBody, patchFrom, postedValues, storedValues, type EditValues, type PostedForm } from './formValues';
