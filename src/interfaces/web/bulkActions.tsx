@@ -8,9 +8,7 @@ import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../..
 import { deliveryLabels, type DeliveryLabel } from '../../app/readModels/deliveryImpact';
 import { ProblemError } from '../api/errors';
 import { CsrfField } from './components/forms';
-import { renderFragment } from './components/render';
 import { Dash, SubjectCell } from './deliveryTable';
-import { SafeHtml } from './layout';
 import { sendPage, sessionOf, type UiDeps } from './respond';
 
 const MAX_SELECTED = 500;
@@ -48,11 +46,6 @@ export function BulkForm({ id, csrf, back }: BulkFormProps) {
       <button type="submit" class="btn" name="action" value="markProcessed">Mark selected processed</button>
     </form>
   );
-}
-
-/** Legacy until the to-do list is a component: the bulk form as SafeHtml for a string template. */
-export function bulkForm(id: string, csrf: string, back: string): SafeHtml {
-  return new SafeHtml(renderFragment(<BulkForm id={id} csrf={csrf} back={back} />));
 }
 
 function many(form: Record<string, unknown>, name: string): string[] {

@@ -5,10 +5,8 @@ import type { DeliverySummary } from '../../app/deliveries/deliveriesList';
 import { isClosed } from '../../app/deliveries/operatorActions';
 import type { DeliveryStatus } from '../../../workflows/definitions';
 import { StatusBadge, StatusCode } from './components/badges';
-import { renderFragment } from './components/render';
 import { Time } from './components/Time';
 import { lastErrorAdvice } from './failureAdvice';
-import { SafeHtml } from './layout';
 
 export type DeliveryColumn = 'status' | 'lastError' | 'nextAttempt' | 'failedAt' | 'created';
 
@@ -155,9 +153,4 @@ export function DeliveryTable({ items, columns, bulkForm }: DeliveryTableProps) 
       </table>
     </div>
   );
-}
-
-/** Legacy until the to-do list is a component: the table as SafeHtml for a string template. */
-export function deliveryTable(items: DeliverySummary[], columns: DeliveryColumn[], bulkForm?: string): SafeHtml {
-  return new SafeHtml(renderFragment(<DeliveryTable items={items} columns={columns} bulkForm={bulkForm} />));
 }
