@@ -5,7 +5,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { FieldError } from '../../domain/events/schema';
 import type { Logger } from '../../infra/observability/log';
 import { DeliveryStartError, DeliveryStartRefused } from '../../app/ingest/ingest';
-import { CursorError } from '../../infra/db/deliveries';
+import { CursorError } from '../../app/deliveries/deliveriesList';
 import { unstorableText } from '../../domain/events/storableText';
 
 export class ProblemError extends Error {

@@ -12,7 +12,6 @@ import type { ComponentChildren } from 'preact';
 import { Layout, type LayoutProps } from './components/Layout';
 import type { Flash } from './components/notices';
 import { renderPage } from './components/render';
-import { page, SafeHtml } from './layout';
 
 export interface UiDeps {
   pool: Pool;
@@ -69,12 +68,10 @@ export function redirectWithFlash(req: Request, res: Response, location: string,
 export type PageFrame = Omit<LayoutProps, 'children' | 'who' | 'flash'> & { flash?: Flash | null };
 
 /** A page in the frame, for the signed-in operator if any, with the flash message waiting for it. */
-export function sendPage(req: Request, res: Response, frame: PageFrame, body: SafeHtml | ComponentChildren, status = 200): void {
+export function sendPage(req: Request, res: Response, frame: PageFrame, body: ComponentChildren, status = 200): void {
   const session = sessionOf(res);
   const props = { ...frame, flash: takeFlash(req, res) ?? frame.flash ?? null, who: session ? { name: session.name, csrf: session.csrf } : undefined };
-  // legacy until every page is a component: a SafeHtml body goes through layout.ts
-  const document = body instanceof SafeHtml ? page(props, body) : renderPage(<Layout {...props}>{body}</Layout>);
-  res.status(status).type('html').set('cache-control', 'no-store').send(document);
+  res.status(status).type('html').set('cache-control', 'no-store').send(renderPage(<Layout {...props}>{body}</Layout>));
 }
 
 function ErrorCard({ title, text }: { title: string; text: string }) {
