@@ -1,5 +1,5 @@
--- Issue 14: the dashboard charts (src/infra/db/dashboardStats.ts) and per-subscription health
--- (src/infra/db/subscriptionHealth.ts). Each of their aggregates is a range scan of one index below, index-only
+-- Issue 14: the dashboard charts (src/app/readModels/dashboardStats.ts) and per-subscription health
+-- (src/app/readModels/subscriptionHealth.ts). Each of their aggregates is a range scan of one index below, index-only
 -- once the visibility map is set (autovacuum). Measured on 1,000,000 attempts in bench/README.md.
 
 -- The subscription an attempt belongs to, read from its delivery id `dlv_<subscription id>_<22-character
