@@ -1,6 +1,6 @@
 // The count of failed authentications per client address, in Postgres so every gateway shares it: a fixed
 // window per address, refused (429) once the window holds `limit` failures, until it ends. Owns the SQL only;
-// which request counts and from which address is src/interfaces/api/auth.ts's rule. Never stores a presented key.
+// which request counts and from which address is src/app/access/authenticateKey.ts's rule. Never stores a presented key.
 import type { Pool } from 'pg';
 import { hashApiKey } from '../crypto/secretBox';
 import type { ApiKey } from './apiKeys';

@@ -8,13 +8,17 @@ import type { Cidr } from '../../infra/http/ssrfGuard';
 import type { EventStarter } from '../../app/ingest/starter';
 import type { Logger } from '../../infra/observability/log';
 
-export interface AppDeps {
+/** What every door of the gateway (API routes, web pages) is given: the adapters, wired once by server.ts. */
+export interface CoreDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
   box: SecretBox;
   config: Config;
   log: Logger;
+}
+
+export interface AppDeps extends CoreDeps {
   /** Starts event workflows after ingest answered; createApp makes one (no re-drive pass) when absent. */
   starter?: EventStarter;
   /** The follow-up web interface, mounted at / when given. */

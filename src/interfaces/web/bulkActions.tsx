@@ -1,5 +1,5 @@
 // Acting on many deliveries at once from the to-do list and the search results: the bulk form (selection
-// count, one note for all; its browser side is bulkScript.ts), and POST /deliveries/bulk, which runs the
+// count, one note for all; its browser side is browser/bulk.ts), and POST /deliveries/bulk, which runs the
 // operator use case (app/deliveries/operatorActions.ts) once per selected delivery, 4 at a time, and reports
 // every row's outcome, refusals included. Decides nothing itself.
 import { Router, urlencoded, type RequestHandler } from 'express';

@@ -1,26 +1,16 @@
 // How every web-interface answer leaves and what it reads back: cookies, the signed-in operator on res.locals,
 // the one-shot flash message, pages in their frame (never cached), error pages, 303s. The security headers
 // (CSP and the rest) are helmet's, set once for the whole gateway (../api/app.ts).
-import type { Client } from '@temporalio/client';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request, Response } from 'express';
-import type { Pool } from 'pg';
-import type { Config } from '../../infra/config';
-import type { SecretBox } from '../../infra/crypto/secretBox';
-import type { Logger } from '../../infra/observability/log';
+import type { CoreDeps } from '../api/deps';
 import type { ComponentChildren } from 'preact';
 import { Layout, type LayoutProps } from './components/Layout';
 import type { Flash } from './components/notices';
 import { renderPage } from './components/render';
 
-export interface UiDeps {
-  pool: Pool;
-  temporal: Client;
-  taskQueue: string;
-  box: SecretBox;
-  config: Config;
-  log: Logger;
-}
+/** The web pages get what the API routes get (api/deps.ts). */
+export type UiDeps = CoreDeps;
 
 export interface UiSession {
   keyId: string;
