@@ -9,10 +9,10 @@ import pLimit from 'p-limit';
 import { flowState, resumeSubscription } from '../src/infra/db/flowControl';
 import { deliveriesWaitingForPause } from '../src/infra/db/ordering';
 import { cancelOpenDeliveries } from '../src/app/deliveries/cancelOpen';
-import { disableSubscription } from '../src/infra/db/deliveryLog';
 import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
 import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
+import { disableSubscription } from '../src/infra/db/subscriptions';
 
 /** The worker's Temporal client, as the running activity sees it; null outside an activity (unit use). */
 function clientOf(): { client: Client; taskQueue: string } | null {

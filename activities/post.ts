@@ -3,7 +3,7 @@
 // (src/domain/delivery/transition.ts) what it leads to. Anything that stops the request from being built is
 // a failed attempt with its reason, never a throw. Writes nothing: record.ts does.
 import { Context } from '@temporalio/activity';
-import type { AttemptRecord, DeliveryContext, StatusUpdate } from '../src/infra/db/deliveryLog';
+import type { DeliveryContext } from '../src/infra/db/deliveryLog';
 import { DeliveryNotFound } from '../src/infra/db/deliveryLog';
 import { classify, transition, type Transition, type Verdict } from '../src/domain/delivery/transition';
 import type { Format, RenderedRequest } from '../src/domain/formats/format';
@@ -14,6 +14,7 @@ import { attemptDuration, attemptsTotal, deliveriesFinished } from '../src/infra
 import type { SendAttemptInput, SendAttemptResult } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import type { Loaded } from './gate';
+import { type AttemptRecord, type StatusUpdate } from '../src/infra/db/deliveryStatus';
 
 /** What one attempt leads to: its result for the workflow, and what to write (nothing when its rows are gone). */
 export interface AttemptEnd {

@@ -2,9 +2,8 @@
 // collapses, closes), tells the breaker what the receivers did, and finds whom the closes let go. Also
 // mirrors a status the workflow decided on its own. Decides nothing: src/domain/delivery does.
 import type { Pool } from 'pg';
-import { disableSubscription, recordAttempts, writeDeliveryStatus, type AttemptRecord, type StatusUpdate } from '../src/infra/db/deliveryLog';
 import { releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/infra/db/flowControl';
-import { holdDeliveries, successorsOf, supersedeDeliveries } from '../src/infra/db/ordering';
+import { successorsOf } from '../src/infra/db/ordering';
 import { isClosedStatus } from '../src/domain/delivery/status';
 import { deliveriesFinished } from '../src/infra/observability/metrics';
 import { WAITING_FOR_PAUSE, type SendAttemptInput, type StatusChange, type WakeTarget } from '../workflows/definitions';
@@ -12,6 +11,8 @@ import { ensureBreaker, signalResumed } from './breaker';
 import type { ActivityDeps } from './deps';
 import { readable, recheckHeld, type Gate, type Loaded } from './gate';
 import type { AttemptEnd } from './post';
+import { disableSubscription } from '../src/infra/db/subscriptions';
+import { recordAttempts, writeDeliveryStatus, type AttemptRecord, type StatusUpdate, holdDeliveries, supersedeDeliveries } from '../src/infra/db/deliveryStatus';
 
 /** The attempts due together, as far as the stages before took them. */
 export interface Batch {

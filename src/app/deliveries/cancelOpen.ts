@@ -3,10 +3,11 @@
 // workflow to signal); the others are signalled, and their close mirrored at once. Failures are logged only.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { cancelRefusedDeliveries, openDeliveryIds } from '../../infra/db/deliveries';
+import { openDeliveryIds } from '../../infra/db/deliveries';
 import type { Logger } from '../../infra/observability/log';
 import { cancel } from '../../infra/temporal/deliveryClient';
 import { closeAtOnce } from './closeAtOnce';
+import { cancelRefusedDeliveries } from '../../infra/db/deliveryStatus';
 
 export async function cancelOpenDeliveries(
   deps: { pool: Pool; temporal: Client; log: Logger },

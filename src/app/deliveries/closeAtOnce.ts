@@ -4,9 +4,9 @@
 // failure here is logged only: the signal alone still closes the delivery.
 import type { Pool } from 'pg';
 import { publishAbort } from '../../infra/db/abortChannel';
-import { closeDelivery } from '../../infra/db/deliveries';
 import type { Logger } from '../../infra/observability/log';
 import type { OperatorAction } from '../../../workflows/definitions';
+import { closeDelivery } from '../../infra/db/deliveryStatus';
 
 /** Where the close is mirrored; absent when Postgres is out of reach (the CLI signalling Temporal directly). */
 export interface Mirror {

@@ -3,13 +3,14 @@
 // started first when it never was. Each caller only turns the outcome into its own words.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { closeDelivery, startRow } from '../../infra/db/deliveries';
+import { startRow } from '../../infra/db/deliveries';
 import { openDeliveryAhead } from '../../infra/db/ordering';
 import { startEventNow } from '../ingest/ingest';
 import type { Logger } from '../../infra/observability/log';
 import { markProcessed, resync } from '../../infra/temporal/deliveryClient';
 import { closeAtOnce } from './closeAtOnce';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
+import { closeDelivery } from '../../infra/db/deliveryStatus';
 
 export interface ActionDeps {
   /** Absent when Postgres is unreachable (the CLI): the action then goes to Temporal unchecked. */

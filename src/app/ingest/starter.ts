@@ -6,10 +6,11 @@
 // one that fails for now is counted, and the re-drive pass takes it after those that never failed.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { countStartFailures, markEventsStarted, refuseEventStarts, unstartedEvents, unstartedRowsOfEvents } from '../../infra/db/deliveries';
+import { countStartFailures, markEventsStarted, unstartedEvents, unstartedRowsOfEvents } from '../../infra/db/deliveries';
 import type { Logger } from '../../infra/observability/log';
 import { startEvent, type StartRow } from '../../infra/temporal/deliveryClient';
 import { startRefusedForGood } from '../../infra/temporal/startRefusal';
+import { refuseEventStarts } from '../../infra/db/deliveryStatus';
 
 export interface StarterDeps {
   pool: Pool;

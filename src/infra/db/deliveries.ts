@@ -4,7 +4,6 @@ import { isStorableInstant } from '../../domain/events/instants';
 import { resourceKeysMatching } from '../../domain/events/subject';
 import type { Pool } from 'pg';
 import type { FormatName } from '../../domain/formats/registry';
-import { APPEND_ACTION } from './deliveryLog';
 import { CLOSED_STATUSES, DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../../workflows/definitions';
 
 export interface DeliveryStartRow {
@@ -143,20 +142,6 @@ export async function countStartFailures(pool: Pool, eventIds: string[]): Promis
   await pool.query('UPDATE deliveries SET start_failures = start_failures + 1 WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
 }
 
-/**
- * Ends the open, unstarted deliveries of events whose start Temporal refused for good: `failed`, with the
- * refusal as their last error, so they show on the to-do list; the re-drive pass leaves them alone.
- */
-export async function refuseEventStarts(pool: Pool, refusals: Array<{ eventId: string; reason: string }>): Promise<void> {
-  if (refusals.length === 0) return;
-  await pool.query(
-    `UPDATE deliveries d SET status = 'failed', last_error = r.reason, start_refused = r.reason, next_attempt_at = NULL,
-        start_failures = d.start_failures + 1, updated_at = now()
-       FROM unnest($1::text[], $2::text[]) AS r(event_id, reason)
-      WHERE d.event_id = r.event_id AND NOT d.workflow_started AND d.status <> ALL($3::text[])`,
-    [refusals.map((r) => r.eventId), refusals.map((r) => r.reason), CLOSED_STATUSES],
-  );
-}
 
 function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
@@ -257,18 +242,6 @@ export async function openDeliveryIds(pool: Pool, subscriptionId: string): Promi
   return rows.map((r) => r.id as string);
 }
 
-/**
- * Closes, as cancelled, the deliveries of a subscription whose event's start Temporal refused for good: they
- * have no workflow to signal (a disable or delete of the subscription closes them here).
- */
-export async function cancelRefusedDeliveries(pool: Pool, subscriptionId: string, action: OperatorAction): Promise<number> {
-  const { rowCount } = await pool.query(
-    `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now(), actions = ${APPEND_ACTION('$2', false)}
-      WHERE subscription_id = $1 AND start_refused IS NOT NULL AND NOT workflow_started AND status <> ALL($3::text[])`,
-    [subscriptionId, JSON.stringify(action), CLOSED_STATUSES],
-  );
-  return rowCount ?? 0;
-}
 
 export async function failedDeliveryIds(pool: Pool, filter: { subscriptionId?: string; since?: string }): Promise<string[]> {
   const { rows } = await pool.query(
@@ -280,16 +253,3 @@ export async function failedDeliveryIds(pool: Pool, filter: { subscriptionId?: s
   return rows.map((r) => r.id as string);
 }
 
-/**
- * An operator's close (mark processed, cancel) mirrored at once, as soon as the workflow has the signal:
- * the workflow itself may see it only at its next workflow task, seconds later while a sibling attempt
- * is in flight. Never overrides a delivery that already ended; the workflow's own record of the same
- * action (another timestamp) is not appended twice.
- */
-export async function closeDelivery(pool: Pool, id: string, status: 'processed' | 'cancelled', action: OperatorAction): Promise<void> {
-  await pool.query(
-    `UPDATE deliveries SET status = $2, next_attempt_at = NULL, updated_at = now(), actions = ${APPEND_ACTION('$3', false)}
-      WHERE id = $1 AND status NOT IN ('delivered', 'processed', 'cancelled')`,
-    [id, status, JSON.stringify(action)],
-  );
-}

@@ -1,6 +1,6 @@
-// What the delivery activities read and write in Postgres: the context of one
-// attempt (event + subscription, secrets opened), the attempt record and the
-// delivery's mirrored status. Never logs or returns secrets.
+// What the delivery activities read in Postgres: the context of one
+// attempt (event + subscription, secrets opened); what they write is deliveryStatus.ts.
+// Never logs or returns secrets.
 import type { Pool } from 'pg';
 import type { SecretBox } from '../crypto/secretBox';
 import type { HrEvent } from '../../domain/events/schema';
@@ -11,7 +11,6 @@ import { DEFAULT_LIMITS } from '../../domain/flow/limits';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { effectiveCredentials, type SealedCredentials } from '../crypto/secretStore';
 import { openSendableHeaders } from '../crypto/headerStore';
-import type { DeliveryStatus, OperatorAction } from '../../../workflows/definitions';
 
 export interface DeliveryContext {
   deliveryId: string;
@@ -111,117 +110,9 @@ export async function loadDeliveryContexts(
   return found;
 }
 
-export interface AttemptRecord {
-  deliveryId: string;
-  number: number;
-  startedAt: Date;
-  durationMs: number;
-  url: string;
-  requestHeaders: Record<string, string>;
-  requestBody: string;
-  statusCode: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  responseTruncated: boolean;
-  errorKind: string | null;
-  errorMessage: string | null;
-  outcome: string;
-}
 
-export interface StatusUpdate {
-  status: DeliveryStatus;
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-  /** The operator action (a resync) that triggered the attempt. */
-  action?: OperatorAction;
-}
 
-/** Appends an operator action unless the list holds it already (same kind, who and note when `sameTime` is false). */
-export const APPEND_ACTION = (param: string, sameTime = true) => `CASE WHEN ${param}::jsonb IS NULL
-                           OR actions @> jsonb_build_array(${sameTime ? `${param}::jsonb` : `${param}::jsonb - 'at'`}) THEN actions
-                           ELSE actions || jsonb_build_array(${param}::jsonb) END`;
 
-/**
- * Records attempts and the statuses they lead to in one statement, whatever their number (one write per
- * attempt, one round trip per batch); a retried activity overwrites its own attempt rows. A delivery an
- * operator already closed keeps its status, unless the attempt succeeded (it did reach the receiver).
- */
-export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: AttemptRecord; update: StatusUpdate }>): Promise<void> {
-  if (attempts.length === 0) return;
-  const rows = attempts.map(({ attempt: a, update: u }) => ({
-    delivery_id: a.deliveryId, number: a.number, started_at: a.startedAt.toISOString(), duration_ms: Math.round(a.durationMs),
-    url: a.url, request_headers: a.requestHeaders, request_body: a.requestBody, status_code: a.statusCode,
-    response_headers: a.responseHeaders, response_body: a.responseBody, response_truncated: a.responseTruncated,
-    error_kind: a.errorKind, error_message: a.errorMessage, outcome: a.outcome,
-    status: u.status, last_error: u.lastError, next_attempt_at: u.nextAttemptAt?.toISOString() ?? null, action: u.action ?? null,
-  }));
-  await pool.query(
-    `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-         delivery_id text, number int, started_at timestamptz, duration_ms int, url text, request_headers jsonb,
-         request_body text, status_code int, response_headers jsonb, response_body text, response_truncated boolean,
-         error_kind text, error_message text, outcome text, status text, last_error text, next_attempt_at timestamptz, action jsonb)
-     ),
-     attempt AS (
-       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
-                             status_code, response_headers, response_body, response_truncated, error_kind, error_message, outcome)
-       SELECT delivery_id, number, started_at, duration_ms, url, request_headers, request_body, status_code, response_headers,
-              response_body, response_truncated, error_kind, error_message, outcome FROM input
-       ON CONFLICT (delivery_id, number) DO UPDATE SET
-         started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms, url = EXCLUDED.url,
-         request_headers = EXCLUDED.request_headers, request_body = EXCLUDED.request_body,
-         status_code = EXCLUDED.status_code, response_headers = EXCLUDED.response_headers,
-         response_body = EXCLUDED.response_body, response_truncated = EXCLUDED.response_truncated,
-         error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome
-     )
-     UPDATE deliveries d SET
-            status = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN d.status ELSE i.status END,
-            attempts = GREATEST(d.attempts, i.number), last_status_code = i.status_code, last_error = i.last_error,
-            next_attempt_at = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN NULL ELSE i.next_attempt_at END,
-            workflow_started = true, updated_at = now(), waiting_for = NULL,
-            actions = CASE WHEN i.action IS NULL OR d.actions @> jsonb_build_array(i.action) THEN d.actions
-                           ELSE d.actions || jsonb_build_array(i.action) END
-       FROM input i
-      WHERE d.id = i.delivery_id`,
-    [JSON.stringify(rows)],
-  );
-}
 
-/** An attempt the activity could not record itself (it never returned): only what the workflow knows. */
-export interface UnrecordedAttempt {
-  number: number;
-  at: string;
-  error: string;
-  outcome: string;
-}
 
-export async function writeDeliveryStatus(
-  pool: Pool,
-  deliveryId: string,
-  status: DeliveryStatus,
-  nextAttemptAt: Date | null,
-  action?: OperatorAction,
-  attempt?: UnrecordedAttempt,
-): Promise<void> {
-  await pool.query(
-    `WITH attempt AS (
-       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body, error_kind, error_message, outcome)
-       SELECT $1, $5::int, $6::timestamptz, 0, '', '{}'::jsonb, '', 'worker', $7, $8 WHERE $5::int IS NOT NULL
-       ON CONFLICT (delivery_id, number) DO NOTHING
-     )
-     UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), waiting_for = NULL, actions = ${APPEND_ACTION('$4', false)},
-            attempts = GREATEST(attempts, COALESCE($5::int, 0)), last_error = COALESCE($7, last_error)
-      WHERE id = $1`,
-    [
-      deliveryId, status, nextAttemptAt, action ? JSON.stringify(action) : null,
-      attempt?.number ?? null, attempt?.at ?? null, attempt?.error ?? null, attempt?.outcome ?? null,
-    ],
-  );
-}
 
-export async function disableSubscription(pool: Pool, subscriptionId: string, reason: string): Promise<void> {
-  await pool.query(
-    `UPDATE subscriptions SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND enabled`,
-    [subscriptionId, reason],
-  );
-}

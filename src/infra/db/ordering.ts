@@ -82,51 +82,8 @@ export async function openDeliveryAhead(pool: Pool, deliveryId: string): Promise
   return rows[0]?.id ?? null;
 }
 
-/**
- * SQL for the nearest open delivery before `w` in its chain (alias `w`), leaving out the ids in `excluded`
- * (an SQL list expression): what a queued delivery really waits for.
- */
-const nearestOpenAhead = (excluded: string) => `(SELECT p.id FROM deliveries p
-    WHERE p.subscription_id = w.subscription_id AND p.resource_key = w.resource_key AND w.seq IS NOT NULL
-      AND (p.occurred_at, p.seq) < (w.occurred_at, w.seq) AND p.status NOT IN ${CLOSED} AND p.id <> ALL(${excluded})
-    ORDER BY p.occurred_at DESC, p.seq DESC LIMIT 1)`;
 
-/**
- * Marks deliveries queued (nothing sent), each with what it waits for; one statement. A delivery named as
- * waited for that has closed since (superseded while this one's context was read) is replaced by the one
- * really ahead now, so the admin never reads "waiting for" a delivery that is gone.
- */
-export async function holdDeliveries(pool: Pool, held: Array<{ deliveryId: string; waitingFor: string; nextAttemptAt: Date | null }>): Promise<void> {
-  if (held.length === 0) return;
-  await pool.query(
-    `UPDATE deliveries w SET status = 'queued', next_attempt_at = h.next_attempt_at, workflow_started = true, updated_at = now(),
-            waiting_for = CASE WHEN EXISTS (SELECT 1 FROM deliveries a WHERE a.id = h.waiting_for AND a.status IN ${CLOSED})
-                               THEN COALESCE(${nearestOpenAhead("ARRAY[]::text[]")}, h.waiting_for) ELSE h.waiting_for END
-       FROM jsonb_to_recordset($1::jsonb) AS h(id text, waiting_for text, next_attempt_at timestamptz)
-      WHERE w.id = h.id AND w.status NOT IN ${CLOSED}`,
-    [JSON.stringify(held.map((h) => ({ id: h.deliveryId, waiting_for: h.waitingFor, next_attempt_at: h.nextAttemptAt?.toISOString() ?? null })))],
-  );
-}
 
-/**
- * Closes deliveries unsent: a later update of the same resource replaces each (collapse). In the same
- * statement, a queued delivery that waited for one of them now names the delivery really ahead of it
- * (the admin reads the truth at once; the wake follows).
- */
-export async function supersedeDeliveries(pool: Pool, superseded: Array<{ deliveryId: string; by: string }>): Promise<void> {
-  if (superseded.length === 0) return;
-  await pool.query(
-    `WITH gone AS (
-       UPDATE deliveries d SET status = 'superseded', superseded_by = x.by, waiting_for = NULL, next_attempt_at = NULL,
-              workflow_started = true, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, by text)
-        WHERE d.id = x.id AND d.status NOT IN ${CLOSED}
-        RETURNING d.id)
-     UPDATE deliveries w SET waiting_for = COALESCE(${nearestOpenAhead('ARRAY(SELECT id FROM gone)')}, w.waiting_for), updated_at = now()
-      WHERE w.status = 'queued' AND w.waiting_for IN (SELECT id FROM gone) AND w.id NOT IN (SELECT id FROM gone)`,
-    [JSON.stringify(superseded.map((x) => ({ id: x.deliveryId, by: x.by })))],
-  );
-}
 
 /**
  * Of what held deliveries wait for, what is gone now: the deliveries ahead that closed and the subscriptions

@@ -167,3 +167,10 @@ export async function getMatchable(pool: Pool, id: string): Promise<MatchableSub
   const r = rows[0];
   return r ? { id: r.id, format: r.format, events: r.events, mode: r.mode, retrySchedule: r.retry_schedule } : null;
 }
+
+export async function disableSubscription(pool: Pool, subscriptionId: string, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE subscriptions SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND enabled`,
+    [subscriptionId, reason],
+  );
+}
