@@ -5,9 +5,8 @@
 // operator's close, and the start Temporal refused for good. Never logs or returns secrets.
 import type { Pool } from 'pg';
 import { CLOSED_STATUSES, type DeliveryStatus, type OperatorAction } from '../../../workflows/definitions';
+import { CLOSED } from './ordering';
 
-/** The closed statuses as an SQL list (constants, not input): a delivery in any other holds its successors back. */
-const CLOSED = `(${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 export interface AttemptRecord {
   deliveryId: string;

@@ -6,7 +6,7 @@ import { eventWorkflowIdFor } from '../../domain/formats/identity';
 import { CLOSED_STATUSES, type WakeTarget } from '../../../workflows/definitions';
 
 /** The closed statuses as an SQL list (constants, not input): a delivery in any other holds its successors back. */
-const CLOSED = `(${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+export const CLOSED = `(${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** Event types that close their resource: a queued `*.updated` of the same family before one is superseded by it. */
 const TERMINAL = `('leave.deleted', 'employee.terminated', 'payrun.deleted', 'bank_account.deleted', 'recurring_deduction.deleted')`;
