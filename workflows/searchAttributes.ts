@@ -6,6 +6,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const statusKey = defineSearchAttributeKey('HrhooksStatus', SearchAttributeType.KEYWORD_LIST);
 export const subscriptionKey = defineSearchAttributeKey('HrhooksSubscription', SearchAttributeType.KEYWORD_LIST);
 export const eventTypeKey = defineSearchAttributeKey('HrhooksEventType', SearchAttributeType.KEYWORD);
+/** The tenant (customer business) the event belongs to: set once, at the start. */
+export const tenantKey = defineSearchAttributeKey('HrhooksTenant', SearchAttributeType.KEYWORD);
 /** Attempts made by all the event's deliveries together. */
 export const attemptsKey = defineSearchAttributeKey('HrhooksAttempts', SearchAttributeType.INT);
 /** The earliest next attempt among the event's retrying deliveries. */
@@ -30,4 +32,4 @@ export function subscriptionAttribute(subscriptionIds: readonly string[]): strin
   return new TextEncoder().encode(JSON.stringify(ids)).length <= SUBSCRIPTION_ATTRIBUTE_BUDGET ? ids : [MANY_SUBSCRIPTIONS];
 }
 
-export const SEARCH_ATTRIBUTE_KEYS = [statusKey, subscriptionKey, eventTypeKey, attemptsKey, nextAttemptKey] as const;
+export const SEARCH_ATTRIBUTE_KEYS = [statusKey, subscriptionKey, eventTypeKey, attemptsKey, nextAttemptKey, tenantKey] as const;

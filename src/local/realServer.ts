@@ -242,7 +242,7 @@ async function makeReady(setup: RealServerSetup, exited: () => string | null): P
     await retrying('search attributes queryable', deadline, exited, () =>
       connection.workflowService.countWorkflowExecutions({
         namespace: setup.namespace,
-        query: 'HrhooksStatus = "failed" AND HrhooksSubscription = "x" AND HrhooksEventType = "x" AND HrhooksAttempts >= 0 AND HrhooksNextAttempt < "2000-01-01T00:00:00Z"',
+        query: 'HrhooksStatus = "failed" AND HrhooksSubscription = "x" AND HrhooksEventType = "x" AND HrhooksAttempts >= 0 AND HrhooksNextAttempt < "2000-01-01T00:00:00Z" AND HrhooksTenant = "x"',
       }),
     );
   } finally {

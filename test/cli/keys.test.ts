@@ -43,8 +43,8 @@ describe('hrhooks keys list|revoke', () => {
   after(() => db?.drop());
 
   test('list: a header and one row per key with prefix and fingerprint, never the key; --json too', async () => {
-    const admin = await createApiKey(db.pool, 'admin', 'ops');
-    const producer = await createApiKey(db.pool, 'producer', 'payroll');
+    const admin = await createApiKey(db.pool, 'admin', 'ops', 'default');
+    const producer = await createApiKey(db.pool, 'producer', 'payroll', 'default');
     const human = await cli('keys', 'list');
     assert.equal(human.code, 0, human.stderr);
     const lines = human.stdout.trim().split('\n');
@@ -65,7 +65,7 @@ describe('hrhooks keys list|revoke', () => {
   });
 
   test('revoke: refused by the API from then on; listed as revoked; again is harmless; unknown id exits 1', async () => {
-    const admin = await createApiKey(db.pool, 'admin', 'revoke-test admin');
+    const admin = await createApiKey(db.pool, 'admin', 'revoke-test admin', 'default');
     const app = authApp(db.pool);
     await request(app).get('/v1/keys').set(as(admin.key)).expect(200);
     const revoked = await cli('keys', 'revoke', admin.id);

@@ -42,7 +42,7 @@ describe('chain queries', () => {
     const head2 = await delivery('s_ord', 'employee:2', 1, 'delivered');
     const waiting = await delivery('s_ord', 'employee:2', 2, 'queued');
     await delivery('s_ord', 'employee:2', 3, 'queued');
-    assert.deepEqual(await successorsOf(db.pool, [head2]), new Map([[head2, [{ deliveryId: waiting, workflowId: eventWorkflowIdFor('e_s_ord_employee:2_2') }]]]),
+    assert.deepEqual(await successorsOf(db.pool, [head2]), new Map([[head2, [{ deliveryId: waiting, workflowId: eventWorkflowIdFor('e_s_ord_employee:2_2', 'default') }]]]),
       'only the nearest successor, with its event workflow');
     void inFlight;
   });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { subscriptionMatches } from '../../src/domain/formats/matching';
 import { formatNames, formatNameSchema, getFormat, isFormatName, type FormatName } from '../../src/domain/formats/registry';
 import { testEventFor } from '../../src/domain/formats/testMessage';
-import { deliveryIdFor, aspnetWorkItemId, standardMessageId } from '../../src/domain/formats/identity';
+import { createHash } from 'node:crypto';
+import { deliveryIdFor, aspnetWorkItemId, eventWorkflowIdFor, parseDeliveryId, standardMessageId } from '../../src/domain/formats/identity';
 import { parseEvent, reservedTypeErrors, type HrEvent } from '../../src/domain/events/schema';
 import { EVENT_TYPES, type EventType } from '../../src/domain/events/eventTypes';
 import { resolveLadder } from '../../src/domain/delivery/ladder';
@@ -57,14 +58,24 @@ test('registry: three formats with their default ladders', () => {
 test('delivery ids are deterministic safe tokens whatever the event id holds', () => {
   const hostile = ['a b/c', '../../etc', '\u0000\n', 'ü'.repeat(200), 'x'];
   for (const eventId of hostile) {
-    const id = deliveryIdFor('sub_123', eventId);
+    const id = deliveryIdFor('sub_123', eventId, 'default');
     assert.match(id, /^dlv_sub_123_[A-Za-z0-9_-]{22}$/);
-    assert.equal(deliveryIdFor('sub_123', eventId), id);
+    assert.equal(deliveryIdFor('sub_123', eventId, 'default'), id);
   }
-  assert.notEqual(deliveryIdFor('sub_123', 'a'), deliveryIdFor('sub_123', 'b'));
-  assert.notEqual(deliveryIdFor('sub_123', 'a'), deliveryIdFor('sub_124', 'a'));
-  assert.throws(() => deliveryIdFor('sub 1', 'a'), /safe token/);
+  assert.notEqual(deliveryIdFor('sub_123', 'a', 'default'), deliveryIdFor('sub_123', 'b', 'default'));
+  assert.notEqual(deliveryIdFor('sub_123', 'a', 'default'), deliveryIdFor('sub_124', 'a', 'default'));
+  assert.throws(() => deliveryIdFor('sub 1', 'a', 'default'), /safe token/);
   assert.match(aspnetWorkItemId('dlv_x'), /^[0-9a-f]{32}$/);
+});
+
+test('the default tenant keeps the ids of before tenants; two tenants sending the same event id get two workflows', () => {
+  // the workflow id of `evt-1` as every recorded history and receiver knows it (sha256, base64url, 22 characters)
+  const before = `evt_${createHash('sha256').update('evt-1').digest('base64url').slice(0, 22)}`;
+  assert.equal(eventWorkflowIdFor('evt-1', 'default'), before);
+  assert.notEqual(eventWorkflowIdFor('evt-1', 'acme-nz'), eventWorkflowIdFor('evt-1', 'globex'));
+  assert.notEqual(eventWorkflowIdFor('evt-1', 'acme-nz'), before);
+  assert.notEqual(deliveryIdFor('sub_1', 'evt-1', 'acme-nz'), deliveryIdFor('sub_1', 'evt-1', 'default'));
+  assert.equal(parseDeliveryId(deliveryIdFor('sub_1', 'evt-1', 'acme-nz'))?.workflowId, eventWorkflowIdFor('evt-1', 'acme-nz'));
   assert.equal(aspnetWorkItemId('dlv_x'), aspnetWorkItemId('dlv_x'));
   assert.match(standardMessageId('dlv_x'), /^msg_[A-Za-z0-9_-]{24}$/);
   assert.equal(standardMessageId('dlv_x'), standardMessageId('dlv_x'));

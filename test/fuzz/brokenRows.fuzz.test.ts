@@ -137,7 +137,7 @@ describe('list endpoints and pages with corrupted rows', () => {
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000' });
     const deps = { pool: db.pool, taskQueue: uniqueTaskQueue('fuzz-rows'), box: testBox, config, log: createLogger('silent') };
     app = createApp({ ...deps, temporal, ui: createUiRouter({ ...deps, temporal }) });
-    admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin')).key;
+    admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin', 'default')).key;
     const login = await request(app).post('/login').type('form').send({ key: admin });
     assert.equal(login.status, 303);
     cookie = String(login.headers['set-cookie']![0]).split(';')[0]!;

@@ -30,8 +30,8 @@ before(async () => {
   temporal = await testClient();
   const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000' });
   app = createApp({ pool: db.pool, temporal, taskQueue: uniqueTaskQueue('fuzz'), box: testBox, config, log: createLogger('silent') });
-  admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin')).key;
-  producer = (await createApiKey(db.pool, 'producer', 'fuzz-producer')).key;
+  admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin', 'default')).key;
+  producer = (await createApiKey(db.pool, 'producer', 'fuzz-producer', 'default')).key;
 });
 after(async () => {
   await temporal.connection.close();

@@ -35,8 +35,8 @@ describe('throttling failed authentications per address', () => {
   before(async () => {
     db = await createTestDatabase();
     secondPool = createPool(db.url, 2);
-    adminKey = (await createApiKey(db.pool, 'admin', 'admin')).key;
-    producerKey = (await createApiKey(db.pool, 'producer', 'producer')).key;
+    adminKey = (await createApiKey(db.pool, 'admin', 'admin', 'default')).key;
+    producerKey = (await createApiKey(db.pool, 'producer', 'producer', 'default')).key;
   });
   after(async () => {
     await secondPool?.end();

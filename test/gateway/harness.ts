@@ -43,8 +43,8 @@ export async function startHarness(env: Record<string, string> = {}, opts: { att
   const configOf = (extra: Record<string, string>) =>
     loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test', ...env, ...extra });
   const config = configOf({});
-  const admin = await createApiKey(db.pool, 'admin', 'test-admin');
-  const producer = await createApiKey(db.pool, 'producer', 'test-producer');
+  const admin = await createApiKey(db.pool, 'admin', 'test-admin', 'default');
+  const producer = await createApiKey(db.pool, 'producer', 'test-producer', 'default');
   const appWith: Harness['appWith'] = (over) =>
     createApp({ pool: db.pool, temporal: over.temporal ?? temporal, taskQueue, box: testBox, config: configOf(over.env ?? {}), log });
   return {

@@ -77,13 +77,13 @@ describe('API keys: list and revoke', () => {
 
   test('GET /v1/keys: id, name, scope, prefix, fingerprint, dates; never a key or its hash', async () => {
     const app = authApp(db.pool);
-    const admin = await createApiKey(db.pool, 'admin', 'ops admin');
-    const producer = await createApiKey(db.pool, 'producer', 'payroll producer');
+    const admin = await createApiKey(db.pool, 'admin', 'ops admin', 'default');
+    const producer = await createApiKey(db.pool, 'producer', 'payroll producer', 'default');
     const res = await request(app).get('/v1/keys').set(as(admin.key));
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers['cache-control'], 'no-store');
     const listed = res.body.items.find((k: { id: string }) => k.id === producer.id);
-    assert.deepEqual(Object.keys(listed).sort(), ['createdAt', 'fingerprint', 'id', 'name', 'prefix', 'revokedAt', 'revokedBy', 'scope']);
+    assert.deepEqual(Object.keys(listed).sort(), ['createdAt', 'fingerprint', 'id', 'name', 'prefix', 'revokedAt', 'revokedBy', 'scope', 'tenantId']);
     assert.equal(listed.scope, 'producer');
     assert.equal(listed.revokedAt, null);
     assert.ok(producer.key.startsWith(listed.prefix) && listed.prefix.length <= 12 && listed.prefix.length <= producer.key.length / 4);
@@ -97,8 +97,8 @@ describe('API keys: list and revoke', () => {
 
   test('POST /v1/keys/:id/revoke: the key is refused at once; again is a no-op; unknown ids 404', async () => {
     const app = authApp(db.pool);
-    const admin = await createApiKey(db.pool, 'admin', 'revoker');
-    const victim = await createApiKey(db.pool, 'producer', 'leaked producer');
+    const admin = await createApiKey(db.pool, 'admin', 'revoker', 'default');
+    const victim = await createApiKey(db.pool, 'producer', 'leaked producer', 'default');
     const first = await request(app).post(`/v1/keys/${victim.id}/revoke`).set(as(admin.key));
     assert.equal(first.status, 200, first.text);
     assert.equal(first.body.revokedBy, 'revoker');

@@ -16,7 +16,7 @@ describe('HRHOOKS_TRUST_PROXY', () => {
 
   before(async () => {
     db = await createTestDatabase();
-    adminKey = (await createApiKey(db.pool, 'admin', 'admin')).key;
+    adminKey = (await createApiKey(db.pool, 'admin', 'admin', 'default')).key;
   });
   after(() => db?.drop());
 

@@ -57,8 +57,8 @@ test('Postgres stopped during ingest: 503, then the retry with the same id deliv
   const taskQueue = uniqueTaskQueue('pgdown');
   const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32' });
   const app: Express = createApp({ pool, temporal: client, taskQueue, box: testBox, config, log: createLogger('silent') });
-  const admin = (await createApiKey(pool, 'admin', 'a')).key;
-  const producer = (await createApiKey(pool, 'producer', 'p')).key;
+  const admin = (await createApiKey(pool, 'admin', 'a', 'default')).key;
+  const producer = (await createApiKey(pool, 'producer', 'p', 'default')).key;
   for (const format of ['standard', 'aspnet']) {
     const res = await api(app, admin).post('/v1/subscriptions', { name: format, url: `${receiver.url}/${format}`, format, events: '*' });
     assert.equal(res.status, 201, JSON.stringify(res.body));

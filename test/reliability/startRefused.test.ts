@@ -34,7 +34,7 @@ const POISON = `0-poison-${process.pid}`;
 function poisoningInterceptor(): WorkflowClientInterceptor {
   return {
     async startWithDetails(input, next) {
-      if (input.options.workflowId !== eventWorkflowIdFor(POISON)) return next(input);
+      if (input.options.workflowId !== eventWorkflowIdFor(POISON, 'default')) return next(input);
       return next({ ...input, options: { ...input.options, typedSearchAttributes: [{ key: eventTypeKey, value: 'x'.repeat(3_000) }] } });
     },
   };
@@ -73,8 +73,8 @@ test('a start refused for good fails its event visibly and holds back no other e
   const log = createLogger('info', 'gateway', { write: (line: string) => void logLines.push(line) });
   starter = startEventStarter({ pool: db.pool, temporal: client, taskQueue, log }, { redriveIntervalMs: 500, redriveOlderThanMs: 0, memoryRetries: 0 });
   const app = createApp({ pool: db.pool, temporal: client, taskQueue, starter, box: testBox, config: loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32' }), log });
-  const admin = (await createApiKey(db.pool, 'admin', 'a')).key;
-  const producer = (await createApiKey(db.pool, 'producer', 'p')).key;
+  const admin = (await createApiKey(db.pool, 'admin', 'a', 'default')).key;
+  const producer = (await createApiKey(db.pool, 'producer', 'p', 'default')).key;
   receiver.respondWith({ status: 200 });
 
   const wide = [];

@@ -51,8 +51,8 @@ test('Temporal stopped: POST /v1/events answers 202 at once; deliveries go out a
   const log = createLogger('silent');
   starter = startEventStarter({ pool: db.pool, temporal: client, taskQueue, log }, { redriveIntervalMs: 1_000, redriveOlderThanMs: 0 });
   const app = createApp({ pool: db.pool, temporal: client, taskQueue, starter, box: testBox, config: loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32' }), log });
-  const admin = (await createApiKey(db.pool, 'admin', 'a')).key;
-  const producer = (await createApiKey(db.pool, 'producer', 'p')).key;
+  const admin = (await createApiKey(db.pool, 'admin', 'a', 'default')).key;
+  const producer = (await createApiKey(db.pool, 'producer', 'p', 'default')).key;
   const created = await api(app, admin).post('/v1/subscriptions', { name: 'std', url: `${receiver.url}/hook`, format: 'standard', events: '*' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   receiver.respondWith({ status: 200 });

@@ -55,7 +55,7 @@ export async function insertFixtureEvent(pool: Pool, subs: FixtureSubscription[]
     `INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'fixture') ON CONFLICT DO NOTHING`,
     [event.id, event.type, event.occurredAt, JSON.stringify(event)],
   );
-  const ids = subs.map((sub) => deliveryIdFor(sub.id, event.id));
+  const ids = subs.map((sub) => deliveryIdFor(sub.id, event.id, 'default'));
   for (const [i, sub] of subs.entries()) {
     await pool.query(
       `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, workflow_started) VALUES ($1, $2, $3, $4, $5, 'pending', true)`,
@@ -82,7 +82,7 @@ export async function startFixtureEvent(
     ...extra,
   };
   await client.workflow.start(EVENT_WORKFLOW, {
-    workflowId: eventWorkflowIdFor(event.id),
+    workflowId: eventWorkflowIdFor(event.id, 'default'),
     taskQueue,
     args: [input],
     typedSearchAttributes: input.searchAttributes === false ? [] : [

@@ -25,7 +25,7 @@ let seq = 0;
 export async function seedDelivery(pool: Pool, d: SeededDelivery): Promise<string> {
   seq += 1;
   const eventId = `evt-seeded-${process.pid}-${seq}`;
-  const id = deliveryIdFor(d.subscriptionId, eventId);
+  const id = deliveryIdFor(d.subscriptionId, eventId, 'default');
   const attempts = d.attempts ?? [];
   await pool.query(
     `INSERT INTO events (id, type, occurred_at, body, body_hash, received_at) VALUES ($1, 'employee.updated', $2, '{"id":1}', 'h', $2)`,

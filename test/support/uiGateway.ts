@@ -74,8 +74,8 @@ export async function startUiGateway(prefix: string, env: Record<string, string 
     receiver.respondWith(() => (answer >= 200 && answer < 300
       ? { status: answer, body: 'ok' }
       : { status: answer, headers: { 'content-type': 'application/json' }, body: '{"error":"payroll tool unavailable"}' }));
-    const adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
-    const producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer')).key;
+    const adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)', 'default')).key;
+    const producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer', 'default')).key;
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test', ...env });
     const deps = { pool: db.pool, taskQueue, box: testBox, config, log: createLogger('silent') };
     const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, temporal: client }) });

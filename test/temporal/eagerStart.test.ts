@@ -35,8 +35,8 @@ async function storedEvent(path: string) {
   const sub = await insertSubscription(db.pool, { format: 'standard', url: `${receiver.url}${path}` });
   const event = sampleEvent();
   await db.pool.query(`INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ($1, $2, $3, $4, 'x')`, [event.id, event.type, event.occurredAt, JSON.stringify(event)]);
-  await db.pool.query(`INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status) VALUES ($1, $2, $3, $4, 'standard', 'pending')`, [deliveryIdFor(sub.id, event.id), event.id, sub.id, event.type]);
-  return deliveriesOfEvent(db.pool, event.id);
+  await db.pool.query(`INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status) VALUES ($1, $2, $3, $4, 'standard', 'pending')`, [deliveryIdFor(sub.id, event.id, 'default'), event.id, sub.id, event.type]);
+  return deliveriesOfEvent(db.pool, 'default', event.id);
 }
 
 test('a client on the worker\'s connection starts event workflows eagerly; a plain client does not', async () => {

@@ -35,7 +35,7 @@ describe('web interface with a broken subscription row', () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     db = await createTestDatabase();
     client = await testClient();
-    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
+    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)', 'default')).key;
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
     const deps = { pool: db.pool, taskQueue: uniqueTaskQueue('ui-broken'), box: testBox, config, log: createLogger('silent') };
     const app = createApp({ ...deps, temporal: client, ui: createUiRouter({ ...deps, temporal: client }) });

@@ -10,7 +10,7 @@ const hostile = '<script>alert(1)</script>';
 
 function delivery(over: Partial<DeliverySummary>): DeliverySummary {
   return {
-    id: 'dlv_a', eventId: `evt-${hostile}`, subscriptionId: 'sub_1', subscriptionName: `Payroll ${hostile}`, eventType: 'employee.created',
+    id: 'dlv_a', tenantId: 'default', eventId: `evt-${hostile}`, subscriptionId: 'sub_1', subscriptionName: `Payroll ${hostile}`, eventType: 'employee.created',
     format: 'standard', status: 'failed', attempts: 2, lastStatusCode: null, lastError: `other: ${hostile}`, nextAttemptAt: null,
     subject: { id: 'E-1', name: hostile, number: null, resourceKey: 'employee:E-1' }, workflowStarted: true, waitingFor: null,
     supersededBy: null, actions: [], createdAt: '2026-12-05T07:00:00.000Z', updatedAt: '2026-12-05T07:01:00.000Z', ...over,

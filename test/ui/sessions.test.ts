@@ -19,7 +19,7 @@ describe('web-interface sessions in Postgres', () => {
   before(async () => {
     db = await createTestDatabase();
     secondPool = createPool(db.url, 2);
-    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
+    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)', 'default')).key;
   });
   after(async () => {
     await secondPool?.end();
@@ -66,7 +66,7 @@ describe('web-interface sessions in Postgres', () => {
     await request(gateway).post('/logout').set('cookie', `${SESSION_COOKIE}=${first}`).type('form').send({ _csrf: csrfOf(first) });
     assert.equal(await isSignedIn(gateway, first), false);
     assert.equal(await isSignedIn(gateway, second), true, 'the other session of the same key stays');
-    const other = await createApiKey(db.pool, 'admin', 'ops');
+    const other = await createApiKey(db.pool, 'admin', 'ops', 'default');
     const third = sessionCookieOf(await signIn(gateway, other.key))!.value;
     const revoked = await request(gateway).post(`/v1/keys/${other.id}/revoke`).set('authorization', `Bearer ${adminKey}`);
     assert.equal(revoked.status, 200, revoked.text);

@@ -92,8 +92,8 @@ describe('follow-up web interface', () => {
     receiver.respondWith(() => (receiverAnswers === 200
       ? { status: 200, body: 'ok' }
       : { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"payroll tool unavailable"}' }));
-    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)')).key;
-    producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer')).key;
+    adminKey = (await createApiKey(db.pool, 'admin', 'Alice (payroll admin)', 'default')).key;
+    producerKey = (await createApiKey(db.pool, 'producer', 'hr-core producer', 'default')).key;
     const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', TEMPORAL_UI_URL: 'http://temporal-ui.test' });
     const log = createLogger('silent');
     const deps = { pool: db.pool, taskQueue, box: testBox, config, log };

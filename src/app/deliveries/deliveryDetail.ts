@@ -75,7 +75,7 @@ export async function deliveryDetail(deps: DetailDeps, id: string): Promise<Deli
   const found = await getDelivery(deps.pool, id);
   if (!found) return null;
   const { delivery, attempts } = found;
-  const [event, { live, liveError }] = await Promise.all([getEventBody(deps.pool, delivery.eventId), liveOf(deps, delivery.id)]);
+  const [event, { live, liveError }] = await Promise.all([getEventBody(deps.pool, delivery.tenantId, delivery.eventId), liveOf(deps, delivery.id)]);
   return {
     delivery, attempts, event, live, liveError,
     workflowId: workflowIdOf(delivery.id),

@@ -37,7 +37,7 @@ async function refusal(deps: ActionDeps, id: string): Promise<{ outcome: ActionO
   if (!row) return { outcome: { ok: false, reason: 'not_found' }, started: false };
   if (isClosed(row.status)) return { outcome: { ok: false, reason: 'closed', status: row.status }, started: false };
   if (row.workflowStarted) return { outcome: null, started: false };
-  await startEventNow({ ...deps, pool: deps.pool }, row.eventId);
+  await startEventNow({ ...deps, pool: deps.pool, tenantId: row.tenantId }, row.eventId);
   return { outcome: null, started: true };
 }
 

@@ -15,6 +15,7 @@ import { MAX_NESTING_DEPTH, nestedTooDeep } from '../../domain/events/nestingDep
 import { subjectOf } from '../../domain/events/subject';
 import { parseEvent, type FieldError, type HrEvent } from '../../domain/events/schema';
 import { deliveryIdFor } from '../../domain/formats/identity';
+import { eventKey } from '../../domain/tenants/eventKey';
 import { subscriptionMatches } from '../../domain/formats/matching';
 import type { Logger } from '../../infra/observability/log';
 import { eventsAccepted } from '../../infra/observability/metrics';
@@ -22,7 +23,10 @@ import { startEvents, type EventStarter } from './starter';
 import type { DeliveryStatus } from '../../../workflows/definitions';
 
 export interface IngestDeps {
+  /** The tenant's scoped pool (../../infra/db/tenantScope.ts) on a tenant's request; the whole database for tools. */
   pool: Pool;
+  /** The tenant the event is posted to: its subscriptions only are matched, its event ids only are compared. */
+  tenantId: string;
   temporal: Client;
   taskQueue: string;
   log: Logger;
@@ -46,11 +50,11 @@ export class DeliveryStartError extends Error {
   override readonly name = 'DeliveryStartError';
 }
 
-function rowsFor(event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[] {
+function rowsFor(tenantId: string, event: HrEvent, subs: MatchableSubscription[]): NewDeliveryRow[] {
   const subject = subjectOf(event.type, event.data);
   return subs
     .filter((s) => subscriptionMatches(s, event))
-    .map((s) => ({ id: deliveryIdFor(s.id, event.id), subscriptionId: s.id, format: s.format, subject }));
+    .map((s) => ({ id: deliveryIdFor(s.id, event.id, tenantId), subscriptionId: s.id, format: s.format, subject }));
 }
 
 /** Temporal refused the event's workflow start for good; its deliveries are failed with this reason. */
@@ -63,10 +67,11 @@ export class DeliveryStartRefused extends Error {
  * if Temporal is unreachable, DeliveryStartRefused if it refused the start for good.
  */
 export async function startEventNow(deps: IngestDeps, eventId: string): Promise<void> {
-  const result = await startEvents(deps, [eventId]).catch((err: Error) => {
+  const key = eventKey(deps.tenantId, eventId);
+  const result = await startEvents(deps, [key]).catch((err: Error) => {
     throw new DeliveryStartError(`could not start the event workflow: ${err.message}`, { cause: err });
   });
-  const refused = result.refused.get(eventId);
+  const refused = result.refused.get(key);
   if (refused) throw new DeliveryStartRefused(refused);
 }
 
@@ -95,17 +100,17 @@ export async function ingest(
   const parsed = parseEvent(body);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
   const event = parsed.event;
-  const subs = opts.only ? [opts.only] : await listActiveForMatching(deps.pool);
-  const fresh = rowsFor(event, subs);
-  const stored = await storeEvent(deps.pool, event, opts.isTest ?? false, () => fresh);
+  const subs = opts.only ? [opts.only] : await listActiveForMatching(deps.pool, deps.tenantId);
+  const fresh = rowsFor(deps.tenantId, event, subs);
+  const stored = await storeEvent(deps.pool, deps.tenantId, event, opts.isTest ?? false, () => fresh);
   if (!stored.created && stored.existing.bodyHash !== bodyHashOf(event)) return { kind: 'conflict', eventId: event.id };
   if (stored.created) eventsAccepted.inc({ type: event.type });
   // a new event's rows are the ones just stored; a replayed one reads what the first call stored
   const rows: AnsweredRow[] = stored.created
     ? fresh.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, status: 'pending', workflowStarted: false }))
-    : await deliveriesOfEvent(deps.pool, event.id);
+    : await deliveriesOfEvent(deps.pool, deps.tenantId, event.id);
   if (rows.some((r) => !r.workflowStarted)) {
-    if (deps.starter) deps.starter.enqueue(event.id);
+    if (deps.starter) deps.starter.enqueue(eventKey(deps.tenantId, event.id));
     else await startEventNow(deps, event.id);
   }
   return { kind: 'accepted', accepted: answer(event.id, rows, !stored.created) };

@@ -11,6 +11,7 @@ import type { Logger } from '../../infra/observability/log';
 import { startEvent, type StartRow } from '../../infra/temporal/deliveryClient';
 import { startRefusedForGood } from '../../infra/temporal/startRefusal';
 import { refuseEventStarts } from '../../infra/db/deliveryStatus';
+import { eventKey, eventRefOf } from '../../domain/tenants/eventKey';
 
 export interface StarterDeps {
   pool: Pool;
@@ -37,8 +38,8 @@ export interface StarterOptions {
 }
 
 export interface EventStarter {
-  /** Queues an accepted event for its workflow start; never throws, never waits. */
-  enqueue(eventId: string): void;
+  /** Queues an accepted event (its key: ../../domain/tenants/eventKey.ts) for its workflow start; never throws, never waits. */
+  enqueue(eventKey: string): void;
   /** One re-drive pass now; resolves with how many deliveries it started. */
   runOnce(): Promise<number>;
   /** Resolves when the queue is empty and no lane is busy. */
@@ -54,13 +55,17 @@ export interface StartResult {
   deliveries: number;
   /** Events settled: started, or refused for good. */
   settled: number;
-  /** Events Temporal refused for good, with its reason; their deliveries are now `failed`. */
+  /** Events (by key) Temporal refused for good, with its reason; their deliveries are now `failed`. */
   refused: Map<string, string>;
 }
 
+/** The rows by event (key: ../../domain/tenants/eventKey.ts). */
 function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
   const groups = new Map<string, StartRow[]>();
-  for (const row of rows) groups.set(row.eventId, [...(groups.get(row.eventId) ?? []), row]);
+  for (const row of rows) {
+    const key = eventKey(row.tenantId, row.eventId);
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
   return groups;
 }
 
@@ -70,8 +75,8 @@ function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
  * on; a failure that may pass (Temporal unreachable) stops the batch, is counted on that event, and is
  * rethrown once the successes and refusals are recorded.
  */
-export async function startEvents(deps: StarterDeps, eventIds: string[], eager = false): Promise<StartResult> {
-  const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventIds));
+export async function startEvents(deps: StarterDeps, eventKeys: string[], eager = false): Promise<StartResult> {
+  const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventKeys));
   const started: string[] = [];
   const refused = new Map<string, string>();
   let deliveries = 0;
@@ -101,9 +106,9 @@ export async function startEvents(deps: StarterDeps, eventIds: string[], eager =
 
 async function recordRefusals(deps: StarterDeps, refused: Map<string, string>): Promise<void> {
   if (refused.size === 0) return;
-  await refuseEventStarts(deps.pool, [...refused].map(([eventId, reason]) => ({ eventId, reason })));
-  for (const [eventId, reason] of refused) {
-    deps.log.error({ eventId, err: reason }, "Temporal refused the event's workflow start for good; its deliveries are failed (to-do list)");
+  await refuseEventStarts(deps.pool, [...refused].map(([key, reason]) => ({ ...eventRefOf(key), reason })));
+  for (const [key, reason] of refused) {
+    deps.log.error({ ...eventRefOf(key), err: reason }, "Temporal refused the event's workflow start for good; its deliveries are failed (to-do list)");
   }
 }
 

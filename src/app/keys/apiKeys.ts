@@ -14,13 +14,14 @@ import type { Logger } from '../../infra/observability/log';
 
 export type { ApiKeyView, Scope };
 
+/** The scopes a tenant's key may have (platform keys are made by the platform, see ../tenants). */
 export const SCOPES: readonly Scope[] = ['producer', 'admin'];
 
 export type CreatedKey = Awaited<ReturnType<typeof createApiKey>>;
 
-/** A new key of this scope; the clear key is in the answer and nowhere else. */
-export function createKey(pool: Pool, scope: Scope, name: string): Promise<CreatedKey> {
-  return createApiKey(pool, scope, name.trim());
+/** A new key of this scope (a tenant's, or a platform key: tenantId null); the clear key is in the answer only. */
+export function createKey(pool: Pool, scope: Scope, name: string, tenantId: string | null): Promise<CreatedKey> {
+  return createApiKey(pool, scope, name.trim(), tenantId);
 }
 
 export function listKeys(pool: Pool): Promise<ApiKeyView[]> {

@@ -1,6 +1,10 @@
-// Deterministic identities: the delivery (workflow) id per (subscription, event), and the per-format
-// message ids derived from it, stable across attempts. Pure: no I/O, no randomness.
+// Deterministic identities: the event workflow id per (tenant, event), the delivery id per (subscription,
+// tenant, event), and the per-format message ids derived from it, stable across attempts. Pure.
+// The `default` tenant's ids are those of before tenants existed (running workflows, recorded histories and
+// receivers' dedup keys keep them); another tenant's hash also covers the tenant id, so two tenants may both
+// send `evt-1`. An event id never holds U+0000 (Postgres cannot store it), so the two inputs never collide.
 import { createHash } from 'node:crypto';
+import { DEFAULT_TENANT } from '../tenants/tenantId';
 import { FormatError } from './format';
 
 const SAFE_SUBSCRIPTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -11,21 +15,22 @@ function sha256(text: string): Buffer {
 
 const EVENT_HASH_LENGTH = 22;
 
-function eventHash(eventId: string): string {
-  return sha256(eventId).toString('base64url').slice(0, EVENT_HASH_LENGTH);
+function eventHash(eventId: string, tenantId: string): string {
+  const input = tenantId === DEFAULT_TENANT ? eventId : `${tenantId}\u0000${eventId}`;
+  return sha256(input).toString('base64url').slice(0, EVENT_HASH_LENGTH);
 }
 
-/** The `event` workflow's id: one per accepted event. */
-export function eventWorkflowIdFor(eventId: string): string {
-  return `evt_${eventHash(eventId)}`;
+/** The `event` workflow's id: one per accepted event of a tenant. */
+export function eventWorkflowIdFor(eventId: string, tenantId: string): string {
+  return `evt_${eventHash(eventId, tenantId)}`;
 }
 
 /** A delivery's id: `dlv_<subscription id>_<event hash>`, so it names its workflow and subscription by itself. */
-export function deliveryIdFor(subscriptionId: string, eventId: string): string {
+export function deliveryIdFor(subscriptionId: string, eventId: string, tenantId: string): string {
   if (!SAFE_SUBSCRIPTION_ID.test(subscriptionId)) {
     throw new FormatError(`subscription id ${JSON.stringify(subscriptionId)} is not a safe token`);
   }
-  return `dlv_${subscriptionId}_${eventHash(eventId)}`;
+  return `dlv_${subscriptionId}_${eventHash(eventId, tenantId)}`;
 }
 
 const DELIVERY_ID = new RegExp(`^dlv_([A-Za-z0-9_-]{1,64})_([A-Za-z0-9_-]{${EVENT_HASH_LENGTH}})$`);

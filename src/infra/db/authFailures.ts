@@ -23,7 +23,7 @@ export interface PresentedKeyCheck {
  */
 export async function checkPresentedKey(pool: Pool, key: string, address: string, policy: FailurePolicy): Promise<PresentedKeyCheck> {
   const { rows } = await pool.query(
-    `SELECT k.id, k.name, k.scope,
+    `SELECT k.id, k.name, k.scope, k.tenant_id,
             (SELECT greatest(1, ceil(extract(epoch FROM f.window_start + $3::float8 * interval '1 millisecond' - now())))::int
                FROM auth_failures f
               WHERE f.address = $2 AND f.failures >= $4
@@ -33,7 +33,7 @@ export async function checkPresentedKey(pool: Pool, key: string, address: string
     [hashApiKey(key), address, policy.windowMs, policy.limit],
   );
   const row = rows[0]!;
-  return { key: row.id ? { id: row.id, name: row.name, scope: row.scope } : null, retryAfterSeconds: row.retry_after ?? null };
+  return { key: row.id ? { id: row.id, name: row.name, scope: row.scope, tenantId: row.tenant_id ?? null } : null, retryAfterSeconds: row.retry_after ?? null };
 }
 
 /** Counts one failure of `address`; returns the seconds until it may retry when this failure reached the limit. */

@@ -1,5 +1,6 @@
 // Queries over the deliveries mirror: search with keyset pagination, detail with attempts,
 // dashboard counts, and the not-yet-started list the starter re-drives. Never holds secrets.
+import { eventKey, eventKeyColumns } from '../../domain/tenants/eventKey';
 import { isStorableInstant } from '../../domain/events/instants';
 import { resourceKeysMatching } from '../../domain/events/subject';
 import type { Pool } from 'pg';
@@ -8,6 +9,7 @@ import { CLOSED_STATUSES, DELIVERY_STATUSES, type DeliveryStatus, type OperatorA
 
 export interface DeliveryStartRow {
   id: string;
+  tenantId: string;
   eventId: string;
   subscriptionId: string;
   eventType: string;
@@ -21,6 +23,8 @@ export interface DeliveryStartRow {
 
 export interface DeliverySummary {
   id: string;
+  /** The tenant (customer business) the delivery belongs to. */
+  tenantId: string;
   eventId: string;
   subscriptionId: string;
   subscriptionName: string | null;
@@ -76,19 +80,19 @@ const iso = (v: unknown): string | null => {
   return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
 };
 
-const START_COLUMNS = `d.id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started, d.start_refused
+const START_COLUMNS = `d.id, d.tenant_id, d.event_id, d.subscription_id, d.event_type, s.format, s.retry_schedule, d.status, d.workflow_started, d.start_refused
   FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id`;
 
 function toStartRow(r: Record<string, any>): DeliveryStartRow {
   return {
-    id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, eventType: r.event_type, format: r.format,
+    id: r.id, tenantId: r.tenant_id, eventId: r.event_id, subscriptionId: r.subscription_id, eventType: r.event_type, format: r.format,
     retrySchedule: r.retry_schedule, status: r.status, workflowStarted: r.workflow_started, startRefused: r.start_refused,
   };
 }
 
 function toSummary(r: Record<string, any>): DeliverySummary {
   return {
-    id: r.id, eventId: r.event_id, subscriptionId: r.subscription_id, subscriptionName: r.subscription_name ?? null,
+    id: r.id, tenantId: r.tenant_id, eventId: r.event_id, subscriptionId: r.subscription_id, subscriptionName: r.subscription_name ?? null,
     eventType: r.event_type, format: r.format, status: r.status, attempts: r.attempts,
     lastStatusCode: r.last_status_code, lastError: r.last_error, nextAttemptAt: iso(r.next_attempt_at),
     subject: { id: r.subject_id, name: r.subject_name, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null }, workflowStarted: r.workflow_started,
@@ -97,8 +101,8 @@ function toSummary(r: Record<string, any>): DeliverySummary {
   };
 }
 
-export async function deliveriesOfEvent(pool: Pool, eventId: string): Promise<DeliveryStartRow[]> {
-  const { rows } = await pool.query(`SELECT ${START_COLUMNS} WHERE d.event_id = $1 ORDER BY d.id`, [eventId]);
+export async function deliveriesOfEvent(pool: Pool, tenantId: string, eventId: string): Promise<DeliveryStartRow[]> {
+  const { rows } = await pool.query(`SELECT ${START_COLUMNS} WHERE d.tenant_id = $1 AND d.event_id = $2 ORDER BY d.id`, [tenantId, eventId]);
   return rows.map(toStartRow);
 }
 
@@ -107,12 +111,16 @@ export async function startRow(pool: Pool, id: string): Promise<DeliveryStartRow
   return rows[0] ? toStartRow(rows[0]) : null;
 }
 
+/** These events (../../domain/tenants/eventKey.ts) as a relation `k(tenant_id, event_id)` of parameters $1, $2. */
+const EVENT_KEYS = 'unnest($1::text[], $2::text[]) AS k(tenant_id, event_id)';
+
 /** The rows of these events whose workflow is not started yet, one event's rows together. */
-export async function unstartedRowsOfEvents(pool: Pool, eventIds: string[]): Promise<DeliveryStartRow[]> {
-  if (eventIds.length === 0) return [];
+export async function unstartedRowsOfEvents(pool: Pool, eventKeys: string[]): Promise<DeliveryStartRow[]> {
+  if (eventKeys.length === 0) return [];
   const { rows } = await pool.query(
-    `SELECT ${START_COLUMNS} WHERE d.event_id = ANY($1::text[]) AND NOT d.workflow_started ORDER BY d.event_id, d.id`,
-    [eventIds],
+    `SELECT ${START_COLUMNS} JOIN ${EVENT_KEYS} ON d.tenant_id = k.tenant_id AND d.event_id = k.event_id
+      WHERE NOT d.workflow_started ORDER BY d.tenant_id, d.event_id, d.id`,
+    eventKeyColumns(eventKeys),
   );
   return rows.map(toStartRow);
 }
@@ -123,23 +131,31 @@ export async function unstartedRowsOfEvents(pool: Pool, eventIds: string[]): Pro
  */
 export async function unstartedEvents(pool: Pool, olderThanMs: number, limit: number): Promise<string[]> {
   const { rows } = await pool.query(
-    `SELECT event_id FROM deliveries
+    `SELECT tenant_id, event_id FROM deliveries
       WHERE NOT workflow_started AND start_refused IS NULL AND created_at < now() - ($1::int * interval '1 millisecond')
-      GROUP BY event_id ORDER BY max(start_failures), min(created_at) LIMIT $2`,
+      GROUP BY tenant_id, event_id ORDER BY max(start_failures), min(created_at) LIMIT $2`,
     [olderThanMs, limit],
   );
-  return rows.map((r) => r.event_id as string);
+  return rows.map((r) => eventKey(r.tenant_id, r.event_id));
 }
 
-export async function markEventsStarted(pool: Pool, eventIds: string[]): Promise<void> {
-  if (eventIds.length === 0) return;
-  await pool.query('UPDATE deliveries SET workflow_started = true, start_refused = NULL WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
+export async function markEventsStarted(pool: Pool, eventKeys: string[]): Promise<void> {
+  if (eventKeys.length === 0) return;
+  await pool.query(
+    `UPDATE deliveries d SET workflow_started = true, start_refused = NULL FROM ${EVENT_KEYS}
+      WHERE d.tenant_id = k.tenant_id AND d.event_id = k.event_id AND NOT d.workflow_started`,
+    eventKeyColumns(eventKeys),
+  );
 }
 
 /** Counts one more failed start (for now: Temporal unreachable, a deadline) on these events' rows. */
-export async function countStartFailures(pool: Pool, eventIds: string[]): Promise<void> {
-  if (eventIds.length === 0) return;
-  await pool.query('UPDATE deliveries SET start_failures = start_failures + 1 WHERE event_id = ANY($1::text[]) AND NOT workflow_started', [eventIds]);
+export async function countStartFailures(pool: Pool, eventKeys: string[]): Promise<void> {
+  if (eventKeys.length === 0) return;
+  await pool.query(
+    `UPDATE deliveries d SET start_failures = start_failures + 1 FROM ${EVENT_KEYS}
+      WHERE d.tenant_id = k.tenant_id AND d.event_id = k.event_id AND NOT d.workflow_started`,
+    eventKeyColumns(eventKeys),
+  );
 }
 
 

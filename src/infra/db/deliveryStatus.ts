@@ -120,14 +120,14 @@ export async function writeDeliveryStatus(
  * Ends the open, unstarted deliveries of events whose start Temporal refused for good: `failed`, with the
  * refusal as their last error, so they show on the to-do list; the re-drive pass leaves them alone.
  */
-export async function refuseEventStarts(pool: Pool, refusals: Array<{ eventId: string; reason: string }>): Promise<void> {
+export async function refuseEventStarts(pool: Pool, refusals: Array<{ tenantId: string; eventId: string; reason: string }>): Promise<void> {
   if (refusals.length === 0) return;
   await pool.query(
     `UPDATE deliveries d SET status = 'failed', last_error = r.reason, start_refused = r.reason, next_attempt_at = NULL,
         start_failures = d.start_failures + 1, updated_at = now()
-       FROM unnest($1::text[], $2::text[]) AS r(event_id, reason)
-      WHERE d.event_id = r.event_id AND NOT d.workflow_started AND d.status <> ALL($3::text[])`,
-    [refusals.map((r) => r.eventId), refusals.map((r) => r.reason), CLOSED_STATUSES],
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS r(tenant_id, event_id, reason)
+      WHERE d.tenant_id = r.tenant_id AND d.event_id = r.event_id AND NOT d.workflow_started AND d.status <> ALL($4::text[])`,
+    [refusals.map((r) => r.tenantId), refusals.map((r) => r.eventId), refusals.map((r) => r.reason), CLOSED_STATUSES],
   );
 }
 

@@ -50,10 +50,10 @@ export async function successorsOf(pool: Pool, deliveryIds: string[]): Promise<M
   const found = new Map<string, WakeTarget[]>();
   if (deliveryIds.length === 0) return found;
   const { rows } = await pool.query(
-    `SELECT c.id AS closed_id, n.id, n.event_id
+    `SELECT c.id AS closed_id, n.id, n.event_id, n.tenant_id
        FROM deliveries c JOIN subscriptions s ON s.id = c.subscription_id
        JOIN LATERAL (
-         SELECT n.id, n.event_id, n.status FROM deliveries n
+         SELECT n.id, n.event_id, n.tenant_id, n.status FROM deliveries n
           WHERE n.subscription_id = c.subscription_id AND n.resource_key = c.resource_key
             AND (n.occurred_at, n.seq) > (c.occurred_at, c.seq) AND n.status NOT IN ${CLOSED}
           ORDER BY n.occurred_at, n.seq LIMIT 1) n ON true
@@ -62,7 +62,7 @@ export async function successorsOf(pool: Pool, deliveryIds: string[]): Promise<M
     [deliveryIds],
   );
   for (const r of rows) {
-    found.set(r.closed_id, [...(found.get(r.closed_id) ?? []), { deliveryId: r.id, workflowId: eventWorkflowIdFor(r.event_id) }]);
+    found.set(r.closed_id, [...(found.get(r.closed_id) ?? []), { deliveryId: r.id, workflowId: eventWorkflowIdFor(r.event_id, r.tenant_id) }]);
   }
   return found;
 }
@@ -103,10 +103,10 @@ export async function goneSinceHeld(pool: Pool, aheadIds: string[], pausedSubscr
 /** Deliveries a paused subscription holds back, oldest first (the probe goes to the first; resume wakes them all). */
 export async function deliveriesWaitingForPause(pool: Pool, subscriptionId: string, waitingFor: string, limit: number): Promise<WakeTarget[]> {
   const { rows } = await pool.query(
-    `SELECT id, event_id FROM deliveries
+    `SELECT id, event_id, tenant_id FROM deliveries
       WHERE subscription_id = $1 AND status = 'queued' AND waiting_for = $2
       ORDER BY occurred_at NULLS LAST, seq NULLS LAST, created_at LIMIT $3`,
     [subscriptionId, waitingFor, limit],
   );
-  return rows.map((r) => ({ deliveryId: r.id, workflowId: eventWorkflowIdFor(r.event_id) }));
+  return rows.map((r) => ({ deliveryId: r.id, workflowId: eventWorkflowIdFor(r.event_id, r.tenant_id) }));
 }

@@ -152,9 +152,11 @@ export async function softDeleteSubscription(pool: Pool, id: string): Promise<bo
   return (rowCount ?? 0) > 0;
 }
 
-export async function listActiveForMatching(pool: Pool): Promise<MatchableSubscription[]> {
+/** The tenant's enabled subscriptions, for matching an event posted to it. */
+export async function listActiveForMatching(pool: Pool, tenantId: string): Promise<MatchableSubscription[]> {
   const { rows } = await pool.query(
-    'SELECT id, format, events, mode, retry_schedule FROM subscriptions WHERE enabled AND deleted_at IS NULL ORDER BY id',
+    'SELECT id, format, events, mode, retry_schedule FROM subscriptions WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL ORDER BY id',
+    [tenantId],
   );
   return rows.map((r) => ({ id: r.id, format: r.format, events: r.events, mode: r.mode, retrySchedule: r.retry_schedule }));
 }

@@ -18,12 +18,12 @@ import {
   type DeliveryState,
   type EventInput,
 } from '../../../workflows/definitions';
-import { eventTypeKey, subscriptionAttribute, subscriptionKey } from '../../../workflows/searchAttributes';
+import { eventTypeKey, subscriptionAttribute, subscriptionKey, tenantKey } from '../../../workflows/searchAttributes';
 
 const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
 
-export type StartRow = Pick<DeliveryStartRow, 'id' | 'eventId' | 'subscriptionId' | 'eventType' | 'format' | 'retrySchedule'>;
+export type StartRow = Pick<DeliveryStartRow, 'id' | 'tenantId' | 'eventId' | 'subscriptionId' | 'eventType' | 'format' | 'retrySchedule'>;
 
 export type SignalOutcome = 'signalled' | 'not_found';
 
@@ -57,7 +57,7 @@ export async function startEvent(
   try {
     const handle = await within(client, CALL_DEADLINE_MS, () =>
       client.workflow.start(EVENT_WORKFLOW, {
-        workflowId: eventWorkflowIdFor(first.eventId),
+        workflowId: eventWorkflowIdFor(first.eventId, first.tenantId),
         taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -67,6 +67,7 @@ export async function startEvent(
         typedSearchAttributes: [
           { key: subscriptionKey, value: subscriptionAttribute(rows.map((r) => r.subscriptionId)) },
           { key: eventTypeKey, value: first.eventType },
+          { key: tenantKey, value: first.tenantId },
         ],
       }),
     );

@@ -3,7 +3,7 @@
 import { SearchAttributeType } from '@temporalio/common';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../../workflows/searchAttributes';
 
-export { statusKey, subscriptionKey, eventTypeKey, attemptsKey, nextAttemptKey } from '../../../workflows/searchAttributes';
+export { statusKey, subscriptionKey, eventTypeKey, attemptsKey, nextAttemptKey, tenantKey } from '../../../workflows/searchAttributes';
 
 /** The dev server's and the operator API's names for each attribute type hrhooks uses. */
 export const TYPE_NAMES = {

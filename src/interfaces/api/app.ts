@@ -7,6 +7,7 @@ import type { ApiKey } from '../../infra/db/apiKeys';
 import type { Logger } from '../../infra/observability/log';
 import { httpDuration, httpRequests } from '../../infra/observability/metrics';
 import { authenticate } from './auth';
+import { resolveTenant, tenantPaths } from './tenantContext';
 import { startEventStarter } from '../../app/ingest/starter';
 import type { AppDeps, RouteDeps } from './deps';
 import { MAX_NESTING_DEPTH } from '../../domain/events/nestingDepth';
@@ -116,7 +117,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet(SECURITY_HEADERS));
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
-  app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT));
+  app.use(tenantPaths);
+  app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT), resolveTenant(deps.pool));
   app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
   app.use(['/v1/subscriptions/:id', '/v1/deliveries/:id'], storableParams);
   app.use(eventsRouter(routeDeps));

@@ -1,6 +1,7 @@
 // Bearer API-key authentication and scope checks on the API: the key goes through the one rule for any
 // presented key (../../app/access/authenticateKey.ts: the failed-auth throttle per client address, proxy-aware
-// req.ip). Producer keys may only post events. Never logs the presented key.
+// req.ip). Producer keys may only post events; admin keys act in their tenant; platform keys everywhere.
+// Never logs the presented key.
 import type { Request, RequestHandler, Response } from 'express';
 import { authenticateKey, throttleAddress, type AuthDeps } from '../../app/access/authenticateKey';
 import type { ApiKey, Scope } from '../../infra/db/apiKeys';
@@ -31,12 +32,15 @@ export function authenticate(deps: AuthDeps): RequestHandler {
   };
 }
 
+/** What each scope may also do: a platform key all an admin key may, an admin key all a producer key may. */
+const INCLUDES: Record<Scope, readonly Scope[]> = { platform: ['platform', 'admin', 'producer'], admin: ['admin', 'producer'], producer: ['producer'] };
+
 export function requireScope(scope: Scope): RequestHandler {
   return (_req, res, next) => {
     const key = res.locals.apiKey as ApiKey | undefined;
     if (!key) return next(new UnauthorizedError());
-    if (key.scope === 'admin' || key.scope === scope) return next();
-    next(new ForbiddenError(`this route needs an ${scope} key; this key has scope ${key.scope}`));
+    if (INCLUDES[key.scope].includes(scope)) return next();
+    next(new ForbiddenError(`this route needs ${scope === 'admin' ? 'an admin' : `a ${scope}`} key; this key has scope ${key.scope}`));
   };
 }
 

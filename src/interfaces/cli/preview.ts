@@ -1,5 +1,6 @@
 // `hrhooks preview`: renders the exact HTTP request(s) a subscription would receive for an event file.
 // I/O only through the injected io (no fs, no network, no process.exit); returns the exit code.
+import { DEFAULT_TENANT } from '../../domain/tenants/tenantId';
 import { TEST_EVENT_TYPE } from '../../domain/events/eventTypes';
 import { parseEvent, type HrEvent } from '../../domain/events/schema';
 import type { Format, SubscriptionView } from '../../domain/formats/format';
@@ -110,7 +111,7 @@ export function preview(args: string[], given: PreviewOptions, io: PreviewIo): n
         io.stderr(`note: ${opts.format} does not send ${event.type} (event ${event.id})${subscription.mode ? ` in mode ${subscription.mode}` : ''}\n`);
         continue;
       }
-      const deliveryId = opts.deliveryId ?? deliveryIdFor(subscription.id, event.id);
+      const deliveryId = opts.deliveryId ?? deliveryIdFor(subscription.id, event.id, DEFAULT_TENANT);
       const req = format.render({ event, deliveryId, messageId: opts.messageId, attempt: Number(opts.attempt), now, subscription });
       requests.push({ method: 'POST', url: opts.url, headers: req.headers, body: req.body.toString('utf8') });
       printed.push(`${formatHttpRequest(opts.url, req)}\n`);

@@ -7,6 +7,7 @@ import { deliveryDetail, type DeliveryDetail } from '../../../app/deliveries/del
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../../app/deliveries/operatorActions';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
+import { scoped } from '../tenantContext';
 import { ConflictError, NotFoundError } from '../errors';
 import { bulkResyncSchema, deliveriesQuerySchema, markProcessedSchema, parseInput, resyncSchema } from '../schemas';
 
@@ -40,30 +41,30 @@ export function deliveriesRouter(deps: RouteDeps): Router {
 
   router.get('/v1/deliveries', async (req, res) => {
     const filter = parseInput(deliveriesQuerySchema, { ...req.query });
-    res.json(await deliveriesList(deps, filter));
+    res.json(await deliveriesList(scoped(deps, res), filter));
   });
 
   router.post('/v1/deliveries/resync', async (req, res) => {
     const input = parseInput(bulkResyncSchema, req.body);
-    const result = await resyncFailed(deps.temporal, deps.pool, input, callerOf(res).name, input.note);
+    const result = await resyncFailed(deps.temporal, scoped(deps, res).pool, input, callerOf(res).name, input.note);
     res.status(202).json(result);
   });
 
   router.get('/v1/deliveries/:id', async (req, res) => {
-    const found = await deliveryDetail({ ...deps, namespace: deps.temporal.options.namespace }, req.params.id);
+    const found = await deliveryDetail({ ...scoped(deps, res), namespace: deps.temporal.options.namespace }, req.params.id);
     if (!found) throw new NotFoundError(`no delivery ${req.params.id}`);
     res.json(detailJson(found));
   });
 
   router.post('/v1/deliveries/:id/resync', async (req, res) => {
     const input = parseInput(resyncSchema, req.body);
-    const outcome = await resyncDelivery(deps, req.params.id, callerOf(res).name, input.note ?? null);
+    const outcome = await resyncDelivery(scoped(deps, res), req.params.id, callerOf(res).name, input.note ?? null);
     res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
   });
 
   router.post('/v1/deliveries/:id/mark-processed', async (req, res) => {
     const input = parseInput(markProcessedSchema, req.body);
-    const outcome = await markDeliveryProcessed(deps, req.params.id, callerOf(res).name, input.note);
+    const outcome = await markDeliveryProcessed(scoped(deps, res), req.params.id, callerOf(res).name, input.note);
     res.status(202).json({ id: req.params.id, requested: accepted(req.params.id, outcome) });
   });
   return router;

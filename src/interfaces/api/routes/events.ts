@@ -5,6 +5,7 @@ import { reservedTypeErrors } from '../../../domain/events/schema';
 import { ingest } from '../../../app/ingest/ingest';
 import { requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
+import { scoped } from '../tenantContext';
 import { ConflictError, ProblemError, ValidationError } from '../errors';
 
 export function eventsRouter(deps: RouteDeps): Router {
@@ -14,7 +15,7 @@ export function eventsRouter(deps: RouteDeps): Router {
     if (reserved.length > 0) {
       throw new ProblemError(422, 'Unprocessable Content', `${TEST_EVENT_TYPE} is sent by hrhooks only; nothing was stored`, reserved);
     }
-    const outcome = await ingest(deps, req.body);
+    const outcome = await ingest(scoped(deps, res), req.body);
     if (outcome.kind === 'invalid') throw new ValidationError(outcome.errors, 'the event is invalid; nothing was stored');
     if (outcome.kind === 'conflict') {
       throw new ConflictError(`event ${outcome.eventId} was already accepted with a different body`);

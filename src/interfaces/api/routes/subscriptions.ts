@@ -18,6 +18,7 @@ import {
 } from '../../../app/subscriptions/rotation';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
+import { scoped } from '../tenantContext';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 function revealed(res: Response, status: number, r: RevealedSubscription): void {
@@ -31,29 +32,29 @@ function revealed(res: Response, status: number, r: RevealedSubscription): void 
 /** Create, list, read, patch and delete. */
 function crudRoutes(deps: RouteDeps, router: Router): void {
   router.post('/v1/subscriptions', async (req, res) => {
-    const outcome = await createSubscriptionChecked(deps, req.body);
+    const outcome = await createSubscriptionChecked(scoped(deps, res), req.body);
     if (!outcome.ok) throw new ValidationError(outcome.errors);
     revealed(res, 201, outcome.created);
   });
 
   router.get('/v1/subscriptions', async (_req, res) => {
-    res.json({ items: await listSubscriptions(deps) });
+    res.json({ items: await listSubscriptions(scoped(deps, res)) });
   });
 
   router.get('/v1/subscriptions/:id', async (req, res) => {
-    const sub = await getSubscription(deps, req.params.id);
+    const sub = await getSubscription(scoped(deps, res), req.params.id);
     if (!sub) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.json(sub);
   });
 
   router.patch('/v1/subscriptions/:id', async (req, res) => {
-    const outcome = await updateSubscriptionChecked(deps, req.params.id, req.body, callerOf(res).name);
+    const outcome = await updateSubscriptionChecked(scoped(deps, res), req.params.id, req.body, callerOf(res).name);
     if (!outcome.ok) throw outcome.reason === 'invalid' ? new ValidationError(outcome.errors) : new NotFoundError(`no subscription ${req.params.id}`);
     res.json(outcome.updated);
   });
 
   router.delete('/v1/subscriptions/:id', async (req, res) => {
-    const outcome = await deleteSubscriptionChecked(deps, req.params.id, callerOf(res).name);
+    const outcome = await deleteSubscriptionChecked(scoped(deps, res), req.params.id, callerOf(res).name);
     if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.status(204).end();
   });
@@ -62,7 +63,7 @@ function crudRoutes(deps: RouteDeps, router: Router): void {
 /** The test message and "resume now" after the circuit breaker's pause. */
 function actionRoutes(deps: RouteDeps, router: Router): void {
   router.post('/v1/subscriptions/:id/test', async (req, res) => {
-    const outcome = await sendTestMessage(deps, req.params.id);
+    const outcome = await sendTestMessage(scoped(deps, res), req.params.id);
     if (!outcome.ok) {
       if (outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
       if (outcome.reason === 'disabled') throw new ConflictError('the subscription is disabled; enable it to send a test message');
@@ -73,7 +74,7 @@ function actionRoutes(deps: RouteDeps, router: Router): void {
   });
 
   router.post('/v1/subscriptions/:id/resume', async (req, res) => {
-    const outcome = await resumeNow({ pool: deps.pool, temporal: deps.temporal, log: deps.log }, req.params.id, callerOf(res).name);
+    const outcome = await resumeNow({ pool: scoped(deps, res).pool, temporal: deps.temporal, log: deps.log }, req.params.id, callerOf(res).name);
     if (!outcome.ok) throw new NotFoundError(`no subscription ${req.params.id}`);
     res.status(202).json({ resumed: outcome.wasPaused });
   });
@@ -83,15 +84,15 @@ function actionRoutes(deps: RouteDeps, router: Router): void {
 function credentialRoutes(deps: RouteDeps, router: Router): void {
   const rotationDeps = { ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE };
   router.post('/v1/subscriptions/:id/rotate-secret', async (req, res) => {
-    revealed(res, 200, rotatedOrThrow(await rotateSecretChecked(rotationDeps, req.params.id, req.body), req.params.id));
+    revealed(res, 200, rotatedOrThrow(await rotateSecretChecked(scoped(rotationDeps, res), req.params.id, req.body), req.params.id));
   });
 
   router.post('/v1/subscriptions/:id/rotate-authorization', async (req, res) => {
-    revealed(res, 200, rotatedOrThrow(await rotateAuthorizationChecked(rotationDeps, req.params.id, req.body), req.params.id));
+    revealed(res, 200, rotatedOrThrow(await rotateAuthorizationChecked(scoped(rotationDeps, res), req.params.id, req.body), req.params.id));
   });
 
   router.post('/v1/subscriptions/:id/activate-credential', async (req, res) => {
-    const outcome = await activateCredential(deps, req.params.id);
+    const outcome = await activateCredential(scoped(deps, res), req.params.id);
     if (!outcome.ok && outcome.reason === 'not_found') throw new NotFoundError(`no subscription ${req.params.id}`);
     if (!outcome.ok) throw new ConflictError('this subscription has no pending secret or Authorization value to activate');
     res.json(outcome.subscription);

@@ -3,13 +3,14 @@
 // `hrhooks keys rotate-secret-key`: re-seals every stored secret under HRHOOKS_SECRET_KEY (see rotateSecretKey.ts).
 import { rotateSecretKey } from '../../../app/secrets/rotateSecretKey';
 import { createKey, listKeys, revokeKey, type ApiKeyView } from '../../../app/keys/apiKeys';
+import { DEFAULT_TENANT } from '../../../domain/tenants/tenantId';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
 export async function createCommand(values: { scope?: string; name?: string; json?: boolean }, ctx: CliContext): Promise<number> {
   if (values.scope !== 'producer' && values.scope !== 'admin') throw new UsageError('--scope must be producer or admin');
   if (!values.name?.trim()) throw new UsageError('--name is required');
-  const key = await createKey(await ctx.migratedPool(), values.scope, values.name);
+  const key = await createKey(await ctx.migratedPool(), values.scope, values.name, DEFAULT_TENANT);
   if (values.json) printJson(ctx.io, key);
   else ctx.io.stdout(`${key.scope} key "${key.name}" (${key.id}):\n${key.key}\n(shown once: store it now)\n`);
   return 0;

@@ -2,6 +2,7 @@
 // edit form, enable / disable / delete (with the confirmation pages saying what they cancel), the test message and
 // the credential's rotation. Thin: each route calls one app function and turns its outcome into a page or a 303.
 // A secret or Authorization value is shown once, on the page that answers its create or rotation.
+import { DEFAULT_TENANT } from '../../../domain/tenants/tenantId';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { createSubscriptionChecked, deleteSubscriptionChecked, sendTestMessage, setSubscriptionEnabled, checkSubscriptionUpdate, updateSubscriptionChecked } from '../../../app/subscriptions/manage';
 import { activateCredential, rotateAuthorizationChecked, rotateSecretChecked, rotationPhrase, type RotateOutcome } from '../../../app/subscriptions/rotation';
@@ -63,7 +64,7 @@ function actionRoutes(deps: UiDeps, chains: Chains, router: Router): void {
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" ${enabled ? 'enabled' : 'disabled'}` });
   });
   router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
-    const outcome = await sendTestMessage(deps, idOf(req));
+    const outcome = await sendTestMessage({ ...deps, tenantId: DEFAULT_TENANT }, idOf(req));
     if (outcome.ok) return redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(outcome.deliveryId)}`, { kind: 'ok', text: 'Test message sent' });
     if (outcome.reason === 'not_found') return notFound(req, res);
     redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: testRefusal(outcome) });
