@@ -1,16 +1,15 @@
 // The circuit breaker's side effects (issue 15), run as local activities of the `breaker` workflow or
 // from the send activity: start or wake a subscription's breaker, pick and wake its probe, wake every
 // delivery it held back once it resumes, disable it after too long, and tell the admin. The breaker's
-// state (failure count, paused or not) lives in Postgres (src/infra/db/flowControl.ts); its schedule in the
-// workflow's durable timers.
+// state (failure count, paused or not) is the flow-control port's (src/infra/db/flowControl.ts); its rules
+// are src/domain/flow/breaker.ts; its schedule the workflow's durable timers.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
-import { flowState, resumeSubscription } from '../src/infra/db/flowControl';
-import { deliveriesWaitingForPause } from '../src/infra/db/ordering';
+import { flowControl } from '../src/infra/db/flowControl';
 import { cancelOpenDeliveries } from '../src/app/deliveries/cancelOpen';
 import { BREAKER_WORKFLOW, breakerWorkflowIdFor, resumedSignal, type AdminNotice } from '../workflows/breakerDefinitions';
-import { WAITING_FOR_PAUSE, wakeSignal, type WakeTarget } from '../workflows/definitions';
+import { wakeSignal, type WakeTarget } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
 import { disableSubscription } from '../src/infra/db/subscriptions';
 
@@ -76,12 +75,11 @@ export interface ProbeResult {
 
 /** Asks the oldest delivery the paused subscription holds back to make one attempt (it goes through although paused). */
 export async function breakerProbe(deps: ActivityDeps, subscriptionId: string): Promise<ProbeResult> {
-  const state = await flowState(deps.pool, subscriptionId);
-  if (!state.pausedAt) return { paused: false, probed: null, waiting: 0 };
-  const waiting = await deliveriesWaitingForPause(deps.pool, subscriptionId, WAITING_FOR_PAUSE, 100_000);
-  const head = waiting[0];
+  const view = await flowControl(deps.pool).probe(subscriptionId);
+  if (!view.paused) return { paused: false, probed: null, waiting: 0 };
+  const head = view.waiting[0];
   if (head) await wake(deps, [head], true);
-  return { paused: true, probed: head?.deliveryId ?? null, waiting: waiting.length };
+  return { paused: true, probed: head?.deliveryId ?? null, waiting: view.waiting.length };
 }
 
 /**
@@ -89,14 +87,13 @@ export async function breakerProbe(deps: ActivityDeps, subscriptionId: string): 
  * The pause is already cleared in Postgres by whatever resumed it (a probe's success, an operator).
  */
 export async function breakerRelease(deps: ActivityDeps, subscriptionId: string): Promise<number> {
-  const waiting = await deliveriesWaitingForPause(deps.pool, subscriptionId, WAITING_FOR_PAUSE, 100_000);
-  return wake(deps, waiting, false);
+  return wake(deps, await flowControl(deps.pool).heldByPause(subscriptionId), false);
 }
 
 /** Paused too long: the subscription is disabled with its reason and its open deliveries cancelled. */
 export async function breakerDisable(deps: ActivityDeps, subscriptionId: string, reason: string): Promise<void> {
   await disableSubscription(deps.pool, subscriptionId, reason);
-  await resumeSubscription(deps.pool, subscriptionId);
+  await flowControl(deps.pool).resume(subscriptionId);
   const temporal = clientOf();
   if (temporal) await cancelOpenDeliveries({ pool: deps.pool, temporal: temporal.client, log: deps.log }, subscriptionId, 'circuit breaker', reason);
 }

@@ -1,20 +1,20 @@
 // The send activity's gate stage: who may go now. Ordering (behind an open delivery of its resource),
-// collapse (a superseded update closes unsent), then the subscription's limits and breaker, decided in
-// Postgres across every worker. Short rate waits are slept here; nothing is sent from this module.
+// collapse (a superseded update closes unsent), then the subscription's limits and breaker, asked of the
+// flow-control port (src/infra/db/flowControl.ts) and read by src/domain/flow/admission.ts. Short rate waits
+// are slept here; nothing is sent from this module.
 import type { DeliveryContext } from '../src/infra/db/deliveryLog';
-import { acquireSlots, type SlotAnswer } from '../src/infra/db/flowControl';
+import { flowControl, type SlotAnswer } from '../src/infra/db/flowControl';
 import { goneSinceHeld } from '../src/infra/db/ordering';
-import { WAITING_FOR_PAUSE, WAITING_FOR_RATE, type SendAttemptInput } from '../workflows/definitions';
+import { admission, INLINE_WAIT_MS, inlineSleepMs } from '../src/domain/flow/admission';
+import { waitingForDelivery, type WaitingFor } from '../src/domain/flow/waitingFor';
+import type { SendAttemptInput } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
-
-/** A wait for the rate limit up to this long happens inside the activity; a longer one queues the delivery on a timer. */
-const INLINE_WAIT_MS = 3_000;
 
 export type Loaded = DeliveryContext | Error;
 
 export type Gate =
   | { kind: 'send'; ctx: Loaded }
-  | { kind: 'held'; waitingFor: string; retryInMs: number | null }
+  | { kind: 'held'; waitingFor: WaitingFor; retryInMs: number | null }
   | { kind: 'superseded'; by: string };
 
 /** A context that can be sent: loaded, subscription active, secrets open (anything else fails or cancels without a request). */
@@ -27,7 +27,7 @@ export const readable = (ctx: Loaded | undefined): DeliveryContext | null => (ct
 function chainGate(ctx: Loaded): Gate {
   if (!sendable(ctx)) return { kind: 'send', ctx };
   if (ctx.supersededBy) return { kind: 'superseded', by: ctx.supersededBy };
-  if (ctx.ahead) return { kind: 'held', waitingFor: ctx.ahead, retryInMs: null };
+  if (ctx.ahead) return { kind: 'held', waitingFor: waitingForDelivery(ctx.ahead), retryInMs: null };
   return { kind: 'send', ctx };
 }
 
@@ -40,14 +40,15 @@ export async function gate(deps: ActivityDeps, inputs: SendAttemptInput[], conte
   const gates = inputs.map((input) => chainGate(contexts.get(input.deliveryId)!));
   let asking = gates.flatMap((g, i) => (g.kind === 'send' && sendable(g.ctx) ? [i] : []));
   const deadline = Date.now() + INLINE_WAIT_MS;
+  const flow = flowControl(deps.pool);
   while (asking.length > 0) {
-    const answers = await acquireSlots(deps.pool, asking.map((i) => {
+    const answers = await flow.admit(asking.map((i) => {
       const ctx = contexts.get(inputs[i]!.deliveryId) as DeliveryContext;
       return { subscriptionId: ctx.subscription.id, deliveryId: inputs[i]!.deliveryId, limits: ctx.limits, probe: inputs[i]!.probe === true };
     }));
     const { again, sleepMs } = applySlotAnswers(gates, asking, answers, deadline);
     asking = again;
-    if (asking.length > 0) await new Promise((r) => setTimeout(r, Math.max(sleepMs, 10)));
+    if (asking.length > 0) await new Promise((r) => setTimeout(r, sleepMs));
   }
   return gates;
 }
@@ -55,17 +56,17 @@ export async function gate(deps: ActivityDeps, inputs: SendAttemptInput[], conte
 /** Holds the paused and the long waits; returns who asks again after the shortest wait. */
 function applySlotAnswers(gates: Gate[], asking: number[], answers: SlotAnswer[], deadline: number): { again: number[]; sleepMs: number } {
   const again: number[] = [];
-  let sleepMs = Infinity;
+  const waits: number[] = [];
   answers.forEach((answer, k) => {
     const i = asking[k]!;
-    if (answer.kind === 'paused') gates[i] = { kind: 'held', waitingFor: WAITING_FOR_PAUSE, retryInMs: null };
-    else if (answer.kind === 'wait' && Date.now() + answer.waitMs > deadline) gates[i] = { kind: 'held', waitingFor: WAITING_FOR_RATE, retryInMs: Math.max(answer.waitMs, 100) };
-    else if (answer.kind === 'wait') {
+    const admitted = admission(answer, Date.now(), deadline);
+    if (admitted.kind === 'held') gates[i] = admitted;
+    else if (admitted.kind === 'again') {
       again.push(i);
-      sleepMs = Math.min(sleepMs, answer.waitMs);
+      waits.push(admitted.waitMs);
     }
   });
-  return { again, sleepMs };
+  return { again, sleepMs: again.length > 0 ? inlineSleepMs(waits) : 0 };
 }
 
 /**
@@ -75,10 +76,17 @@ function applySlotAnswers(gates: Gate[], asking: number[], answers: SlotAnswer[]
  * between (the delivery ahead closed, the subscription resumed), and then it goes again at once.
  */
 export async function recheckHeld(deps: ActivityDeps, gates: Gate[], contexts: Map<string, Loaded>, inputs: SendAttemptInput[]): Promise<void> {
-  const behind = gates.flatMap((g, i) => (g.kind === 'held' && g.waitingFor !== WAITING_FOR_PAUSE && g.waitingFor !== WAITING_FOR_RATE ? [i] : []));
-  const paused = gates.flatMap((g, i) => (g.kind === 'held' && g.waitingFor === WAITING_FOR_PAUSE ? [i] : []));
+  const ahead: string[] = [];
+  const behind: number[] = [];
+  const paused: number[] = [];
+  gates.forEach((g, i) => {
+    if (g.kind !== 'held') return;
+    if (g.waitingFor.kind === 'delivery') {
+      behind.push(i);
+      ahead.push(g.waitingFor.deliveryId);
+    } else if (g.waitingFor.kind === 'pause') paused.push(i);
+  });
   if (behind.length === 0 && paused.length === 0) return;
-  const ahead = behind.map((i) => (gates[i] as { waitingFor: string }).waitingFor);
   const subs = paused.map((i) => (contexts.get(inputs[i]!.deliveryId) as DeliveryContext).subscription.id);
   const { closed, resumed } = await goneSinceHeld(deps.pool, ahead, subs);
   const goNow = (i: number) => void (gates[i] = { ...(gates[i] as Extract<Gate, { kind: 'held' }>), retryInMs: 0 });

@@ -1,12 +1,14 @@
 // The send activity's record stage: writes what the attempts decided (attempts and statuses, holds,
-// collapses, closes), tells the breaker what the receivers did, and finds whom the closes let go. Also
-// mirrors a status the workflow decided on its own. Decides nothing: src/domain/delivery does.
+// collapses, closes), tells flow control what the receivers did, and finds whom the closes let go. Also
+// mirrors a status the workflow decided on its own. Decides nothing: src/domain/delivery and
+// src/domain/flow do; flow control's state is the port's (src/infra/db/flowControl.ts).
 import type { Pool } from 'pg';
-import { releaseSlots, resetStreakOnProcessed, tallyAttempts, type AttemptTally } from '../src/infra/db/flowControl';
+import { flowControl, type BreakerChange } from '../src/infra/db/flowControl';
 import { successorsOf } from '../src/infra/db/ordering';
 import { isClosedStatus } from '../src/domain/delivery/status';
+import { breakerReport, type EndedAttempt } from '../src/domain/flow/breaker';
 import { deliveriesFinished } from '../src/infra/observability/metrics';
-import { WAITING_FOR_PAUSE, type SendAttemptInput, type StatusChange, type WakeTarget } from '../workflows/definitions';
+import type { SendAttemptInput, StatusChange, WakeTarget } from '../workflows/definitions';
 import { ensureBreaker, signalResumed } from './breaker';
 import type { ActivityDeps } from './deps';
 import { readable, recheckHeld, type Gate, type Loaded } from './gate';
@@ -65,48 +67,37 @@ export async function recordAttemptsAndFlow(deps: ActivityDeps, writer: AttemptW
   try {
     await writer.done();
   } finally {
-    const counts = breakerCounts(batch);
-    await Promise.all([releaseSlots(deps.pool, granted, counts.quietSuccesses), breakerTally(deps, counts.tallies, batch)]);
+    const change = await flowControl(deps.pool).recordOutcomes(granted, breakerReport(endedAttempts(batch)));
+    await startOrTellBreakers(deps, change, batch);
   }
 }
 
-const NOT_THE_RECEIVER = new Set<string>(['ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted']);
-
-/**
- * What the attempts tell the breaker. A failure, a Retry-After hold, or a success where this attempt's context
- * saw a count or a pause goes through the tally (in order, under the subscription's lock). A success that saw
- * nothing to reset is "quiet": it resets the count in the lease release's round trip instead of being skipped,
- * because other attempts of the subscription may have failed since its context was loaded (skipping it let a
- * burst of alternating failures and successes pause a healthy subscription).
- */
-function breakerCounts({ inputs, contexts, ends }: Batch): { tallies: AttemptTally[]; quietSuccesses: string[] } {
-  const tallies: AttemptTally[] = [];
-  const quietSuccesses: string[] = [];
-  ends.forEach((end, i) => {
+/** The attempts that ended with a record, as the breaker's rules read them (src/domain/flow/breaker.ts). */
+function endedAttempts({ inputs, contexts, ends }: Batch): EndedAttempt[] {
+  return ends.flatMap((end, i) => {
     const ctx = readable(contexts.get(inputs[i]!.deliveryId));
-    if (!end || !end.write || !ctx || end.result.outcome === 'aborted') return;
-    // Only what the receiver did counts: a request that never left (our secret, render, address rules) says nothing of it.
-    if (NOT_THE_RECEIVER.has(end.write.attempt.errorKind ?? '')) return;
-    const code = end.result.statusCode;
-    const holdMs = (code === 429 || code === 503) && end.retryAfterMs ? end.retryAfterMs : null;
-    const success = end.result.outcome === 'success';
-    if (success && holdMs === null && ctx.breaker.consecutiveFailures === 0 && !ctx.breaker.paused) quietSuccesses.push(ctx.subscription.id);
-    else tallies.push({ subscriptionId: ctx.subscription.id, success, holdMs, pauseAfterFailures: ctx.limits.pauseAfterFailures });
+    if (!end || !end.write || !ctx) return [];
+    return [{
+      subscriptionId: ctx.subscription.id,
+      outcome: end.result.outcome,
+      errorKind: end.write.attempt.errorKind ?? null,
+      statusCode: end.result.statusCode,
+      retryAfterMs: end.retryAfterMs,
+      pauseAfterFailures: ctx.limits.pauseAfterFailures,
+      seen: ctx.breaker,
+    }];
   });
-  return { tallies, quietSuccesses };
 }
 
 /**
- * The breaker's count: consecutive failed attempts per subscription (a success resets it). Reaching the
- * subscription's threshold pauses it and starts its breaker workflow; a success while paused (the probe)
- * resumes it. A paused answer makes sure the breaker runs (it may have been lost to a crash).
+ * A subscription the tally paused, or one a delivery of this batch found paused, must have its breaker workflow
+ * running (it may have been lost to a crash); one a probe's success resumed has its breaker told.
  */
-async function breakerTally(deps: ActivityDeps, tallies: AttemptTally[], { inputs, contexts, gates }: Batch): Promise<void> {
-  const { paused, resumed } = tallies.length > 0 ? await tallyAttempts(deps.pool, tallies) : { paused: [], resumed: [] };
+async function startOrTellBreakers(deps: ActivityDeps, { paused, resumed }: BreakerChange, { inputs, contexts, gates }: Batch): Promise<void> {
   const pausedNow = new Set(paused);
   gates.forEach((g, i) => {
     const ctx = readable(contexts.get(inputs[i]!.deliveryId));
-    if (g.kind === 'held' && g.waitingFor === WAITING_FOR_PAUSE && ctx) pausedNow.add(ctx.subscription.id);
+    if (g.kind === 'held' && g.waitingFor.kind === 'pause' && ctx) pausedNow.add(ctx.subscription.id);
   });
   for (const sub of pausedNow) await ensureBreaker(deps, sub);
   for (const sub of resumed) await signalResumed(deps, sub);
@@ -159,7 +150,7 @@ export async function mirrorStatus(deps: ActivityDeps, change: StatusChange): Pr
     change.attempt,
   );
   if (change.status !== 'retrying') deliveriesFinished.inc({ status: change.status });
-  if (change.status === 'processed') await resetStreakOnProcessed(deps.pool, [change.deliveryId]);
+  if (change.status === 'processed') await flowControl(deps.pool).forgiveStreaks([change.deliveryId]);
   if (!isClosedStatus(change.status)) return [];
   return (await successorsOf(deps.pool, [change.deliveryId])).get(change.deliveryId) ?? [];
 }

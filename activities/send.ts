@@ -4,6 +4,7 @@
 // the guarded dispatcher: post.ts) → record (every attempt and the status it leads to: record.ts).
 // Only infrastructure errors (Postgres unreachable) throw, for the workflow's bounded local retry.
 import { loadDeliveryContexts } from '../src/infra/db/deliveryLog';
+import { formatWaitingFor } from '../src/domain/flow/waitingFor';
 import { deliveriesFinished } from '../src/infra/observability/metrics';
 import type { SendAttemptInput, SendAttemptResult, WakeTarget } from '../workflows/definitions';
 import type { ActivityDeps } from './deps';
@@ -60,7 +61,7 @@ async function postGranted(
 /** What the workflow is told for one delivery: held, superseded, or its attempt's result; and whom its close lets go. */
 function answer(g: Gate, end: AttemptEnd | null, startedAt: Date, wakes: WakeTarget[] | undefined): SendAttemptResult {
   const at = startedAt.toISOString();
-  if (g.kind === 'held') return { outcome: 'held', held: { waitingFor: g.waitingFor, retryInMs: g.retryInMs }, statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null };
+  if (g.kind === 'held') return { outcome: 'held', held: { waitingFor: formatWaitingFor(g.waitingFor), retryInMs: g.retryInMs }, statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null };
   if (g.kind === 'superseded') return { outcome: 'superseded', statusCode: null, durationMs: 0, error: null, at, nextDelayMs: null, ...(wakes ? { wake: wakes } : {}) };
   const result = end!.result;
   return wakes ? { ...result, wake: wakes } : result;

@@ -14,6 +14,7 @@ import { freePort } from '../dev-support/ports';
 import { startAllInOne, type AllInOne } from '../src/local/start';
 import { loadConfig } from '../src/infra/config';
 import { CLOSED_STATUSES, type DeliveryStatus } from '../workflows/definitions';
+import { parseWaitingFor } from '../src/domain/flow/waitingFor';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -257,7 +258,7 @@ async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interru
     const states = await Promise.all(deliveryIds.map((id) => api(run.base, run.adminKey, 'GET', `/v1/deliveries/${id}`)));
     for (const d of states) {
       const line = d.status === 'queued' && d.waitingFor
-        ? `queued, waiting for ${d.waitingFor.startsWith('dlv_') ? `${d.waitingFor} (same resource, earlier event: order kept)` : d.waitingFor}`
+        ? `queued, waiting for ${parseWaitingFor(d.waitingFor).kind === 'delivery' ? `${d.waitingFor} (same resource, earlier event: order kept)` : d.waitingFor}`
         : `${d.status} after ${d.attempts.length} attempt(s)`;
       if (last.get(d.id) !== line) say(`  ${d.id} [${d.eventType} → ${d.format}] ${line}${d.nextAttemptAt ? `, next at ${d.nextAttemptAt}` : ''}`);
       last.set(d.id, line);

@@ -2,21 +2,13 @@
 // paused no delivery attempts anything; this workflow asks for one probe attempt at a time on a backing-off
 // schedule of durable timers, ends when a probe succeeds (or an operator resumes it) by waking every
 // delivery held back, and disables the subscription when it stays paused too long. Each step is told to
-// the admin webhook. Deterministic: no I/O here.
+// the admin webhook. Deterministic: no I/O here; the schedule's arithmetic is src/domain/flow/breaker.ts.
 import { condition, log, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities';
+import { DEFAULT_DISABLE_AFTER_MS, DEFAULT_PROBE_SCHEDULE_MS, pausedTooLong, probeWaitMs, spanText } from '../src/domain/flow/breaker';
 import { resumedSignal, type AdminNotice, type BreakerEnd, type BreakerInput } from './breakerDefinitions';
 
-const MINUTE = 60_000;
-export const DEFAULT_PROBE_SCHEDULE_MS = [5 * MINUTE, 10 * MINUTE, 20 * MINUTE, 40 * MINUTE, 60 * MINUTE];
-export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 60 * MINUTE;
-
-/** "5 days", "1.5 days", "6 hours", "90 minutes": how long the pause lasted, for the disabled reason. */
-export function spanText(ms: number): string {
-  const [size, unit] = ms >= 24 * 60 * MINUTE ? [24 * 60 * MINUTE, 'day'] : ms >= 2 * 60 * MINUTE ? [60 * MINUTE, 'hour'] : [MINUTE, 'minute'];
-  const n = Math.round((ms / size) * 10) / 10;
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
+export { DEFAULT_DISABLE_AFTER_MS, DEFAULT_PROBE_SCHEDULE_MS, spanText };
 
 const { breakerProbe, breakerRelease, breakerDisable } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '2 minutes',
@@ -41,10 +33,9 @@ export async function breaker(input: BreakerInput): Promise<BreakerEnd> {
   await notice('subscription.paused', 'consecutive failed attempts reached the subscription\'s pauseAfterFailures');
 
   for (let probe = 0; !resumed; probe += 1) {
-    const left = disableAfterMs - (Date.now() - pausedAt);
-    const wait = Math.min(schedule[Math.min(probe, schedule.length - 1)]!, Math.max(left, 0));
+    const wait = probeWaitMs(schedule, probe, Date.now() - pausedAt, disableAfterMs);
     if (await condition(() => resumed, wait)) break;
-    if (Date.now() - pausedAt >= disableAfterMs) {
+    if (pausedTooLong(Date.now() - pausedAt, disableAfterMs)) {
       const reason = `paused by the circuit breaker for ${spanText(disableAfterMs)} without a successful probe`;
       await breakerDisable(input.subscriptionId, reason);
       await notice('subscription.disabled', reason);

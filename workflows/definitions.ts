@@ -9,9 +9,12 @@ export const TASK_QUEUE = 'hrhooks';
 
 export { CLOSED_STATUSES, DELIVERY_STATUSES, type AttemptOutcome, type DeliveryStatus } from '../src/domain/delivery/status';
 
-/** What a queued delivery waits for when it is not another delivery (whose id it then names). */
-export const WAITING_FOR_PAUSE = 'subscription paused';
-export const WAITING_FOR_RATE = 'rate limit';
+/**
+ * What a queued delivery waits for is a WaitingFor (src/domain/flow/waitingFor.ts); the state and the activity's
+ * result carry its stored form (formatWaitingFor: the delivery ahead's id, 'subscription paused' or 'rate limit'),
+ * a string as recorded histories hold it. Read it with parseWaitingFor.
+ */
+export type { WaitingFor } from '../src/domain/flow/waitingFor';
 
 export interface AttemptSummary {
   number: number;
@@ -50,7 +53,7 @@ export interface DeliveryState {
   actions: OperatorAction[];
   lastError: string | null;
   pending: PendingRequests;
-  /** While queued: the delivery ahead of it, WAITING_FOR_PAUSE or WAITING_FOR_RATE. */
+  /** While queued: what it waits for, in its stored form (formatWaitingFor). */
   waitingFor?: string | null;
   /** Checks made while queued (the fallback re-check backs off with it). */
   heldChecks?: number;
@@ -119,6 +122,7 @@ export interface SendAttemptInput {
 export interface SendAttemptResult {
   /** `held`: nothing was sent and no attempt counted (see `held`); `superseded`: closed unsent (collapse). */
   outcome: ResultOutcome;
+  /** `waitingFor` in its stored form (formatWaitingFor), as recorded histories hold it. */
   held?: { waitingFor: string; retryInMs: number | null };
   /** Deliveries queued behind this one that its close lets go (the workflow wakes them). */
   wake?: WakeTarget[];

@@ -3,6 +3,7 @@
 // sparkline (6-hour buckets). Every part is a range of a migration-004 index. Read-only. Also owns what
 // "worst first" means (healthLevel, byWorstFirst), so the web page and the API order alike.
 import type { Pool } from 'pg';
+import { PAUSE_JOIN } from '../../infra/db/flowControl';
 import { aggregateQuery } from './aggregateQuery';
 import { bucketStarts } from './dashboardStats';
 import { ATTEMPT_SUBSCRIPTION, closedStatuses, MEASURED_ATTEMPT, RECEIVER_ATTEMPT } from './statsRules';
@@ -84,9 +85,9 @@ const isoOrNull = (v: Date | string | null): string | null => (v === null ? null
  */
 const HEALTH_SQL = `
 SELECT s.id, s.name, s.enabled, w.groups, p.p95_24h, last.at AS last_success_at, streak.n AS streak, streak.since AS failing_since,
-       open.n AS open_deliveries, open.failed AS failed_deliveries, f.paused_at
+       open.n AS open_deliveries, open.failed AS failed_deliveries, fc.paused_at
   FROM subscriptions s
-  LEFT JOIN flow_control f ON f.subscription_id = s.id
+  ${PAUSE_JOIN}
  CROSS JOIN LATERAL (
    SELECT COALESCE(jsonb_agg(jsonb_build_array(g.bucket, g.in_24h, g.in_7d, g.n, g.ok)), '[]'::jsonb) AS groups
      FROM (SELECT date_bin('6 hours', a.started_at, $4) AS bucket, a.started_at >= $2 AS in_24h, a.started_at >= $3 AS in_7d,

@@ -4,9 +4,9 @@
 import type { Pool } from 'pg';
 import type { SecretBox } from '../../infra/crypto/secretBox';
 import { dashboard } from '../../infra/db/deliveries';
-import { pausedSubscriptions, type PausedSubscription } from '../../infra/db/flowControl';
+import { flowControl, type PausedSubscription } from '../../infra/db/flowControl';
 import type { PublicSubscription } from '../../infra/db/subscriptions';
-import { WAITING_FOR_PAUSE, type DeliveryStatus } from '../../../workflows/definitions';
+import type { DeliveryStatus } from '../../../workflows/definitions';
 import { deliveriesList, type DeliverySummary } from '../deliveries/deliveriesList';
 import { listSubscriptions } from '../subscriptions/views';
 import { dashboardCharts, type DashboardCharts } from './dashboardStats';
@@ -50,7 +50,7 @@ export async function todoList(deps: { pool: Pool; box: SecretBox }, opts: { sub
     listSubscriptions(deps),
     deliveriesList(deps, { status: 'failed', subscriptionId: opts.subscriptionId, limit: opts.limit }),
     dashboardCharts(deps.pool, { subscriptionId: opts.subscriptionId }),
-    pausedSubscriptions(deps.pool, WAITING_FOR_PAUSE),
+    flowControl(deps.pool).paused(),
   ]);
   const broken = subscriptions.filter((s) => s.error);
   const failedGroups = groupBySubscription(failed.items, new Map(broken.map((s) => [s.id, s])));

@@ -4,7 +4,7 @@
 // the API and the web interface.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { resumeSubscription } from '../../infra/db/flowControl';
+import { flowControl } from '../../infra/db/flowControl';
 import type { Logger } from '../../infra/observability/log';
 import { breakerWorkflowIdFor, resumedSignal } from '../../../workflows/breakerDefinitions';
 
@@ -13,7 +13,7 @@ export type ResumeOutcome = { ok: true; wasPaused: boolean } | { ok: false; reas
 export async function resumeNow(deps: { pool: Pool; temporal: Client; log: Logger }, subscriptionId: string, by: string): Promise<ResumeOutcome> {
   const { rowCount } = await deps.pool.query('SELECT 1 FROM subscriptions WHERE id = $1 AND deleted_at IS NULL', [subscriptionId]);
   if (!rowCount) return { ok: false, reason: 'not_found' };
-  const wasPaused = await resumeSubscription(deps.pool, subscriptionId);
+  const wasPaused = await flowControl(deps.pool).resume(subscriptionId);
   if (wasPaused) {
     deps.log.info({ subscriptionId, by }, 'subscription resumed by an operator');
     // The breaker wakes the held deliveries; should it be gone, each checks again on its own within the hour.

@@ -18,8 +18,7 @@ import {
 } from '../crypto/secretStore';
 import type { RevealedSubscription } from './subscriptions';
 import { inTransaction } from './transaction';
-import { pauseColumns } from './flowControl';
-import { WAITING_FOR_PAUSE } from '../../../workflows/definitions';
+import { PAUSE_JOIN, pauseColumns } from './flowControl';
 
 type Row = Record<string, any>;
 type Columns = Partial<Record<'secrets_enc' | 'authorization_enc' | 'pending_credential_enc', string | null>>;
@@ -35,7 +34,7 @@ async function write(client: PoolClient, id: string, columns: Columns): Promise<
   const sets = names.map((c, i) => `${c} = $${i + 2}`);
   const { rows } = await client.query(
     `WITH s AS (UPDATE subscriptions SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING *)
-     SELECT s.*, ${pauseColumns(WAITING_FOR_PAUSE)} FROM s LEFT JOIN flow_control fc ON fc.subscription_id = s.id`,
+     SELECT s.*, ${pauseColumns()} FROM s ${PAUSE_JOIN}`,
     [id, ...names.map((c) => columns[c])],
   );
   return rows[0];

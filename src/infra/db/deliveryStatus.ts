@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import { CLOSED_STATUSES, type DeliveryStatus, type OperatorAction } from '../../../workflows/definitions';
 import { CLOSED } from './ordering';
+import { formatWaitingFor, type WaitingFor } from '../../domain/flow/waitingFor';
 
 
 export interface AttemptRecord {
@@ -172,7 +173,7 @@ const nearestOpenAhead = (excluded: string) => `(SELECT p.id FROM deliveries p
  * waited for that has closed since (superseded while this one's context was read) is replaced by the one
  * really ahead now, so the admin never reads "waiting for" a delivery that is gone.
  */
-export async function holdDeliveries(pool: Pool, held: Array<{ deliveryId: string; waitingFor: string; nextAttemptAt: Date | null }>): Promise<void> {
+export async function holdDeliveries(pool: Pool, held: Array<{ deliveryId: string; waitingFor: WaitingFor; nextAttemptAt: Date | null }>): Promise<void> {
   if (held.length === 0) return;
   await pool.query(
     `UPDATE deliveries w SET status = 'queued', next_attempt_at = h.next_attempt_at, workflow_started = true, updated_at = now(),
@@ -180,7 +181,7 @@ export async function holdDeliveries(pool: Pool, held: Array<{ deliveryId: strin
                                THEN COALESCE(${nearestOpenAhead("ARRAY[]::text[]")}, h.waiting_for) ELSE h.waiting_for END
        FROM jsonb_to_recordset($1::jsonb) AS h(id text, waiting_for text, next_attempt_at timestamptz)
       WHERE w.id = h.id AND w.status NOT IN ${CLOSED}`,
-    [JSON.stringify(held.map((h) => ({ id: h.deliveryId, waiting_for: h.waitingFor, next_attempt_at: h.nextAttemptAt?.toISOString() ?? null })))],
+    [JSON.stringify(held.map((h) => ({ id: h.deliveryId, waiting_for: formatWaitingFor(h.waitingFor), next_attempt_at: h.nextAttemptAt?.toISOString() ?? null })))],
   );
 }
 

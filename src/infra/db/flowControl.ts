@@ -1,44 +1,75 @@
-// The per-subscription flow control every worker shares (issue 15): rate limit, maxInFlight leases,
-// Retry-After holds and the circuit breaker's count and pause, kept in Postgres (migration 005) and decided
-// there under the subscription's row lock on the Postgres clock. One round trip per call; never sends or sleeps.
+// Flow control behind one port (issues 15, 21): the per-subscription rate limit, maxInFlight leases,
+// Retry-After holds and the circuit breaker's count and pause, shared by every worker. The send path
+// (activities/gate.ts, record.ts), the breaker (activities/breaker.ts) and the operator paths (resume, the
+// to-do list) talk to `flowControl(pool)` only; the rules are pure in src/domain/flow. Storage: the tables
+// and PL/pgSQL of migration 005 (flow_lock, flow_acquire, flow_tally) belong to this adapter: they decide
+// under the subscription's row lock on the Postgres clock. One round trip per call; never sends or sleeps.
 import type { Pool } from 'pg';
+import type { SlotAnswer } from '../../domain/flow/admission';
+import { NOT_THE_RECEIVER, type AttemptTally, type BreakerReport } from '../../domain/flow/breaker';
+import { IN_FLIGHT_POLL_MS, LEASE_MS, RATE_WINDOW_MS, pauseThreshold, validLimits, type FlowLimits } from '../../domain/flow/limits';
+import { formatWaitingFor, waitingForPause } from '../../domain/flow/waitingFor';
+import type { WakeTarget } from '../../../workflows/definitions';
+import { deliveriesWaitingForPause } from './ordering';
 
-export interface FlowLimits { maxPerSecond: number; maxInFlight: number }
+export { IN_FLIGHT_POLL_MS, LEASE_MS, RATE_WINDOW_MS, type AttemptTally, type FlowLimits, type SlotAnswer };
 export interface SlotRequest { subscriptionId: string; deliveryId: string; limits: FlowLimits; probe: boolean }
-export type SlotAnswer =
-  | { kind: 'granted' }
-  | { kind: 'wait'; waitMs: number }
-  | { kind: 'paused' };
-export interface AttemptTally {
-  subscriptionId: string;
-  success: boolean;
-  /** 429/503 Retry-After: hold the whole subscription back this long */
-  holdMs: number | null;
-  pauseAfterFailures: number;
-}
 export interface FlowState { subscriptionId: string; consecutiveFailures: number; pausedAt: Date | null; heldUntil: Date | null; inFlight: number }
+/** Subscriptions a tally paused (the breaker must run) and those a probe's success resumed (the breaker is told). */
+export interface BreakerChange { paused: string[]; resumed: string[] }
+export type ProbeView = { paused: false } | { paused: true; waiting: WakeTarget[] };
 
-/**
- * The rate limit is a burst-1 bucket: consecutive grants of a subscription are at least
- * RATE_WINDOW_MS / maxPerSecond apart, so any N+1 grants span at least RATE_WINDOW_MS. The 250 ms above
- * one second absorb the delay between a grant and the request reaching the receiver (an event-loop stall
- * of a busy worker, a new connection: measured up to ~440 ms on a loaded 2-core machine, test/ordering/
- * limits.test.ts), so a receiver counting N per second (sliding, fixed or leaky bucket without burst)
- * does not see N+1. The price: at its limit a subscription gets N / 1.25 requests per second.
- */
-export const RATE_WINDOW_MS = 1_250;
-/** How long a granted slot counts against maxInFlight unless released first (a crashed worker's slots come back). */
-export const LEASE_MS = 3 * 60_000;
-/** The wait answered when maxInFlight slots are all taken: a short poll. */
-export const IN_FLIGHT_POLL_MS = 100;
+/** The port: what the send path and the operators may ask of flow control. */
+export interface FlowControl {
+  /** One answer per request, in order: granted (with a lease on a maxInFlight slot), wait, or paused (not a probe). */
+  admit(requests: readonly SlotRequest[]): Promise<SlotAnswer[]>;
+  /** After a batch: gives back its granted slots and tallies what its attempts told the breaker. */
+  recordOutcomes(granted: readonly string[], report: BreakerReport): Promise<BreakerChange>;
+  /** Deliveries an operator marked processed: their subscriptions' failure streaks start again (a pause stays). */
+  forgiveStreaks(deliveryIds: readonly string[]): Promise<void>;
+  state(subscriptionId: string): Promise<FlowState>;
+  /** For the breaker's probe: whether it is still paused and the deliveries it holds back, oldest first. */
+  probe(subscriptionId: string): Promise<ProbeView>;
+  /** The deliveries the pause held back, oldest first (woken once it resumes). */
+  heldByPause(subscriptionId: string): Promise<WakeTarget[]>;
+  /** Clears the pause and the failure count (an operator, or the breaker disabling it); true if it was paused. */
+  resume(subscriptionId: string): Promise<boolean>;
+  /** The enabled subscriptions held paused, oldest pause first. */
+  paused(): Promise<PausedSubscription[]>;
+}
+
+/** The most deliveries a pause's probe or release looks at. */
+const HELD_LIMIT = 100_000;
+const PAUSE = formatWaitingFor(waitingForPause);
+
+export function flowControl(pool: Pool): FlowControl {
+  const heldByPause = (subscriptionId: string) => deliveriesWaitingForPause(pool, subscriptionId, PAUSE, HELD_LIMIT);
+  return {
+    admit: (requests) => acquireSlots(pool, requests),
+    recordOutcomes: (granted, report) => recordOutcomes(pool, granted, report),
+    forgiveStreaks: (deliveryIds) => resetStreakOnProcessed(pool, deliveryIds),
+    state: (subscriptionId) => flowState(pool, subscriptionId),
+    probe: async (subscriptionId) => ((await flowState(pool, subscriptionId)).pausedAt
+      ? { paused: true, waiting: await heldByPause(subscriptionId) }
+      : { paused: false }),
+    heldByPause,
+    resume: (subscriptionId) => resumeSubscription(pool, subscriptionId),
+    paused: () => pausedSubscriptions(pool),
+  };
+}
+
+async function recordOutcomes(pool: Pool, granted: readonly string[], report: BreakerReport): Promise<BreakerChange> {
+  const [, change] = await Promise.all([releaseSlots(pool, granted, report.quietSuccesses), tallyAttempts(pool, report.tallies)]);
+  return change;
+}
 
 export interface AcquireOptions { leaseMs?: number }
 
 /** One round trip for a batch (requests of several subscriptions, several per subscription). Grants take a lease per delivery. */
-export async function acquireSlots(pool: Pool, requests: SlotRequest[], options: AcquireOptions = {}): Promise<SlotAnswer[]> {
+export async function acquireSlots(pool: Pool, requests: readonly SlotRequest[], options: AcquireOptions = {}): Promise<SlotAnswer[]> {
   if (requests.length === 0) return [];
   for (const r of requests) {
-    if (!(r.limits.maxPerSecond > 0) || !(r.limits.maxInFlight >= 1)) {
+    if (!validLimits(r.limits)) {
       throw new RangeError(`flow limits of ${r.subscriptionId} must be positive: ${JSON.stringify(r.limits)}`);
     }
   }
@@ -67,7 +98,7 @@ export async function acquireSlots(pool: Pool, requests: SlotRequest[], options:
  * a failure count another attempt raised meanwhile (a pause is left to the breaker's probe). One round trip;
  * idempotent.
  */
-export async function releaseSlots(pool: Pool, deliveryIds: string[], successesOf: string[] = []): Promise<void> {
+export async function releaseSlots(pool: Pool, deliveryIds: readonly string[], successesOf: readonly string[] = []): Promise<void> {
   if (deliveryIds.length === 0 && successesOf.length === 0) return;
   await pool.query(
     `WITH released AS (DELETE FROM flow_leases WHERE delivery_id = ANY($1::text[]))
@@ -81,7 +112,7 @@ export async function releaseSlots(pool: Pool, deliveryIds: string[], successesO
  * Counts consecutive failed attempts per subscription (a success resets to 0). Returns the subscriptions
  * this tally paused and those it resumed, as the net change over the batch. One round trip.
  */
-export async function tallyAttempts(pool: Pool, tallies: AttemptTally[]): Promise<{ paused: string[]; resumed: string[] }> {
+export async function tallyAttempts(pool: Pool, tallies: readonly AttemptTally[]): Promise<BreakerChange> {
   if (tallies.length === 0) return { paused: [], resumed: [] };
   const { rows } = await pool.query<{ sub_id: string; change: 'paused' | 'resumed' }>(
     'SELECT sub_id, change FROM flow_tally($1::text[], $2::boolean[], $3::float8[], $4::integer[])',
@@ -89,7 +120,7 @@ export async function tallyAttempts(pool: Pool, tallies: AttemptTally[]): Promis
       tallies.map((t) => t.subscriptionId),
       tallies.map((t) => t.success),
       tallies.map((t) => t.holdMs),
-      tallies.map((t) => Math.max(1, Math.floor(t.pauseAfterFailures))),
+      tallies.map((t) => pauseThreshold(t.pauseAfterFailures)),
     ],
   );
   return {
@@ -133,14 +164,14 @@ export interface PausedSubscription {
 }
 
 /** Subscriptions the circuit breaker holds paused (enabled ones), with how many deliveries they hold back; oldest pause first. */
-export async function pausedSubscriptions(pool: Pool, waitingFor: string): Promise<PausedSubscription[]> {
+export async function pausedSubscriptions(pool: Pool): Promise<PausedSubscription[]> {
   const { rows } = await pool.query(
     `SELECT f.subscription_id, s.name, f.paused_at, f.consecutive_failures,
             (SELECT count(*)::int FROM deliveries d WHERE d.subscription_id = f.subscription_id AND d.status = 'queued' AND d.waiting_for = $1) AS waiting
        FROM flow_control f JOIN subscriptions s ON s.id = f.subscription_id
       WHERE f.paused_at IS NOT NULL AND s.enabled AND s.deleted_at IS NULL
       ORDER BY f.paused_at`,
-    [waitingFor],
+    [PAUSE],
   );
   return rows.map((r) => ({
     subscriptionId: r.subscription_id, name: r.name, pausedAt: r.paused_at, consecutiveFailures: r.consecutive_failures, waiting: r.waiting,
@@ -152,7 +183,7 @@ export async function pausedSubscriptions(pool: Pool, waitingFor: string): Promi
  * the failures so far, so the next failure starts a new streak instead of pausing at once. A pause is left
  * alone (it ends with a probe's success or "resume now"). One round trip; idempotent.
  */
-export async function resetStreakOnProcessed(pool: Pool, deliveryIds: string[]): Promise<void> {
+export async function resetStreakOnProcessed(pool: Pool, deliveryIds: readonly string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   await pool.query(
     `UPDATE flow_control f SET consecutive_failures = 0
@@ -162,16 +193,19 @@ export async function resetStreakOnProcessed(pool: Pool, deliveryIds: string[]):
   );
 }
 
-/** Attempt errors that never reached the receiver (the breaker does not count them; send.ts NOT_THE_RECEIVER). */
-const NOT_COUNTED = `'ssrf', 'invalid_url', 'secret', 'render', 'missing', 'aborted'`;
+/** Attempt errors that never reached the receiver: the breaker does not count them (src/domain/flow/breaker.ts). */
+const NOT_COUNTED = NOT_THE_RECEIVER.map((kind) => `'${kind}'`).join(', ');
+
+/** For a query over subscriptions aliased `s`: joins the flow-control row as `fc` (pauseColumns reads it; `fc.paused_at` is the pause). */
+export const PAUSE_JOIN = 'LEFT JOIN flow_control fc ON fc.subscription_id = s.id';
 
 /**
- * SQL columns describing the pause of the subscription aliased `s`, given `flow_control` joined as `fc`:
+ * SQL columns describing the pause of the subscription aliased `s`, given PAUSE_JOIN:
  * pause_since, pause_failures, pause_waiting (deliveries held back by it) and pause_last_error (the last
  * failed attempt that counted). The subqueries run only for a paused subscription.
  */
-export function pauseColumns(waitingForPause: string): string {
-  const waiting = `'${waitingForPause.replace(/'/g, "''")}'`;
+export function pauseColumns(): string {
+  const waiting = `'${PAUSE.replace(/'/g, "''")}'`;
   return `fc.paused_at AS pause_since, fc.consecutive_failures AS pause_failures,
     CASE WHEN fc.paused_at IS NOT NULL THEN (SELECT count(*)::int FROM deliveries pd
       WHERE pd.subscription_id = s.id AND pd.status = 'queued' AND pd.waiting_for = ${waiting}) END AS pause_waiting,

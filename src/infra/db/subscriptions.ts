@@ -11,8 +11,7 @@ import { readSubscriptionRow } from './subscriptionView';
 import { sealAuthorization, sealSecrets } from '../crypto/secretStore';
 import { DEFAULT_LIMITS } from '../../domain/flow/limits';
 import { sealHeaders } from '../crypto/headerStore';
-import { WAITING_FOR_PAUSE } from '../../../workflows/definitions';
-import { pauseColumns } from './flowControl';
+import { PAUSE_JOIN, pauseColumns } from './flowControl';
 import { inTransaction } from './transaction';
 
 export interface SubscriptionFields {
@@ -58,7 +57,7 @@ type Row = Record<string, any>;
 const toPublic = (box: SecretBox, row: Row): PublicSubscription => readSubscriptionRow(box, row);
 
 /** Every column of the subscription `s` plus its circuit-breaker pause, for the public view. */
-const PUBLIC_SELECT = `SELECT s.*, ${pauseColumns(WAITING_FOR_PAUSE)} FROM %FROM% s LEFT JOIN flow_control fc ON fc.subscription_id = s.id`;
+const PUBLIC_SELECT = `SELECT s.*, ${pauseColumns()} FROM %FROM% s ${PAUSE_JOIN}`;
 const publicSelect = (from: string) => PUBLIC_SELECT.replace('%FROM%', from);
 
 /** A new signing secret in the format's own shape; null for a format that sends an Authorization value instead. */

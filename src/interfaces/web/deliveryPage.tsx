@@ -5,6 +5,7 @@ import { Router, type RequestHandler } from 'express';
 import { deliveryDetail, type AttemptView, type DeliveryDetail, type DeliverySummary } from '../../app/deliveries/deliveryDetail';
 import { isClosed, markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../app/deliveries/operatorActions';
 import type { DeliveryStatus, OperatorAction } from '../../../workflows/definitions';
+import { parseWaitingFor } from '../../domain/flow/waitingFor';
 import { StatusBadge, StatusCode } from './components/badges';
 import { ActionButton, CsrfField } from './components/forms';
 import { EmptyState } from './components/notices';
@@ -171,7 +172,7 @@ function ActionForms({ d, status, csrf }: { d: DeliverySummary; status: Delivery
 }
 
 function WaitingFor({ waitingFor }: { waitingFor: string }) {
-  if (!waitingFor.startsWith('dlv_')) return <>{waitingFor}</>;
+  if (parseWaitingFor(waitingFor).kind !== 'delivery') return <>{waitingFor}</>;
   return (
     <>
       <a class="mono" href={`/deliveries/${encodeURIComponent(waitingFor)}`}>{waitingFor}</a>{' '}

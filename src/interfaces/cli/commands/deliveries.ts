@@ -3,6 +3,7 @@
 import { deliveriesList, type DeliverySummary } from '../../../app/deliveries/deliveriesList';
 import { deliveryDetail } from '../../../app/deliveries/deliveryDetail';
 import { deliveriesQuerySchema } from '../../../app/deliveries/querySchema';
+import { parseWaitingFor } from '../../../domain/flow/waitingFor';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 import { terminalLine as line } from '../terminalText';
@@ -49,7 +50,7 @@ export async function showCommand(id: string, values: { json?: boolean }, ctx: C
   out(line`${d.id}\n  status       ${found.current.status}${live ? ` (workflow ${live.workflowStatus})` : ''}\n`);
   out(line`  event        ${d.eventId} (${d.eventType})\n  subscription ${d.subscriptionId}${d.subscriptionName ? ` (${d.subscriptionName})` : ''}\n`);
   if (d.subject.name || d.subject.id) out(line`  subject      ${d.subject.name ?? ''} ${d.subject.id ? `#${d.subject.id}` : ''}\n`);
-  if (d.waitingFor) out(line`  waiting for  ${d.waitingFor}${d.waitingFor.startsWith('dlv_') ? ' (same resource, earlier event)' : ''}\n`);
+  if (d.waitingFor) out(line`  waiting for  ${d.waitingFor}${parseWaitingFor(d.waitingFor).kind === 'delivery' ? ' (same resource, earlier event)' : ''}\n`);
   if (d.supersededBy) out(line`  superseded   by ${d.supersededBy} (a later update of the same resource; never sent)\n`);
   if (d.nextAttemptAt) out(line`  next attempt ${d.nextAttemptAt}\n`);
   if (d.lastError) out(line`  last error   ${d.lastError}\n`);
