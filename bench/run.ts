@@ -24,11 +24,12 @@ import { producers } from './scenarios/producers';
 import { raw } from './scenarios/raw';
 import { retryAccuracy } from './scenarios/retryAccuracy';
 import { FULL, QUICK, type Figures, type Scenario, type Sizes } from './scenarios/scenario';
+import { tenantScope } from './scenarios/tenantScope';
 import { throughput } from './scenarios/throughput';
 import { startStack, type Stack } from './stack';
 
 /** In order: `idle` always runs first (before any work); `engine` before the scenarios compared with it. */
-const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint];
+const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint, tenantScope];
 const ALWAYS = new Set(['idle']);
 const ALIASES: Record<string, string> = {
   fanout: 'fan-out', 'fanout-10': 'fan-out-10', fanout10: 'fan-out-10', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy', dead: 'dead endpoint', 'dead-endpoint': 'dead endpoint',

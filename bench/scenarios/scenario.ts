@@ -35,6 +35,9 @@ export interface Sizes {
   /** dead endpoint: events posted while the receiver is down, and how long it stays down. */
   deadEvents: number;
   deadSeconds: number;
+  /** tenant-scope: deliveries written for each of its two tenants, and the reads timed each way. */
+  tenantScopeRows: number;
+  tenantScopeQueries: number;
 }
 
 export const FULL: Sizes = {
@@ -56,6 +59,8 @@ export const FULL: Sizes = {
   retryDeliveries: 100,
   deadEvents: 1_000,
   deadSeconds: 60,
+  tenantScopeRows: 100_000,
+  tenantScopeQueries: 2_000,
 };
 
 export const QUICK: Sizes = {
@@ -77,6 +82,8 @@ export const QUICK: Sizes = {
   retryDeliveries: 4,
   deadEvents: 40,
   deadSeconds: 8,
+  tenantScopeRows: 500,
+  tenantScopeQueries: 50,
 };
 
 export type Figures = Record<string, number>;
