@@ -78,6 +78,9 @@ const envSchema = z.object({
   HRHOOKS_WORKFLOW_CACHE: z.coerce.number().int().min(2).default(500),
   HRHOOKS_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   HRHOOKS_WORKFLOW_POLLERS: z.union([z.literal('auto'), z.coerce.number().int().min(2).max(100)]).default('auto'),
+  /** Fairness between tenants on the task queue: the tenant as each event workflow's fairness key, and the dynamic
+   * config that turns Temporal's fairness on in the dev server and the real server hrhooks starts. `off`: one FIFO queue. */
+  HRHOOKS_FAIRNESS: z.enum(['on', 'off']).default('on'),
   HRHOOKS_EMBEDDED_WORKER: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /** Told when the circuit breaker pauses, resumes or disables a subscription (a JSON POST); unset: nobody. */
   HRHOOKS_ADMIN_WEBHOOK_URL: z.url().optional(),

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { devServerSearchAttributeFlags } from '../infra/temporal/searchAttributes';
+import { devServerFairnessValues } from '../infra/temporal/fairness';
 import { temporalCliPath } from './binaries';
 import { findProcesses, hasArg, stopProcesses, type ProcessInfo } from './procfs';
 
@@ -25,6 +26,8 @@ export interface DevServerOptions {
   ownProcessGroup?: boolean;
   /** `KEY=VALUE` dynamic config values (e.g. `limit.blobSize.error=20000`), for tests of the engine's limits. */
   dynamicConfig?: string[];
+  /** Task-queue fairness (the tenant as fairness key: ../infra/temporal/fairness.ts); default on. */
+  fairness?: boolean;
 }
 
 export interface DevServer {
@@ -70,7 +73,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     for (const pragma of options.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   }
   args.push(...devServerSearchAttributeFlags());
-  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
+  for (const value of [...devServerFairnessValues(options.fairness ?? true), ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
   if (await portIsOpen(ip, options.port)) {
     throw new Error(`port ${options.port} is already in use: cannot start the Temporal dev server there (set TEMPORAL_PORT)`);
   }

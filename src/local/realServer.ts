@@ -14,6 +14,7 @@ import { Client as PgClient } from 'pg';
 import { findProcesses, hasArg, stopProcesses, type ProcessInfo } from './procfs';
 import { temporalServerPath, temporalSqlToolPath } from './binaries';
 import { ensureSearchAttributes } from '../infra/temporal/registerSearchAttributes';
+import { fairnessDynamicConfig } from '../infra/temporal/fairness';
 
 /** The server version scripts/setupServer.sh builds (and docker-compose.yml runs). */
 export const TEMPORAL_SERVER_VERSION = '1.32.2';
@@ -40,6 +41,8 @@ export interface RealServerOptions {
   /** Server log level (its log goes to `<dir>/temporal-server.log`). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   readyTimeoutMs?: number;
+  /** Task-queue fairness (the tenant as fairness key: ../infra/temporal/fairness.ts); default on. */
+  fairness?: boolean;
 }
 
 /** What prepareRealServer made: enough to launch the server again after a stop or a crash. */
@@ -130,8 +133,13 @@ function serverConfig(o: { ip: string; ports: Record<string, number>; shards: nu
   );
 }
 
-/** Visibility list and count calls per second: the default (10) throttles the bench's and tests' list queries. */
-const DYNAMIC_CONFIG = JSON.stringify({ 'frontend.namespaceRPS.visibility': [{ value: 500 }], 'limit.maxIDLength': [{ value: 255 }] }, null, 2);
+/**
+ * Visibility list and count calls per second: the default (10) throttles the bench's and tests' list queries.
+ * Task-queue fairness between tenants, unless turned off (HRHOOKS_FAIRNESS=off).
+ */
+function dynamicConfig(fairness: boolean): string {
+  return JSON.stringify({ 'frontend.namespaceRPS.visibility': [{ value: 500 }], 'limit.maxIDLength': [{ value: 255 }], ...fairnessDynamicConfig(fairness) }, null, 2);
+}
 
 function sqlTool(pg: URL, database: string, args: string[]): void {
   const base = ['--plugin', 'postgres12', '--ep', pg.hostname, '-p', pg.port || '5432', '-u', decodeURIComponent(pg.username), '--db', database];
@@ -178,7 +186,7 @@ export async function prepareRealServer(options: RealServerOptions): Promise<Rea
   const dir = path.resolve(options.dir);
   const configFile = path.join(dir, 'temporal-server.yaml');
   const dynamicConfigFile = path.join(dir, 'dynamic-config.yaml');
-  fs.writeFileSync(dynamicConfigFile, DYNAMIC_CONFIG);
+  fs.writeFileSync(dynamicConfigFile, dynamicConfig(options.fairness ?? true));
   // it holds the Postgres password: readable by its owner only
   fs.writeFileSync(configFile, '', { mode: 0o600 });
   fs.chmodSync(configFile, 0o600);

@@ -233,7 +233,7 @@ async function startEmbeddedRealServer({ config, stopping, paths, children, notI
     kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
     killNow: () => killRealServersNow(paths.temporalServerConfig),
   });
-  const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72 });
+  const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72, fairness: config.HRHOOKS_FAIRNESS === 'on' });
   children.add({ name: 'Temporal server', logFile: server.logFile, process: server.process });
   notInterrupted();
   return { address: server.address, uiUrl: null };
@@ -262,6 +262,7 @@ async function startEmbeddedDevServer({ config, stopping, paths, children, notIn
     // default journal, and still safe when any process is killed (not on power loss).
     sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
     ownProcessGroup: true,
+    fairness: config.HRHOOKS_FAIRNESS === 'on',
   });
   children.add({ name: 'Temporal dev server', logFile, process: server.process });
   notInterrupted();

@@ -35,6 +35,8 @@ export interface StarterOptions {
   eager?: boolean;
   /** Rounds a failed batch is retried from memory (after 1, 2, 4 … s) before the re-drive pass owns it. */
   memoryRetries?: number;
+  /** The tenant as the workflow's fairness key (HRHOOKS_FAIRNESS; default on). */
+  fairness?: boolean;
 }
 
 export interface EventStarter {
@@ -75,7 +77,7 @@ function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
  * on; a failure that may pass (Temporal unreachable) stops the batch, is counted on that event, and is
  * rethrown once the successes and refusals are recorded.
  */
-export async function startEvents(deps: StarterDeps, eventKeys: string[], eager = false): Promise<StartResult> {
+export async function startEvents(deps: StarterDeps, eventKeys: string[], eager = false, fairness = true): Promise<StartResult> {
   const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventKeys));
   const started: string[] = [];
   const refused = new Map<string, string>();
@@ -83,7 +85,7 @@ export async function startEvents(deps: StarterDeps, eventKeys: string[], eager 
   let failure: { eventId: string; err: Error } | null = null;
   for (const [eventId, rows] of groups) {
     try {
-      await startEvent(deps.temporal, deps.taskQueue, rows, { eager });
+      await startEvent(deps.temporal, deps.taskQueue, rows, { eager, fairness });
       started.push(eventId);
       deliveries += rows.length;
     } catch (err) {
@@ -188,7 +190,7 @@ class Starter implements EventStarter {
   }
 
   private startBatch(eventIds: string[]): Promise<StartResult> {
-    return startEvents(this.deps, eventIds, this.opts.eager);
+    return startEvents(this.deps, eventIds, this.opts.eager, this.opts.fairness);
   }
 
   /** A warning at most every 5 s: a Temporal outage would otherwise log once per batch. */

@@ -19,6 +19,7 @@ import {
   type EventInput,
 } from '../../../workflows/definitions';
 import { eventTypeKey, subscriptionAttribute, subscriptionKey, tenantKey } from '../../../workflows/searchAttributes';
+import { fairnessPriority } from './fairness';
 
 const CALL_DEADLINE_MS = 5_000;
 const QUERY_DEADLINE_MS = 3_000;
@@ -39,13 +40,14 @@ export function workflowIdOf(deliveryId: string): string | null {
 /**
  * Starts the event workflow with all of its deliveries (the rows of one event); an existing workflow
  * with the same id counts as started. `eager` asks the server to hand the first workflow task straight
- * back to a worker sharing this client's connection (the all-in-one), saving a round trip.
+ * back to a worker sharing this client's connection (the all-in-one), saving a round trip. `fairness`
+ * (default on) makes the tenant its fairness key, so one tenant's flood does not queue the others (./fairness.ts).
  */
 export async function startEvent(
   client: Client,
   taskQueue: string,
   rows: StartRow[],
-  opts: { eager?: boolean } = {},
+  opts: { eager?: boolean; fairness?: boolean } = {},
 ): Promise<'started' | 'started_eagerly' | 'already_started'> {
   const first = rows[0];
   if (!first) throw new Error('startEvent needs at least one delivery');
@@ -63,6 +65,7 @@ export async function startEvent(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         requestEagerStart: opts.eager,
+        ...(opts.fairness === false ? {} : { priority: fairnessPriority(first.tenantId) }),
         // HrhooksStatus and the attempt attributes come later, only if a delivery needs more than a first try.
         typedSearchAttributes: [
           { key: subscriptionKey, value: subscriptionAttribute(rows.map((r) => r.subscriptionId)) },

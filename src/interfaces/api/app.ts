@@ -108,7 +108,7 @@ function perKeyRateLimit(perMinute: number): RequestHandler {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const starter = deps.starter ?? startEventStarter(deps, { redriveIntervalMs: 0 });
+  const starter = deps.starter ?? startEventStarter(deps, { redriveIntervalMs: 0, fairness: deps.config.HRHOOKS_FAIRNESS === 'on' });
   const routeDeps: RouteDeps = { ...deps, starter, allow: deps.config.egressAllow };
   const app = express();
   app.disable('x-powered-by');

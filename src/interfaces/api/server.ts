@@ -94,7 +94,7 @@ export async function startGateway(
     ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE })
     : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box, config, log };
-  const starter = startEventStarter(core, { eager, lanes: config.HRHOOKS_START_CONCURRENCY });
+  const starter = startEventStarter(core, { eager, lanes: config.HRHOOKS_START_CONCURRENCY, fairness: config.HRHOOKS_FAIRNESS === 'on' });
   const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, temporal }) };
   const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
   log.info({ url: running.url }, 'gateway listening');
