@@ -1,0 +1,309 @@
+// The isolation matrix (issue 22): every API route × tenant A's admin and producer keys × tenant B's ids (delivery,
+// subscription, event, key, and B itself under /v1/tenants/B/…) answers 404 (403 for a producer key on an admin
+// route), never 2xx, and leaves B's rows and B's event workflows exactly as they were. A's lists, searches and
+// aggregates never show B. Row-level security: a statement with no tenant filter, run in A's scope, sees none
+// of B's rows and cannot write one. B's data is made for real: B's keys, ingest, a real worker, a real receiver.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type request from 'supertest';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { tenantPool } from '../../src/infra/db/tenantScope';
+import { createUiSession } from '../../src/infra/db/uiSessions';
+import { queryState } from '../../src/infra/temporal/deliveryClient';
+import { API_ROUTES } from '../../src/interfaces/api/openapi';
+import { api, employeeEvent, eventually, leaveEvent, startHarness, type Harness } from '../gateway/harness';
+
+const A = 'acme-isolation-a';
+const B = 'bravo-isolation-b';
+const B_PERSON = 'Zenobia Bravoperson';
+const ROUTES_DIR = path.join(__dirname, '../../src/interfaces/api/routes');
+
+/** Every tenant-owned table, and how a row names its tenant (flow-control rows: through their subscription). */
+const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions'] as const;
+const SUBSCRIPTION_TABLES = ['flow_control', 'flow_leases'] as const;
+
+type Who = 'platform' | 'admin' | 'producer' | 'none';
+
+/**
+ * Every route the matrix knows: who may call it, and a body it accepts (so a request reaches the lookup, not the
+ * validator). A route in openapi.ts or in a router that is missing here fails the first test until it is added.
+ */
+const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown }> = {
+  'post /v1/events': { scope: 'producer', body: () => employeeEvent('employee.updated') },
+  'post /v1/subscriptions': { scope: 'admin', body: () => ({ name: 'made by A in the matrix', url: 'http://127.0.0.1:9/a-matrix', format: 'standard', events: ['employee.created'] }) },
+  'get /v1/subscriptions': { scope: 'admin' },
+  'get /v1/subscriptions/{id}': { scope: 'admin' },
+  'patch /v1/subscriptions/{id}': { scope: 'admin', body: () => ({ name: 'hijacked by A', enabled: false }) },
+  'delete /v1/subscriptions/{id}': { scope: 'admin' },
+  'post /v1/subscriptions/{id}/test': { scope: 'admin' },
+  'post /v1/subscriptions/{id}/rotate-secret': { scope: 'admin', body: () => ({}) },
+  'post /v1/subscriptions/{id}/rotate-authorization': { scope: 'admin', body: () => ({ authorization: 'Bearer stolen-by-a' }) },
+  'post /v1/subscriptions/{id}/activate-credential': { scope: 'admin' },
+  'post /v1/subscriptions/{id}/resume': { scope: 'admin' },
+  'get /v1/subscriptions/{id}/health': { scope: 'admin' },
+  'get /v1/deliveries': { scope: 'admin' },
+  'post /v1/deliveries/resync': { scope: 'admin', body: (b) => ({ subscriptionId: b.subscriptionIds[1], note: 'A tries B' }) },
+  'get /v1/deliveries/{id}': { scope: 'admin' },
+  'post /v1/deliveries/{id}/resync': { scope: 'admin', body: () => ({ note: 'A tries B' }) },
+  'post /v1/deliveries/{id}/mark-processed': { scope: 'admin', body: () => ({ note: 'A tries B' }) },
+  'get /v1/dashboard': { scope: 'admin' },
+  'get /v1/keys': { scope: 'admin' },
+  'post /v1/keys': { scope: 'admin', body: () => ({ scope: 'producer', name: 'made by A in the matrix' }) },
+  'post /v1/keys/{id}/revoke': { scope: 'admin' },
+  'post /v1/portal-sessions': { scope: 'admin', body: () => ({ role: 'viewer' }) },
+  'get /v1/platform-keys': { scope: 'platform' },
+  'post /v1/platform-keys': { scope: 'platform', body: () => ({ name: 'made by A in the matrix' }) },
+  'post /v1/platform-keys/{id}/revoke': { scope: 'platform' },
+  'post /v1/tenants': { scope: 'platform', body: () => ({ id: 'made-by-a', name: 'made by A' }) },
+  'get /v1/tenants': { scope: 'platform' },
+  'get /v1/tenants/{id}': { scope: 'platform' },
+  'patch /v1/tenants/{id}': { scope: 'platform', body: () => ({ name: 'hijacked by A' }) },
+  'post /v1/tenants/{id}/disable': { scope: 'platform' },
+  'post /v1/tenants/{id}/enable': { scope: 'platform' },
+  'delete /v1/tenants/{id}': { scope: 'platform' },
+  'get /healthz': { scope: 'none' },
+  'get /readyz': { scope: 'none' },
+  'get /metrics': { scope: 'none' },
+  'get /openapi.json': { scope: 'none' },
+};
+
+/** Paths that name no tenant resource: they are not reachable under /v1/tenants/:id/ (tenant management itself). */
+const UNNAMED = /^\/v1\/(tenants|platform-keys)(\/|$)/;
+
+interface BIds {
+  deliveryIds: string[];
+  subscriptionIds: string[];
+  eventIds: string[];
+  keyIds: string[];
+}
+
+/** The routes the routers declare (`router.get('/v1/…'`), in the OpenAPI spelling. */
+function declaredRoutes(): string[] {
+  const found: string[] = [];
+  for (const file of fs.readdirSync(ROUTES_DIR).filter((f) => /\.tsx?$/.test(f))) {
+    const text = fs.readFileSync(path.join(ROUTES_DIR, file), 'utf8');
+    for (const m of text.matchAll(/router\.(get|post|patch|put|delete)\(\s*'([^']+)'/g)) {
+      found.push(`${m[1]} ${m[2]!.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    }
+  }
+  return found;
+}
+
+describe('tenant isolation matrix', () => {
+  let h: Harness;
+  const keys: Record<'aAdmin' | 'aProducer' | 'bAdmin' | 'bProducer', { id: string; key: string }> = {} as never;
+  const b: BIds = { deliveryIds: [], subscriptionIds: [], eventIds: [], keyIds: [] };
+  const aSubscriptions: string[] = [];
+  /** Strings only B's data holds: an answer to A containing one (that A did not send itself) leaked B. */
+  const needles: string[] = [];
+
+  const bSnapshot = async () => {
+    const rows: Record<string, unknown> = {};
+    for (const table of TENANT_TABLES) {
+      rows[table] = (await h.db.pool.query(`SELECT * FROM ${table} WHERE tenant_id = $1 ORDER BY 1, 2`, [B])).rows;
+    }
+    for (const table of SUBSCRIPTION_TABLES) {
+      rows[table] = (await h.db.pool.query(`SELECT * FROM ${table} WHERE subscription_id = ANY($1) ORDER BY 1`, [b.subscriptionIds])).rows;
+    }
+    return JSON.stringify(rows);
+  };
+  const bWorkflows = async () => JSON.stringify(await Promise.all(b.deliveryIds.map((id) => queryState(h.temporal, id))));
+  const statusOf = async (id: string) => (await h.db.pool.query('SELECT status FROM deliveries WHERE id = $1', [id])).rows[0]?.status as string;
+
+  /** An answer to A: no B string in it, beyond what the request itself named. */
+  const assertNoB = (res: request.Response, what: string, sent = '') => {
+    const text = `${res.text ?? ''} ${JSON.stringify(res.headers)}`;
+    for (const needle of needles) {
+      if (sent.includes(needle)) continue;
+      assert.ok(!text.includes(needle), `${what} → ${res.status} shows B's ${needle}: ${text.slice(0, 400)}`);
+    }
+  };
+
+  before(async () => {
+    h = await startHarness();
+    await h.db.pool.query('INSERT INTO tenants (id, name) VALUES ($1, $2), ($3, $4)', [A, 'Acme (tenant A)', B, 'Bravo (tenant B)']);
+    keys.aAdmin = await createApiKey(h.db.pool, 'admin', 'a-admin', A);
+    keys.aProducer = await createApiKey(h.db.pool, 'producer', 'a-producer', A);
+    keys.bAdmin = await createApiKey(h.db.pool, 'admin', 'b-admin-secretname', B);
+    keys.bProducer = await createApiKey(h.db.pool, 'producer', 'b-producer-secretname', B);
+    b.keyIds.push(keys.bAdmin.id, keys.bProducer.id);
+    await createUiSession(h.db.pool, crypto.randomBytes(16).toString('hex'), keys.bAdmin.id, Date.now() + 3_600_000);
+    h.receiver.respondWith((req) => (/^\/b-(fail|retry)/.test(req.path) ? { status: 500, body: 'nope' } : { status: 200 }));
+
+    const bAdmin = api(h.app, keys.bAdmin.key);
+    const subs: [string, Record<string, unknown>][] = [
+      ['b-ok', { format: 'standard', events: '*' }],
+      ['b-fail', { format: 'aspnet', events: '*', retrySchedule: ['1s'], ordering: 'none' }],
+      ['b-retry', { format: 'standard', events: '*', retrySchedule: ['1h'] }],
+      ['b-lucca', { format: 'lucca', events: ['leave.approved'], mode: 'all', authorization: 'Bearer b-lucca-token' }],
+    ];
+    for (const [name, body] of subs) {
+      const res = await bAdmin.post('/v1/subscriptions', { name: `${name}-secretname`, url: `${h.receiver.url}/${name}`, ...body });
+      assert.equal(res.status, 201, res.text);
+      b.subscriptionIds.push(res.body.id);
+    }
+    const aRes = await api(h.app, keys.aAdmin.key).post('/v1/subscriptions', { name: 'a-ok', url: `${h.receiver.url}/a-ok`, format: 'standard', events: '*' });
+    assert.equal(aRes.status, 201, aRes.text);
+    aSubscriptions.push(aRes.body.id);
+
+    for (const event of [leaveEvent('leave.approved', { ownerName: B_PERSON }), employeeEvent('employee.created')]) {
+      const res = await api(h.app, keys.bProducer.key).post('/v1/events', event);
+      assert.equal(res.status, 202, res.text);
+      b.eventIds.push(event.id);
+      b.deliveryIds.push(...res.body.deliveries.map((d: { id: string }) => d.id));
+    }
+    // A has data of its own, so that "A sees none of B" is not "A sees nothing".
+    const aEvent = leaveEvent('leave.approved', { ownerName: 'Alice Acmeperson' });
+    assert.equal((await api(h.app, keys.aProducer.key).post('/v1/events', aEvent)).status, 202);
+    assert.equal(b.deliveryIds.length, 7, 'leave: 4 subscriptions; employee: 3 (lucca takes leave events only)');
+
+    const want = (sub: string) => (sub === b.subscriptionIds[1] ? 'failed' : sub === b.subscriptionIds[2] ? 'retrying' : 'delivered');
+    await eventually(async () => {
+      for (const id of b.deliveryIds) {
+        const sub = b.subscriptionIds.find((s) => id.startsWith(`dlv_${s}_`))!;
+        if ((await statusOf(id)) !== want(sub)) return undefined;
+      }
+      const aDone = await h.db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status = 'delivered'", [A]);
+      return aDone.rows[0].n === 1 ? true : undefined;
+    }, 30_000, "B's deliveries delivered, failed and retrying; A's delivered");
+    needles.push(...b.deliveryIds, ...b.subscriptionIds, ...b.eventIds, ...b.keyIds, B, B_PERSON, 'secretname', '/b-ok', '/b-fail', '/b-retry');
+  });
+  after(() => h?.close());
+
+  test('the matrix covers every route in openapi.ts and every route a router declares', () => {
+    const documented = API_ROUTES.map((r) => `${r.method} ${r.path}`);
+    const missing = [...new Set([...documented, ...declaredRoutes()])].filter((r) => !(r in ROUTES));
+    assert.deepEqual(missing, [], 'routes the isolation matrix does not cover: add them to ROUTES');
+    // A router's `/v1/keys` may be documented as `/v1/tenants/{id}/keys` (the same route, the tenant named).
+    const isDocumented = (r: string) => documented.includes(r) || documented.some((d) => d.replace(/\/v1\/tenants\/\{[A-Za-z]+\}\//, '/v1/') === r);
+    assert.deepEqual(declaredRoutes().filter((r) => !isDocumented(r)), [], 'routes a router declares that openapi.ts does not list');
+  });
+
+  test("every route × A's admin and producer keys × B's ids: 404 (403 where the key's scope may not call it), B unchanged", async () => {
+    const rowsBefore = await bSnapshot();
+    const workflowsBefore = await bWorkflows();
+    assert.ok(JSON.parse(workflowsBefore).every((s: unknown) => s !== null), 'every B delivery has a live workflow to compare');
+    const bObjects = [...b.deliveryIds.slice(0, 3), ...b.subscriptionIds, ...b.eventIds, ...b.keyIds];
+    let tried = 0;
+    for (const [routeKey, spec] of Object.entries(ROUTES)) {
+      if (spec.scope === 'none') continue;
+      const [method, routePath] = routeKey.split(' ') as [string, string];
+      const body = spec.body?.(b);
+      const fill = (id: string) => routePath.replace(/\{[A-Za-z]+\}/g, encodeURIComponent(id));
+      const targets = !routePath.includes('{') ? [routePath] : UNNAMED.test(routePath) ? [B, 'default'].map(fill) : bObjects.map(fill);
+      const named = UNNAMED.test(routePath) ? [] : targets.map((p) => p.replace(/^\/v1\//, `/v1/tenants/${B}/`));
+      for (const [who, key] of [['admin', keys.aAdmin.key], ['producer', keys.aProducer.key]] as const) {
+        const mayCall = spec.scope === 'producer' || (spec.scope === 'admin' && who === 'admin');
+        for (const target of [...targets, ...named]) {
+          const res = await send(method, target, key, body);
+          tried += 1;
+          const what = `${method.toUpperCase()} ${target} with A's ${who} key`;
+          const expected = !mayCall ? [403, 404] : target !== routePath ? [404] : null;
+          if (expected) assert.ok(expected.includes(res.status), `${what} → ${res.status} (want ${expected.join(' or ')}): ${res.text}`);
+          else assert.ok(res.status < 300, `${what} → ${res.status}: ${res.text}`);
+          assertNoB(res, what, `${target} ${JSON.stringify(body ?? '')}`);
+        }
+      }
+    }
+    assert.ok(tried > 300, `${tried} requests`);
+    assert.equal(await bSnapshot(), rowsBefore, "B's subscriptions, events, deliveries, attempts, keys, sessions and flow rows are unchanged");
+    assert.equal(await bWorkflows(), workflowsBefore, "B's event workflows are unchanged");
+    assert.equal((await api(h.app, keys.bAdmin.key).get('/v1/keys')).status, 200, "B's admin key still works (not revoked by A)");
+    const tenantB = await h.db.pool.query('SELECT name, disabled_at, deleted_at FROM tenants WHERE id = $1', [B]);
+    assert.deepEqual(tenantB.rows[0], { name: 'Bravo (tenant B)', disabled_at: null, deleted_at: null }, 'tenant B itself is unchanged');
+  });
+
+  async function send(method: string, target: string, key: string, body: unknown): Promise<request.Response> {
+    const client = api(h.app, key);
+    if (method === 'get') return client.get(target);
+    if (method === 'delete') return client.delete(target);
+    if (method === 'patch') return client.patch(target, body ?? {});
+    return client.post(target, body ?? {});
+  }
+
+  test("A's lists, searches, dashboard and key list never show B; A's counts exclude B", async () => {
+    const aAdmin = api(h.app, keys.aAdmin.key);
+    const lists = [
+      '/v1/deliveries', '/v1/deliveries?limit=200', `/v1/deliveries?q=${encodeURIComponent(B_PERSON)}`, '/v1/deliveries?q=Zenobia',
+      `/v1/deliveries?q=${encodeURIComponent(b.eventIds[0]!)}`, `/v1/deliveries?q=${encodeURIComponent(b.eventIds[1]!)}`,
+      `/v1/deliveries?subscriptionId=${b.subscriptionIds[1]}`, '/v1/deliveries?status=failed', '/v1/deliveries?status=retrying',
+      '/v1/subscriptions', '/v1/dashboard', '/v1/keys',
+    ];
+    for (const list of lists) {
+      const res = await aAdmin.get(list);
+      assert.equal(res.status, 200, `${list}: ${res.text}`);
+      assertNoB(res, `GET ${list}`, list);
+    }
+    const own = await aAdmin.get('/v1/deliveries?q=Alice%20Acmeperson');
+    assert.equal(own.body.items.length, 1, "A finds its own delivery by its subject's name (the search works)");
+    assert.deepEqual((await aAdmin.get(`/v1/deliveries?q=${encodeURIComponent(B_PERSON)}`)).body.items, []);
+    assert.deepEqual((await aAdmin.get('/v1/deliveries?status=failed')).body.items, [], 'B has failed deliveries; A has none');
+
+    const dashboard = (await aAdmin.get('/v1/dashboard')).body;
+    const total = Object.values(dashboard.counts as Record<string, number>).reduce((s, n) => s + n, 0);
+    const aCount = (await h.db.pool.query('SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1', [A])).rows[0].n;
+    assert.equal(total, aCount, `A's dashboard counts A's ${aCount} deliveries only: ${JSON.stringify(dashboard.counts)}`);
+    assert.equal(dashboard.counts.failed ?? 0, 0);
+    assert.equal(dashboard.counts.retrying ?? 0, 0);
+    assert.deepEqual(dashboard.health.map((s: { id?: string; subscriptionId?: string }) => s.id ?? s.subscriptionId).sort(),
+      [...new Set([...aSubscriptions, ...(await aSubscriptionIds())])].sort(), "health lists A's subscriptions only");
+    const aKeys = (await aAdmin.get('/v1/keys')).body.items.map((k: { id: string }) => k.id);
+    assert.ok(aKeys.includes(keys.aAdmin.id) && aKeys.includes(keys.aProducer.id), "A lists its own keys");
+    // B sees its own, so the absence above is isolation, not an empty database.
+    const bFailed = await api(h.app, keys.bAdmin.key).get('/v1/deliveries?status=failed');
+    assert.equal(bFailed.body.items.length, 2);
+  });
+
+  async function aSubscriptionIds(): Promise<string[]> {
+    return (await h.db.pool.query('SELECT id FROM subscriptions WHERE tenant_id = $1', [A])).rows.map((r) => r.id);
+  }
+
+  test("row-level security: a statement with no tenant filter in A's scope sees no row of B and cannot write one", async () => {
+    const aPool = tenantPool(h.db.pool, A);
+    for (const table of TENANT_TABLES) {
+      const all = await h.db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [B]);
+      assert.ok(all.rows[0].n > 0, `B has rows in ${table} (the check below is not vacuous)`);
+      const seen = await aPool.query(`SELECT * FROM ${table}`);
+      assert.deepEqual(seen.rows.filter((r) => r.tenant_id !== A).map((r) => r.tenant_id), [], `${table} in A's scope`);
+      const updated = await aPool.query(`UPDATE ${table} SET tenant_id = tenant_id WHERE tenant_id = $1`, [B]);
+      assert.equal(updated.rowCount, 0, `an UPDATE of B's ${table} rows in A's scope touches none`);
+      const deleted = await aPool.query(`DELETE FROM ${table} WHERE tenant_id <> $1`, [A]);
+      assert.equal(deleted.rowCount, 0, `a DELETE of other tenants' ${table} rows in A's scope deletes none`);
+    }
+    for (const table of SUBSCRIPTION_TABLES) {
+      const seen = await aPool.query(`SELECT subscription_id FROM ${table}`);
+      assert.deepEqual(seen.rows.filter((r) => b.subscriptionIds.includes(r.subscription_id)), [], `${table} in A's scope`);
+    }
+    const tenants = await aPool.query('SELECT id FROM tenants');
+    assert.deepEqual(tenants.rows.map((r) => r.id), [A], "A's scope sees its own tenant row only");
+    await assert.rejects(
+      aPool.query(`INSERT INTO events (tenant_id, id, type, occurred_at, body, body_hash) VALUES ($1, 'rls-probe', 'employee.created', now(), '{}', 'x')`, [B]),
+      /row-level security/,
+      "an INSERT of a B row in A's scope is refused",
+    );
+    await assert.rejects(
+      aPool.query("INSERT INTO api_keys (id, name, scope, key_hash, tenant_id) VALUES ('key_rlsprobe', 'x', 'admin', 'h', $1)", [B]),
+      /row-level security/,
+    );
+    await assert.rejects(aPool.query('UPDATE events SET tenant_id = $1', [B]), /row-level security/, "moving A's rows into B is refused");
+    const plain = await aPool.query("INSERT INTO events (id, type, occurred_at, body, body_hash) VALUES ('rls-own', 'employee.created', now(), '{}', 'x') RETURNING tenant_id");
+    assert.equal(plain.rows[0].tenant_id, A, "a row inserted in A's scope without a tenant is A's");
+    await h.db.pool.query("DELETE FROM events WHERE id = 'rls-own'");
+    assert.equal((await h.db.pool.query("SELECT count(*)::int AS n FROM events WHERE id LIKE 'rls-probe%'")).rows[0].n, 0);
+  });
+
+  test("A posting B's event id makes an event of A's (202, not 409: no oracle); B's event is untouched", async () => {
+    const before = await bSnapshot();
+    const reused = { ...employeeEvent('employee.updated', b.eventIds[1]), data: { id: 7, firstName: 'Other', lastName: 'Body' } };
+    const res = await api(h.app, keys.aProducer.key).post('/v1/events', reused);
+    assert.equal(res.status, 202, res.text);
+    assert.equal(res.headers['idempotent-replayed'], 'false');
+    for (const d of res.body.deliveries as { id: string }[]) assert.ok(!b.deliveryIds.includes(d.id), d.id);
+    const stored = await h.db.pool.query('SELECT tenant_id FROM events WHERE id = $1 ORDER BY tenant_id', [b.eventIds[1]]);
+    assert.deepEqual(stored.rows.map((r) => r.tenant_id), [A, B]);
+    assert.equal(await bSnapshot(), before);
+  });
+});
