@@ -19,6 +19,7 @@ import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { keysRouter } from './routes/keys';
 import { subscriptionsRouter } from './routes/subscriptions';
+import { tenantsRouter } from './routes/tenants';
 
 export type { AppDeps } from './deps';
 
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT), resolveTenant(deps.pool));
   app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
   app.use(['/v1/subscriptions/:id', '/v1/deliveries/:id'], storableParams);
+  app.use(tenantsRouter(routeDeps));
   app.use(eventsRouter(routeDeps));
   app.use(subscriptionsRouter(routeDeps));
   app.use(deliveriesRouter(routeDeps));
