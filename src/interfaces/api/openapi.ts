@@ -13,8 +13,9 @@ import {
   subscriptionCreateSchema,
   subscriptionUpdateSchema,
 } from './schemas';
+import { tenantCreateSchema, tenantUpdateSchema } from '../../app/tenants/schemas';
 
-type Scope = 'producer' | 'admin' | 'none';
+type Scope = 'producer' | 'admin' | 'platform' | 'none';
 
 interface RouteSpec {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -35,14 +36,30 @@ const SUBSCRIPTION_LIST = { type: 'object', required: ['items'], properties: { i
 const nullableString = { type: 'string', nullable: true };
 const API_KEY = {
   type: 'object',
-  required: ['id', 'name', 'scope', 'prefix', 'fingerprint', 'createdAt', 'revokedAt', 'revokedBy'],
+  required: ['id', 'name', 'scope', 'tenantId', 'prefix', 'fingerprint', 'createdAt', 'revokedAt', 'revokedBy'],
   properties: {
-    id: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', enum: ['producer', 'admin'] },
+    id: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', enum: ['platform', 'admin', 'producer'] },
+    tenantId: { ...nullableString, description: 'the tenant the key belongs to; null for a platform key' },
     prefix: { ...nullableString, description: 'first characters of the key (a quarter at most, 12 at most); null for keys older than this field' },
     fingerprint: { type: 'string', description: '`sha256:` + the first 16 hex digits of SHA-256 of the key' },
     createdAt: { type: 'string', format: 'date-time' }, revokedAt: { ...nullableString, format: 'date-time' }, revokedBy: nullableString,
   },
 };
+
+const KEY_LIST = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } };
+const NEW_KEY = { type: 'object', required: ['id', 'name', 'scope', 'tenantId', 'key'], properties: { ...API_KEY.properties, key: { type: 'string', description: 'the key: shown in this answer only (cache-control: no-store)' } } };
+const newKeySchema = z.strictObject({ scope: z.enum(['admin', 'producer']), name: z.string().min(1).max(100) });
+const TENANT = {
+  type: 'object',
+  required: ['id', 'name', 'portalOrigins', 'branding', 'limits', 'disabledAt', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' }, name: { type: 'string' }, portalOrigins: { type: 'array', items: { type: 'string' } },
+    branding: { type: 'object', properties: { name: { type: 'string' }, logoUrl: { type: 'string' }, accentColor: { type: 'string' } } },
+    limits: { type: 'object', properties: { eventsPerSecond: { type: 'integer' }, subscriptions: { type: 'integer' } } },
+    disabledAt: { ...nullableString, format: 'date-time' }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
+const tenantsQuerySchema = z.object({ cursor: z.string().optional().describe('nextCursor of the page before'), limit: z.string().optional().describe('page size, 1–200 (default 50)') });
 
 export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/events', problems: ['409', '413', '422'], summary: 'Accept an event (idempotent on id): 202 once it is stored, its deliveries `pending` until its workflow starts; 503 only when Postgres is down', scope: 'producer', status: 202, body: producerEventDocSchema },
@@ -63,8 +80,19 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/deliveries/{id}/mark-processed', summary: 'Close as processed', scope: 'admin', status: 202, body: markProcessedSchema },
   { method: 'get', path: '/v1/dashboard', summary: 'Counts by status, the error to-do list, `charts` (deliveries per UTC hour over 24 h and per UTC day over 30 days by outcome: firstTry, afterRetries, failed, processed, inProgress, other; attempt latency p50/p95 per hour) and every subscription\'s `health`, worst first', scope: 'admin', status: 200 },
   { method: 'get', path: '/v1/subscriptions/{id}/health', summary: 'One subscription\'s health (success rate 24 h / 7 d, p95 latency, last success, consecutive failures, open and failed deliveries, 7-day sparkline, level) and its charts', scope: 'admin', status: 200 },
-  { method: 'get', path: '/v1/keys', summary: 'List API keys (never a key or its hash: id, name, scope, prefix, fingerprint, dates)', scope: 'admin', status: 200, response: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: API_KEY } } } },
+  { method: 'post', path: '/v1/keys', summary: "Create an admin or producer key in the request's tenant (a tenant admin key: its own; a platform key: `default`, or the tenant named by `/v1/tenants/{id}/keys`); the key is in this answer only", scope: 'admin', status: 201, body: newKeySchema, response: NEW_KEY },
+  { method: 'get', path: '/v1/keys', summary: "List the API keys of the request's tenant (also as `/v1/tenants/{id}/keys`; never a key or its hash: id, name, scope, tenant, prefix, fingerprint, dates)", scope: 'admin', status: 200, response: KEY_LIST },
   { method: 'post', path: '/v1/keys/{id}/revoke', summary: 'Revoke an API key for good (a bootstrap key too: it stays revoked at the next start); its API calls and web-interface sessions are refused from the next request; revoking again changes nothing', scope: 'admin', status: 200, response: API_KEY },
+  { method: 'post', path: '/v1/platform-keys', summary: 'Create a platform key (no tenant: manages tenants, acts in one by naming it); the key is in this answer only', scope: 'platform', status: 201, body: z.strictObject({ name: z.string().min(1).max(100) }), response: NEW_KEY },
+  { method: 'get', path: '/v1/platform-keys', summary: 'List the platform keys (never a key or its hash)', scope: 'platform', status: 200, response: KEY_LIST },
+  { method: 'post', path: '/v1/platform-keys/{id}/revoke', summary: 'Revoke a platform key for good (404 for a tenant\'s key: revoke it in its tenant)', scope: 'platform', status: 200, response: API_KEY },
+  { method: 'post', path: '/v1/tenants', problems: ['409'], summary: 'Create a tenant: `id` (1–64 of A–Z a–z 0–9 . _ -; generated `tnt_…` when absent; 409 when taken, ids are never reused), `name`, `portalOrigins` (https origins; http only for 127.0.0.1/localhost), `branding` (`name`, `logoUrl` https or data:image, `accentColor` #rrggbb), `limits` (`eventsPerSecond` ≥ 1, `subscriptions` ≥ 0)', scope: 'platform', status: 201, body: tenantCreateSchema, response: TENANT },
+  { method: 'get', path: '/v1/tenants', summary: 'List live tenants by id (cursor pagination: `nextCursor`)', scope: 'platform', status: 200, query: tenantsQuerySchema, response: { type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: TENANT }, nextCursor: nullableString } } },
+  { method: 'get', path: '/v1/tenants/{id}', summary: 'Get a tenant (404 when unknown or deleted)', scope: 'platform', status: 200, response: TENANT },
+  { method: 'patch', path: '/v1/tenants/{id}', summary: 'Update a tenant: each field given replaces the stored one (`branding` and `limits` as a whole: `{}` clears them)', scope: 'platform', status: 200, body: tenantUpdateSchema, response: TENANT },
+  { method: 'post', path: '/v1/tenants/{id}/disable', summary: 'Disable a tenant: its POST /v1/events answers 403 (nothing stored); its open deliveries go on and stay actionable', scope: 'platform', status: 200, response: TENANT },
+  { method: 'post', path: '/v1/tenants/{id}/enable', summary: 'Enable a disabled tenant: its events are accepted again', scope: 'platform', status: 200, response: TENANT },
+  { method: 'delete', path: '/v1/tenants/{id}', problems: ['409'], summary: 'Delete a tenant: cancels its open deliveries (each records the cancel, by the key, note "tenant deleted"), revokes its keys, ends its web sessions; then 404 everywhere. 409 for `default`; 503 while deliveries could not be cancelled yet (it stays disabled: send DELETE again)', scope: 'platform', status: 200, response: { type: 'object', properties: { id: { type: 'string' }, deletedAt: { type: 'string', format: 'date-time' }, keysRevoked: { type: 'integer' }, sessionsEnded: { type: 'integer' } } } },
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
