@@ -1,6 +1,6 @@
 // Scenario "tenant-scope": what row-level security costs a tenant's reads. Two tenants' deliveries are
 // written straight into Postgres (not delivered: this measures the read path only), then the follow-up
-// screen's queries run alternately on the connecting role with an explicit tenant filter (`raw`) and through
+// screen's queries (rows marked started: no workflow is ever started for them) run alternately on the connecting role with an explicit tenant filter (`raw`) and through
 // the tenant's scoped pool (src/infra/db/tenantScope.ts: its own transaction, SET LOCAL role and tenant, the
 // policy on every row; `scoped`), interleaved so drift in the machine's load hits both alike.
 import { tenantPool } from '../../src/infra/db/tenantScope';
@@ -25,8 +25,8 @@ export const tenantScope: Scenario = {
         `INSERT INTO events (id, type, occurred_at, body, body_hash, tenant_id)
          SELECT 'e' || g, 'employee.updated', now(), '{}', 'h', $2 FROM generate_series(1, $1::int) g`, [rows, tenant]);
       await pool.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, tenant_id)
-         SELECT $3 || '_' || g, 'e' || g, $3, 'employee.updated', 'standard', CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'delivered' END, $2
+        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, tenant_id, workflow_started)
+         SELECT $3 || '_' || g, 'e' || g, $3, 'employee.updated', 'standard', CASE WHEN g % 10 = 0 THEN 'failed' ELSE 'delivered' END, $2, true
            FROM generate_series(1, $1::int) g`, [rows, tenant, sub]);
     }
     await pool.query('ANALYZE deliveries');

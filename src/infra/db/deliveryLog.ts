@@ -50,7 +50,7 @@ const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.fo
             s.secrets_enc, s.pending_credential_enc, s.headers_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
             s.pause_after_failures, s.ordering = 'resource' AND d.resource_key IS NOT NULL AND d.seq IS NOT NULL AS ordered,
             fc.consecutive_failures, fc.paused_at, ${chain.columns}
-       FROM deliveries d JOIN events e ON e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
+       FROM deliveries d JOIN events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
        LEFT JOIN flow_control fc ON fc.subscription_id = s.id ${chain.joins}`;
 
 function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
