@@ -20,6 +20,7 @@ import { ingest, type IngestDeps } from '../ingest/ingest';
 import { checkUrl, type Cidr } from '../../infra/http/ssrfGuard';
 import type { Logger } from '../../infra/observability/log';
 import { cancelOpenDeliveries } from '../deliveries/cancelOpen';
+import { withinSubscriptionLimit } from '../tenants/limits';
 import { isPlaceholder, loadStoredHeaders, placeholderErrors, resolvePatchHeaders } from '../../infra/crypto/headerStore';
 import { inputErrors, subscriptionCreateSchema, subscriptionRules, subscriptionUpdateSchema, type SubscriptionCreate } from './schemas';
 
@@ -37,7 +38,8 @@ export interface StopDeps {
   log: Logger;
 }
 
-export type CreateOutcome = { ok: true; created: RevealedSubscription } | { ok: false; errors: FieldError[] };
+/** `limit`: refused because the tenant is at its limits.subscriptions (../tenants/limits.ts); the errors say so. */
+export type CreateOutcome = { ok: true; created: RevealedSubscription } | { ok: false; errors: FieldError[]; limit?: number };
 
 export type UpdateOutcome =
   | { ok: true; updated: PublicSubscription }
@@ -82,7 +84,8 @@ export function checkSubscriptionCreate(allow: Cidr[], raw: unknown): { ok: true
 export async function createSubscriptionChecked(deps: CheckDeps, raw: unknown): Promise<CreateOutcome> {
   const checked = checkSubscriptionCreate(deps.allow, raw);
   if (!checked.ok) return checked;
-  return { ok: true, created: await createSubscription(deps.pool, deps.box, checked.input) };
+  const created = await withinSubscriptionLimit(() => createSubscription(deps.pool, deps.box, checked.input));
+  return created.ok ? { ok: true, created: created.value } : { ok: false, errors: created.reached.errors, limit: created.reached.limit };
 }
 
 /** A PATCH's headers replace the stored ones; "[set]" for a stored name keeps its value (headerStore.ts). */

@@ -19,7 +19,7 @@ import {
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { scoped } from '../tenantContext';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ProblemError, ValidationError } from '../errors';
 
 function revealed(res: Response, status: number, r: RevealedSubscription): void {
   res.status(status).set('cache-control', 'no-store').json({
@@ -33,6 +33,7 @@ function revealed(res: Response, status: number, r: RevealedSubscription): void 
 function crudRoutes(deps: RouteDeps, router: Router): void {
   router.post('/v1/subscriptions', async (req, res) => {
     const outcome = await createSubscriptionChecked(scoped(deps, res), req.body);
+    if (!outcome.ok && outcome.limit !== undefined) throw new ProblemError(409, 'Conflict', outcome.errors[0]!.message, outcome.errors);
     if (!outcome.ok) throw new ValidationError(outcome.errors);
     revealed(res, 201, outcome.created);
   });
