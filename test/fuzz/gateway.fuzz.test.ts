@@ -1,5 +1,7 @@
 // Fuzzes POST /v1/events and POST /v1/subscriptions (supertest on createApp, real Postgres and Temporal;
 // no worker polls the task queue): any input gets a 4xx problem+json or a valid 202 / 201, never a 5xx.
+// Two tenants (issue 22): the fuzz runs with tenant A's keys while tenant B has a subscription, events,
+// deliveries and keys; no answer to A's keys ever contains one of B's ids, and A naming B's ids gets a 4xx.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -24,15 +26,44 @@ let app: Express;
 let admin: string;
 let producer: string;
 const seen = new Map<number, number>();
+const TENANT_A = 'fuzz-tenant-a';
+const TENANT_B = 'fuzz-tenant-b';
+/** Tenant B's ids (and names): none may appear in an answer to A's keys, unless A's request named it. */
+const bIds: string[] = [];
+const bDeliveries: string[] = [];
 
 before(async () => {
   db = await createTestDatabase();
   temporal = await testClient();
   const config = loadConfig({ HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000' });
   app = createApp({ pool: db.pool, temporal, taskQueue: uniqueTaskQueue('fuzz'), box: testBox, config, log: createLogger('silent') });
-  admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin', 'default')).key;
-  producer = (await createApiKey(db.pool, 'producer', 'fuzz-producer', 'default')).key;
+  await db.pool.query('INSERT INTO tenants (id, name) VALUES ($1, $1), ($2, $2)', [TENANT_A, TENANT_B]);
+  admin = (await createApiKey(db.pool, 'admin', 'fuzz-admin', TENANT_A)).key;
+  producer = (await createApiKey(db.pool, 'producer', 'fuzz-producer', TENANT_A)).key;
+  await seedTenantB();
 });
+
+/** B's subscription, event (its deliveries stay pending: no worker) and keys, made through B's own keys. */
+async function seedTenantB(): Promise<void> {
+  const bAdmin = await createApiKey(db.pool, 'admin', 'fuzz-b-admin-name', TENANT_B);
+  const bProducer = await createApiKey(db.pool, 'producer', 'fuzz-b-producer-name', TENANT_B);
+  const sub = await request(app).post('/v1/subscriptions').set('authorization', `Bearer ${bAdmin.key}`)
+    .send({ name: 'fuzz-b-subscription-name', url: 'http://127.0.0.1:9/fuzz-b', format: 'standard', events: '*' });
+  assert.equal(sub.status, 201, sub.text);
+  const eventId = `fuzz-b-event-${process.pid}`;
+  const event = { id: eventId, type: 'leave.approved', occurredAt: '2018-04-04T22:34:47Z', data: sampleAbsence({ owner: { id: 1, name: 'Brunhilde Fuzzbee', email: 'b@example.test' } }) };
+  const posted = await request(app).post('/v1/events').set('authorization', `Bearer ${bProducer.key}`).send(event);
+  assert.equal(posted.status, 202, posted.text);
+  bDeliveries.push(...posted.body.deliveries.map((d: { id: string }) => d.id));
+  assert.equal(bDeliveries.length, 1);
+  bIds.push(TENANT_B, bAdmin.id, bProducer.id, sub.body.id, eventId, ...posted.body.deliveries.map((d: { id: string }) => d.id), 'fuzz-b-', 'Brunhilde');
+}
+
+/** An answer to one of A's keys names nothing of B's but what the request itself named. */
+function assertNoB(res: request.Response, sent: string): void {
+  const text = `${res.text ?? ''} ${JSON.stringify(res.headers)}`;
+  for (const id of bIds) if (!sent.includes(id)) assert.ok(!text.includes(id), `an answer to tenant A shows B's ${id}: ${text.slice(0, 300)}`);
+}
 after(async () => {
   await temporal.connection.close();
   await db.drop();
@@ -44,6 +75,7 @@ async function postChecked(path: string, key: string, body: unknown, accepted: n
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await request(app).post(path).set('authorization', `Bearer ${key}`).set('content-type', 'application/json').send(raw);
   seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+  assertNoB(res, raw);
   if (res.status === accepted) return res.status;
   assert.ok(res.status >= 400 && res.status < 500, `${path} answered ${res.status} for ${raw.slice(0, 300)}: ${res.text.slice(0, 300)}`);
   assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
@@ -203,5 +235,42 @@ describe('fuzz POST /v1/subscriptions', () => {
     ];
     for (const [name, body, expected] of cases) assert.equal(await postChecked('/v1/subscriptions', admin, body, 201), expected, name);
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution');
+  });
+});
+
+/** Routes that take an id, and what tenant A may send them. */
+const ID_ROUTES: [string, string][] = [
+  ['get', '/v1/deliveries/{id}'], ['post', '/v1/deliveries/{id}/resync'], ['post', '/v1/deliveries/{id}/mark-processed'],
+  ['get', '/v1/subscriptions/{id}'], ['patch', '/v1/subscriptions/{id}'], ['delete', '/v1/subscriptions/{id}'],
+  ['post', '/v1/subscriptions/{id}/test'], ['post', '/v1/subscriptions/{id}/resume'], ['post', '/v1/subscriptions/{id}/rotate-secret'],
+  ['post', '/v1/subscriptions/{id}/rotate-authorization'], ['post', '/v1/subscriptions/{id}/activate-credential'],
+  ['get', '/v1/subscriptions/{id}/health'], ['post', '/v1/keys/{id}/revoke'],
+];
+const LISTS = ['/v1/deliveries', '/v1/subscriptions', '/v1/dashboard', '/v1/keys'];
+
+describe('fuzz tenant A against tenant B', () => {
+  test("A's keys × B's ids (raw, in the path, in the query, under /v1/tenants/B/) × any body: 4xx, nothing of B shown", { timeout: BUDGET_MS * 2 }, async () => {
+    const bId = fc.constantFrom(...bIds.slice(0, -2));
+    const target = fc.oneof(
+      fc.tuple(fc.constantFrom(...ID_ROUTES), bId).map(([[method, p], id]) => ({ method, path: p.replace('{id}', encodeURIComponent(id)), refused: true })),
+      fc.tuple(fc.constantFrom(...ID_ROUTES), bId).map(([[method, p], id]) => ({ method, path: `/v1/tenants/${TENANT_B}${p.slice(3).replace('{id}', encodeURIComponent(id))}`, refused: true })),
+      fc.tuple(fc.constantFrom(...LISTS), fc.constantFrom('q', 'subscriptionId', 'eventType', 'status', 'cursor'), bId)
+        .map(([p, name, id]) => ({ method: 'get', path: `${p}?${name}=${encodeURIComponent(id)}`, refused: false })),
+    );
+    await fc.assert(fc.asyncProperty(target, fc.boolean(), fc.oneof(fc.constant(undefined), fc.object({ maxDepth: 2 }), fc.record({ note: fc.string() })), async (t, asAdmin, body) => {
+      const key = asAdmin ? admin : producer;
+      const req = (request(app) as unknown as Record<string, (p: string) => request.Test>)[t.method]!(t.path).set('authorization', `Bearer ${key}`);
+      const res = body === undefined ? await req : await req.send(body as object);
+      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+      assertNoB(res, `${t.path} ${JSON.stringify(body ?? '')}`);
+      assert.ok(res.status < 500, `${t.method} ${t.path} → ${res.status}: ${res.text.slice(0, 300)}`);
+      if (t.refused || !asAdmin) assert.ok(res.status >= 400, `${t.method} ${t.path} with A's ${asAdmin ? 'admin' : 'producer'} key → ${res.status}: ${res.text.slice(0, 300)}`);
+    }), { numRuns: RUNS, interruptAfterTimeLimit: BUDGET_MS });
+    const untouched = await db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status = 'pending'", [TENANT_B]);
+    assert.equal(untouched.rows[0].n, bDeliveries.length, "B's deliveries are all still pending (none resynced, processed or cancelled by A)");
+    const subs = await db.pool.query("SELECT name, enabled FROM subscriptions WHERE tenant_id = $1", [TENANT_B]);
+    assert.deepEqual(subs.rows, [{ name: 'fuzz-b-subscription-name', enabled: true }]);
+    const keys = await db.pool.query('SELECT count(*)::int AS n FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL', [TENANT_B]);
+    assert.equal(keys.rows[0].n, 2);
   });
 });
