@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { deliveriesOfEvent, type DeliveryStartRow } from '../../infra/db/deliveries';
-import { bodyHashOf, storeEvent, type NewDeliveryRow } from '../../infra/db/events';
+import { bodyHashOf, storeEvent, type NewDeliveryRow, type Queryable } from '../../infra/db/events';
 import { listActiveForMatching, type MatchableSubscription } from '../../infra/db/subscriptions';
 import { MAX_NESTING_DEPTH, nestedTooDeep } from '../../domain/events/nestingDepth';
 import { subjectOf } from '../../domain/events/subject';
@@ -100,14 +100,14 @@ export async function ingest(
   const parsed = parseEvent(body);
   if (!parsed.ok) return { kind: 'invalid', errors: parsed.errors };
   const event = parsed.event;
-  const subs = opts.only ? [opts.only] : await listActiveForMatching(deps.pool, deps.tenantId);
-  const fresh = rowsFor(deps.tenantId, event, subs);
-  const stored = await storeEvent(deps.pool, deps.tenantId, event, opts.isTest ?? false, () => fresh);
+  // the tenant's subscriptions are matched in the event's own transaction, and only for a new event
+  const matched = async (db: Queryable) => rowsFor(deps.tenantId, event, opts.only ? [opts.only] : await listActiveForMatching(db, deps.tenantId));
+  const stored = await storeEvent(deps.pool, deps.tenantId, event, opts.isTest ?? false, matched);
   if (!stored.created && stored.existing.bodyHash !== bodyHashOf(event)) return { kind: 'conflict', eventId: event.id };
   if (stored.created) eventsAccepted.inc({ type: event.type });
   // a new event's rows are the ones just stored; a replayed one reads what the first call stored
   const rows: AnsweredRow[] = stored.created
-    ? fresh.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, status: 'pending', workflowStarted: false }))
+    ? stored.rows.map((r) => ({ id: r.id, subscriptionId: r.subscriptionId, status: 'pending', workflowStarted: false }))
     : await deliveriesOfEvent(deps.pool, deps.tenantId, event.id);
   if (rows.some((r) => !r.workflowStarted)) {
     if (deps.starter) deps.starter.enqueue(eventKey(deps.tenantId, event.id));

@@ -21,7 +21,10 @@ export interface StoredEvent {
   isTest: boolean;
 }
 
-export type StoreResult = { created: true } | { created: false; existing: StoredEvent };
+export type StoreResult = { created: true; rows: NewDeliveryRow[] } | { created: false; existing: StoredEvent };
+
+/** A pool or a client inside a transaction. */
+export type Queryable = Pool | PoolClient;
 
 /** JSON with object keys sorted, so the same event hashes the same whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -38,15 +41,16 @@ export function bodyHashOf(event: HrEvent): string {
 }
 
 /**
- * Stores the event and its deliveries atomically. When the id already exists nothing is written
- * and the stored event is returned so the caller can compare body hashes.
+ * Stores the event and its deliveries atomically; `deliveriesFor` names them, in the same transaction, only
+ * for a new event. When the id already exists (for this tenant) nothing is written and the stored event is
+ * returned so the caller can compare body hashes.
  */
 export async function storeEvent(
   pool: Pool,
   tenantId: string,
   event: HrEvent,
   isTest: boolean,
-  deliveriesFor: () => NewDeliveryRow[],
+  deliveriesFor: (db: PoolClient) => Promise<NewDeliveryRow[]>,
 ): Promise<StoreResult> {
   const hash = bodyHashOf(event);
   return inTransaction(pool, async (client) => {
@@ -59,7 +63,7 @@ export async function storeEvent(
       const existing = await findEvent(client, tenantId, event.id);
       return { created: false as const, existing: existing! };
     }
-    const rows = deliveriesFor();
+    const rows = await deliveriesFor(client);
     if (rows.length > 0) {
       await client.query(
         `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_number, resource_key,
@@ -73,7 +77,7 @@ export async function storeEvent(
         }))), event.id, event.type, event.occurredAt, inserted.rows[0].seq, tenantId],
       );
     }
-    return { created: true as const };
+    return { created: true as const, rows };
   });
 }
 

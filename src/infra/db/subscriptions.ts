@@ -2,7 +2,7 @@
 // Secrets and authorization values are sealed at rest and never leave this module in a public view; reading
 // rows never throws on one bad row (see subscriptionView.ts). Extra headers are sealed too (headerStore.ts); the public
 // view carries the circuit breaker's pause (flowControl.ts pauseColumns). Setting authorization replaces it at once and drops a pending one.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { randomToken, type SecretBox } from '../crypto/secretBox';
 import type { EventType } from '../../domain/events/eventTypes';
 import { getFormat, type FormatName } from '../../domain/formats/registry';
@@ -152,7 +152,7 @@ export async function softDeleteSubscription(pool: Pool, id: string): Promise<bo
 }
 
 /** The tenant's enabled subscriptions, for matching an event posted to it. */
-export async function listActiveForMatching(pool: Pool, tenantId: string): Promise<MatchableSubscription[]> {
+export async function listActiveForMatching(pool: Pool | PoolClient, tenantId: string): Promise<MatchableSubscription[]> {
   const { rows } = await pool.query(
     'SELECT id, format, events, mode, retry_schedule FROM subscriptions WHERE tenant_id = $1 AND enabled AND deleted_at IS NULL ORDER BY id',
     [tenantId],
