@@ -82,6 +82,8 @@ const envSchema = z.object({
    * config that turns Temporal's fairness on in the dev server and the real server hrhooks starts. `off`: one FIFO queue. */
   HRHOOKS_FAIRNESS: z.enum(['on', 'off']).default('on'),
   HRHOOKS_EMBEDDED_WORKER: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** The gateway's address as browsers reach it (e.g. https://hooks.example.com), the base of portal links; unset: the request's own. */
+  HRHOOKS_PUBLIC_URL: z.url().optional(),
   /** Told when the circuit breaker pauses, resumes or disables a subscription (a JSON POST); unset: nobody. */
   HRHOOKS_ADMIN_WEBHOOK_URL: z.url().optional(),
   /** How long a subscription may stay paused by the circuit breaker before it is disabled. */

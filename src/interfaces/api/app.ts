@@ -18,6 +18,7 @@ import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { keysRouter } from './routes/keys';
+import { portalRouter } from './routes/portal';
 import { subscriptionsRouter } from './routes/subscriptions';
 import { tenantsRouter } from './routes/tenants';
 
@@ -128,6 +129,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deliveriesRouter(routeDeps));
   app.use(dashboardRouter(routeDeps));
   app.use(keysRouter(routeDeps));
+  app.use(portalRouter(routeDeps));
   if (deps.ui) app.use(deps.ui);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -2,14 +2,14 @@
 // count, one note for all; its browser side is browser/bulk.ts), and POST /deliveries/bulk, which runs the
 // operator use case (app/deliveries/operatorActions.ts) once per selected delivery, 4 at a time, and reports
 // every row's outcome, refusals included. Decides nothing itself.
-import { Router, urlencoded, type RequestHandler } from 'express';
+import { Router, urlencoded, type RequestHandler, type Response } from 'express';
 import pLimit from 'p-limit';
 import { markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../app/deliveries/operatorActions';
 import { deliveryLabels, type DeliveryLabel } from '../../app/readModels/deliveryImpact';
 import { ProblemError } from '../api/errors';
 import { CsrfField } from './components/forms';
 import { Dash, SubjectCell } from './deliveryTable';
-import { sendPage, sessionOf, type UiDeps } from './respond';
+import { inScope, sendPage, sessionOf, type UiDeps } from './respond';
 
 const MAX_SELECTED = 500;
 const CONCURRENCY = 4;
@@ -130,13 +130,14 @@ function summary(kind: BulkKind, rows: OutcomeRow[]): { kind: 'ok' | 'error'; te
 
 export function bulkRoutes(deps: UiDeps, chains: { action: RequestHandler[] }): Router {
   const router = Router();
-  const actionDeps = { pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log };
+  const actionDeps = (res: Response) => inScope({ pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }, res);
 
   /** Each selected delivery through the operator use case, CONCURRENCY at a time; an error is that row's outcome. */
-  const runAll = (kind: BulkKind, ids: string[], by: string, note: string): Promise<(ActionOutcome | Error)[]> => {
+  const runAll = (res: Response, kind: BulkKind, ids: string[], by: string, note: string): Promise<(ActionOutcome | Error)[]> => {
     const limit = pLimit(CONCURRENCY);
+    const scoped = actionDeps(res);
     return Promise.all(ids.map((id) => limit(() =>
-      (kind === 'resync' ? resyncDelivery(actionDeps, id, by, 'bulk re-sync from the web interface') : markDeliveryProcessed(actionDeps, id, by, note))
+      (kind === 'resync' ? resyncDelivery(scoped, id, by, 'bulk re-sync from the web interface') : markDeliveryProcessed(scoped, id, by, note))
         .catch((err: unknown) => {
           deps.log.warn({ deliveryId: id, err }, 'bulk action on a delivery failed');
           return err instanceof Error ? err : new Error(String(err));
@@ -155,8 +156,8 @@ export function bulkRoutes(deps: UiDeps, chains: { action: RequestHandler[] }): 
     if (kind === 'markProcessed' && !note) return refuse('A note is required to mark deliveries as processed (one note for all of them).');
 
     const by = sessionOf(res)!.name;
-    const outcomes = await runAll(kind, ids, by, note);
-    const labels = await deliveryLabels(deps.pool, ids);
+    const outcomes = await runAll(res, kind, ids, by, note);
+    const labels = await deliveryLabels(inScope(deps, res).pool, ids);
     const rows = ids.map((id, i) => ({ id, label: labels.get(id), ...describe(outcomes[i]!) }));
     const flash = summary(kind, rows);
     deps.log.info({ kind, selected: rows.length, done: rows.filter((r) => r.ok).length, by }, 'bulk action from the web interface');

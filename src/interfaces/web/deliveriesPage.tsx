@@ -7,10 +7,11 @@ import { deliverySearch, type DeliveriesPage as ResultPage, type DeliverySearch,
 import { EVENT_TYPES, type EventType } from '../../domain/events/eventTypes';
 import { isStorableInstant } from '../../domain/events/instants';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../../workflows/definitions';
+import { IfCanAct } from './components/acting';
 import { AttentionBanner, EmptyState } from './components/notices';
 import { BulkForm } from './bulkActions';
 import { actionable, DeliveryTable } from './deliveryTable';
-import { sendPage, sessionOf, type UiDeps } from './respond';
+import { inScope, sendPage, sessionOf, type UiDeps } from './respond';
 
 const PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -115,7 +116,7 @@ function Results({ invalid, found, csrf, back }: ResultsProps) {
   if (found.items.length === 0) return <EmptyState text="No delivery matches this search." />;
   return (
     <>
-      {found.items.some((d) => actionable(d.status)) ? <BulkForm id="bulk-search" csrf={csrf} back={back} /> : null}
+      {found.items.some((d) => actionable(d.status)) ? <IfCanAct><BulkForm id="bulk-search" csrf={csrf} back={back} /></IfCanAct> : null}
       <DeliveryTable items={found.items} columns={['status', 'nextAttempt', 'created']} bulkForm="bulk-search" />
     </>
   );
@@ -155,7 +156,7 @@ export function deliveriesRoutes(deps: UiDeps, chains: { page: RequestHandler[] 
   router.get('/deliveries', ...chains.page, async (req, res) => {
     const form = readForm(req);
     const invalid = dayErrors(req);
-    const { subscriptions, page: found } = await deliverySearch(deps, invalid ? null : toSearch(form));
+    const { subscriptions, page: found } = await deliverySearch(inScope(deps, res), invalid ? null : toSearch(form));
     const body = <DeliveriesPage form={form} subscriptions={subscriptions} invalid={invalid} found={found} csrf={sessionOf(res)!.csrf} back={req.originalUrl} />;
     const frame = { title: 'Deliveries', active: 'deliveries' as const };
     if (invalid) sendPage(req, res, { ...frame, flash: { kind: 'error', text: invalid } }, body, 400);

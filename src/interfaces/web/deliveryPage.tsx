@@ -1,18 +1,19 @@
 // One delivery: the exact request sent, every attempt with its response, operator actions, the link to
 // its Temporal workflow, and the "Re-sync now" / "Mark as processed" actions (Temporal signals). The read
 // model is app/deliveries/deliveryDetail.ts (shared with the API and the CLI); this page only words it.
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { deliveryDetail, type AttemptView, type DeliveryDetail, type DeliverySummary } from '../../app/deliveries/deliveryDetail';
 import { isClosed, markDeliveryProcessed, resyncDelivery, type ActionOutcome } from '../../app/deliveries/operatorActions';
 import type { DeliveryStatus, OperatorAction } from '../../../workflows/definitions';
 import { parseWaitingFor } from '../../domain/flow/waitingFor';
 import { StatusBadge, StatusCode } from './components/badges';
+import { useCanAct } from './components/acting';
 import { ActionButton, CsrfField } from './components/forms';
 import { EmptyState } from './components/notices';
 import { Time } from './components/Time';
 import { Dash, subjectOf } from './deliveryTable';
 import { failureAdvice } from './failureAdvice';
-import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
+import { inScope, redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from './respond';
 
 const ACTION_LABEL: Record<OperatorAction['kind'], string> = { resync: 'Re-sync', markProcessed: 'Marked as processed', cancel: 'Cancelled' };
 
@@ -150,7 +151,7 @@ function About({ d }: { d: DeliverySummary }) {
 }
 
 function ActionForms({ d, status, csrf }: { d: DeliverySummary; status: DeliveryStatus; csrf: string }) {
-  if (isClosed(status)) return null;
+  if (isClosed(status) || !useCanAct()) return null;
   const base = `/deliveries/${encodeURIComponent(d.id)}`;
   return (
     <div class="action-grid">
@@ -249,16 +250,16 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
   const router = Router();
 
   router.get('/deliveries/:id', ...chains.page, async (req, res) => {
-    const detail = await deliveryDetail({ ...deps, namespace: deps.temporal.options.namespace }, req.params.id as string);
+    const detail = await deliveryDetail({ ...inScope(deps, res), namespace: deps.temporal.options.namespace }, req.params.id as string);
     if (!detail) return sendError(req, res, 404, 'Not found', `There is no delivery ${req.params.id}.`);
     sendPage(req, res, { title: `Delivery ${detail.delivery.eventType}`, active: 'deliveries' }, <DeliveryPage detail={detail} csrf={sessionOf(res)!.csrf} />);
   });
 
-  const actionDeps = { pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log };
+  const actionDeps = (res: Response) => inScope({ pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }, res);
 
   router.post('/deliveries/:id/resync', ...chains.action, async (req, res) => {
     const id = req.params.id as string;
-    const outcome = await resyncDelivery(actionDeps, id, sessionOf(res)!.name, null);
+    const outcome = await resyncDelivery(actionDeps(res), id, sessionOf(res)!.name, null);
     redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(id)}`, flashFor(outcome, 'Re-sync requested'));
   });
 
@@ -267,7 +268,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
     const back = `/deliveries/${encodeURIComponent(id)}`;
     const note = typeof req.body?.note === 'string' ? req.body.note.trim().slice(0, 2000) : '';
     if (!note) return redirectWithFlash(req, res, back, { kind: 'error', text: 'A note is required to mark a delivery as processed.' });
-    const outcome = await markDeliveryProcessed(actionDeps, id, sessionOf(res)!.name, note);
+    const outcome = await markDeliveryProcessed(actionDeps(res), id, sessionOf(res)!.name, note);
     redirectWithFlash(req, res, back, flashFor(outcome, 'Marked as processed'));
   });
   return router;

@@ -4,7 +4,9 @@
 import type { DeliverySummary } from '../../app/deliveries/deliveriesList';
 import { isClosed } from '../../app/deliveries/operatorActions';
 import type { DeliveryStatus } from '../../../workflows/definitions';
+import { useCanAct } from './components/acting';
 import { StatusBadge, StatusCode } from './components/badges';
+import { useManyTenants } from './components/tenantColumn';
 import { Time } from './components/Time';
 import { lastErrorAdvice } from './failureAdvice';
 
@@ -110,11 +112,12 @@ function RowButtons({ d, form }: { d: DeliverySummary; form: string }) {
   );
 }
 
-function Row({ d, columns, selectForm }: { d: DeliverySummary; columns: DeliveryColumn[]; selectForm?: string }) {
+function Row({ d, columns, selectForm, tenants }: { d: DeliverySummary; columns: DeliveryColumn[]; selectForm?: string; tenants: boolean }) {
   const subscription = d.subscriptionName ?? d.subscriptionId;
   return (
     <tr data-delivery={d.id}>
       {selectForm ? <SelectCell d={d} form={selectForm} /> : null}
+      {tenants ? <td data-label="Tenant" class="col-tenant mono"><a href={`?tenant=${encodeURIComponent(d.tenantId)}`} title="show this tenant only">{d.tenantId}</a></td> : null}
       <td data-label="Event" class="col-event">
         <a class="mono" href={`/deliveries/${encodeURIComponent(d.id)}`} title={`${d.eventType} · event ${d.eventId}`}><Breakable eventType={d.eventType} /></a>
       </td>
@@ -136,20 +139,22 @@ export interface DeliveryTableProps {
 }
 
 export function DeliveryTable({ items, columns, bulkForm }: DeliveryTableProps) {
-  const selectForm = bulkForm && items.some((d) => actionable(d.status)) ? bulkForm : undefined;
+  const selectForm = bulkForm && useCanAct() && items.some((d) => actionable(d.status)) ? bulkForm : undefined;
+  const tenants = useManyTenants();
   return (
     <div class="table-wrap">
       <table class="deliveries cards">
         <thead>
           <tr>
             {selectForm ? <th class="col-select"><input type="checkbox" data-select-all aria-label="Select all rows of this table" /></th> : null}
+            {tenants ? <th class="col-tenant">Tenant</th> : null}
             <th class="col-event">Event</th><th class="col-about">About</th><th class="col-sub">Subscription</th>
             {columns.map((c) => <th class={COLUMN_CLASS[c]}>{HEADINGS[c]}</th>)}
             <th class="col-num" title="Attempts">Tries</th><th class="col-num" title="HTTP status of the last attempt">Code</th>
             {selectForm ? <th class="col-actions">Actions</th> : null}
           </tr>
         </thead>
-        <tbody>{items.map((d) => <Row d={d} columns={columns} selectForm={selectForm} />)}</tbody>
+        <tbody>{items.map((d) => <Row d={d} columns={columns} selectForm={selectForm} tenants={tenants} />)}</tbody>
       </table>
     </div>
   );

@@ -1,5 +1,7 @@
-// The follow-up web interface, mounted at / next to the JSON API: wires session, CSRF and the pages.
-// Every page needs a signed-in admin (else 302 /login); every POST also needs the CSRF token (else 401/403).
+// The follow-up web interface, mounted at / next to the JSON API: wires session, tenant scope, CSRF and the pages.
+// Every page needs a signed-in operator (else 302 /login); every POST also needs the CSRF token (else 401/403)
+// and an operator who may act (a portal viewer gets 403). Each page runs its use cases in the request's tenant
+// scope (respond.tsx inScope: row-level security).
 import { Router, type ErrorRequestHandler } from 'express';
 import { storableParams, toProblem } from '../api/errors';
 import { bulkRoutes } from './bulkActions';
@@ -7,9 +9,10 @@ import { checkCsrf } from './csrf';
 import { deliveriesRoutes } from './deliveriesPage';
 import { deliveryRoutes } from './deliveryPage';
 import { faviconRoutes } from './favicon';
+import { portalRoutes } from './portal';
 import { assetRoutes } from './staticAssets';
 import { sendError, type UiDeps } from './respond';
-import { formBody, loadSession, requireActionSession, requirePageSession, sessionRoutes } from './session';
+import { formBody, loadSession, refuseViewer, requireActionSession, requirePageSession, requirePlatformSession, sessionRoutes } from './session';
 import { subscriptionRoutes } from './subscriptions/router';
 import { todoRoutes } from './todoPage';
 
@@ -17,11 +20,19 @@ export type { UiDeps } from './respond';
 
 export function createUiRouter(deps: UiDeps): Router {
   const load = loadSession(deps);
-  const chains = { load, page: [load, requirePageSession], action: [formBody, load, requireActionSession, checkCsrf] };
+  const signOut = [formBody, load, requireActionSession, checkCsrf];
+  const chains = {
+    load,
+    page: [load, requirePageSession],
+    action: [formBody, load, requireActionSession, refuseViewer, checkCsrf],
+    signOut,
+    platformAction: [...signOut, requirePlatformSession],
+  };
   const router = Router();
   router.use(faviconRoutes());
   router.use(assetRoutes());
   router.use(sessionRoutes(deps, chains));
+  router.use(portalRoutes(deps, chains));
   router.use(['/subscriptions/:id', '/deliveries/:id'], storableParams);
   router.use(todoRoutes(deps, chains));
   router.use(bulkRoutes(deps, chains));

@@ -14,7 +14,8 @@ import { ActionButton } from './components/forms';
 import { AttentionBanner, EmptyState } from './components/notices';
 import { Time } from './components/Time';
 import { DeliveryTable } from './deliveryTable';
-import { redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
+import { IfCanAct } from './components/acting';
+import { inScope, redirectWithFlash, sendPage, sessionOf, type UiDeps } from './respond';
 
 const TODO_LIMIT = 200;
 const COUNTED: DeliveryStatus[] = ['delivered', 'retrying', 'queued', 'failed', 'processed', 'pending', 'cancelled'];
@@ -105,7 +106,7 @@ function TodoPage({ todo, csrf, selected, back }: { todo: TodoList; csrf: string
       <CountCards counts={todo.counts} />
       <DashboardChartsSection charts={todo.charts} heading={selected ? 'Activity of the selected subscription' : 'Activity'} />
       <SubscriptionFilter todo={todo} selected={selected} />
-      {todo.failed.length ? <BulkForm id={BULK_FORM} csrf={csrf} back={back} /> : null}
+      {todo.failed.length ? <IfCanAct><BulkForm id={BULK_FORM} csrf={csrf} back={back} /></IfCanAct> : null}
       {todo.failed.length === 0
         ? <EmptyState text={noFailedDelivery(todo.paused.length, todo.broken.length)} />
         : todo.failed.map((group) => <FailedGroupSection group={group} more={todo.more} csrf={csrf} />)}
@@ -125,13 +126,13 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
 
   router.get('/', ...chains.page, async (req, res) => {
     const selected = queryString(req, 'subscription');
-    const todo = await todoList(deps, { subscriptionId: selected, limit: TODO_LIMIT });
+    const todo = await todoList(inScope(deps, res), { subscriptionId: selected, limit: TODO_LIMIT });
     const page = <TodoPage todo={todo} csrf={sessionOf(res)!.csrf} selected={selected} back={req.originalUrl} />;
     sendPage(req, res, { title: 'To-do', active: 'todo' }, page);
   });
 
   router.post('/subscriptions/:id/resume', ...chains.action, async (req, res) => {
-    const outcome = await resumeNow(deps, req.params.id as string, sessionOf(res)!.name);
+    const outcome = await resumeNow(inScope(deps, res), req.params.id as string, sessionOf(res)!.name);
     redirectWithFlash(req, res, '/', outcome.ok
       ? { kind: 'ok', text: outcome.wasPaused ? 'Resumed: the waiting deliveries are going out in order.' : 'This subscription was not paused.' }
       : { kind: 'error', text: 'There is no such subscription.' });
@@ -139,7 +140,7 @@ export function todoRoutes(deps: UiDeps, chains: { page: RequestHandler[]; actio
 
   router.post('/subscriptions/:id/resync-failed', ...chains.action, async (req, res) => {
     const by = sessionOf(res)!.name;
-    const result = await resyncFailed(deps.temporal, deps.pool, { subscriptionId: req.params.id as string }, by, 'bulk re-sync from the web interface');
+    const result = await resyncFailed(deps.temporal, inScope(deps, res).pool, { subscriptionId: req.params.id as string }, by, 'bulk re-sync from the web interface');
     const problems = result.notFound.length + result.failed.length;
     redirectWithFlash(req, res, '/', {
       kind: problems ? 'error' : 'ok',

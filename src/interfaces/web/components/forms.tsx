@@ -1,5 +1,7 @@
 // The pieces of every web-interface POST form: the CSRF field (checked by ../csrf.ts) and a one-button form
-// that asks for confirmation in the browser (data-confirm, see browser/page.ts) yet works without script.
+// that asks for confirmation in the browser (data-confirm, see browser/page.ts) yet works without script;
+// the button is not rendered for an operator who may not act (./acting.tsx).
+import { useCanAct } from './acting';
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
@@ -17,6 +19,7 @@ export interface ActionButtonProps {
 
 /** A POST button with the CSRF field and a confirm() question (the form still works without JS). */
 export function ActionButton({ action, label, csrf, confirm, kind = 'plain' }: ActionButtonProps) {
+  if (!useCanAct()) return null;
   return (
     <form class="inline" method="post" action={action} data-confirm={confirm}>
       <CsrfField token={csrf} />

@@ -5,6 +5,7 @@ import { rotationOf } from '../../../domain/formats/format';
 import { getFormat } from '../../../domain/formats/registry';
 import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import type { RevealedSubscription } from '../../../infra/db/subscriptions';
+import { useCanAct } from '../components/acting';
 import { ActionButton, CsrfField } from '../components/forms';
 import { Time } from '../components/Time';
 
@@ -58,6 +59,7 @@ function CredentialState({ s, kind }: { s: PublicSubscription; kind: Kind }) {
 
 function RotateForm({ s, kind, csrf }: { s: PublicSubscription; kind: Kind; csrf: string }) {
   const base = pathOf(s);
+  if (!useCanAct()) return null;
   if (kind === 'secret' && (overlaps(s) || s.secretCount === null)) {
     return <ActionButton action={`${base}/rotate-secret`} label="Rotate secret" csrf={csrf} confirm={rotateConfirm(s)} />;
   }

@@ -6,6 +6,7 @@ import { getFormat } from '../../../domain/formats/registry';
 import type { SubscriptionHealth } from '../../../app/readModels/subscriptionHealth';
 import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { ProblemBadge } from '../components/badges';
+import { IfCanAct, useCanAct } from '../components/acting';
 import { ActionButton } from '../components/forms';
 import { EmptyState } from '../components/notices';
 import { Time } from '../components/Time';
@@ -43,6 +44,7 @@ function CredentialCell({ s }: { s: PublicSubscription }) {
 /** Every action stays available on a broken row (except a test message, which it could not send). */
 function RowActions({ s, csrf }: { s: PublicSubscription; csrf: string }) {
   const base = `/subscriptions/${encodeURIComponent(s.id)}`;
+  if (!useCanAct()) return <div class="actions"><a class="btn" href={base}>View</a></div>;
   return (
     <div class="actions">
       {'\n'}{s.enabled && !s.error ? <ActionButton action={`${base}/test`} label="Send test" csrf={csrf} confirm={`Send a test message to ${s.url}?`} /> : null}
@@ -108,7 +110,7 @@ export function SubscriptionsPage({ subscriptions, health, sort, csrf, form, err
       <h1>Subscriptions</h1>
       <HealthTable list={health} sort={sort} />
       <SubscriptionList subs={subscriptions} csrf={csrf} />
-      <NewSubscriptionForm csrf={csrf} form={form} errors={errors} />
+      <IfCanAct><NewSubscriptionForm csrf={csrf} form={form} errors={errors} /></IfCanAct>
     </>
   );
 }

@@ -2,7 +2,6 @@
 // edit form, enable / disable / delete (with the confirmation pages saying what they cancel), the test message and
 // the credential's rotation. Thin: each route calls one app function and turns its outcome into a page or a 303.
 // A secret or Authorization value is shown once, on the page that answers its create or rotation.
-import { DEFAULT_TENANT } from '../../../domain/tenants/tenantId';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { createSubscriptionChecked, deleteSubscriptionChecked, sendTestMessage, setSubscriptionEnabled, checkSubscriptionUpdate, updateSubscriptionChecked } from '../../../app/subscriptions/manage';
 import { activateCredential, rotateAuthorizationChecked, rotateSecretChecked, rotationPhrase, type RotateOutcome } from '../../../app/subscriptions/rotation';
@@ -10,7 +9,7 @@ import { getSubscription, subscriptionDetail, subscriptionsOverview, subscriptio
 import type { OpenDeliveries } from '../../../app/readModels/deliveryImpact';
 import type { FieldError } from '../../../domain/events/schema';
 import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
-import { redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
+import { inScope, inScopeOfSubscription, redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
 import { Revealed } from './CredentialCard';
 import { createBody, patchFrom, postedValues, storedValues, type EditValues, type PostedForm } from './formValues';
 import { parseHealthSort } from './HealthTable';
@@ -26,19 +25,21 @@ interface Chains {
 const pathOf = (id: string) => `/subscriptions/${encodeURIComponent(id)}`;
 const idOf = (req: Request) => req.params.id as string;
 const who = (res: Response) => sessionOf(res)!;
+/** The deps of a route on one subscription: the request's tenant scope (global view: the subscription's tenant). */
+const owned = <T extends UiDeps>(deps: T, req: Request, res: Response) => inScopeOfSubscription(deps, res, idOf(req));
 const notFound = (req: Request, res: Response) => sendError(req, res, 404, 'Not found', 'There is no such subscription.');
 
 /** GET /subscriptions (the list, health, the create form) and POST /subscriptions (create; the secret shown once). */
 function listRoutes(deps: UiDeps, chains: Chains, router: Router): void {
   const list = async (req: Request, res: Response, form?: PostedForm, errors: FieldError[] = [], status = 200) => {
-    const { subscriptions, health } = await subscriptionsOverview(deps);
+    const { subscriptions, health } = await subscriptionsOverview(inScope(deps, res));
     const page = <SubscriptionsPage subscriptions={subscriptions} health={health} sort={parseHealthSort(req.query)} csrf={who(res).csrf} form={form} errors={errors} />;
     sendPage(req, res, { title: 'Subscriptions', active: 'subscriptions' }, page, status);
   };
   router.get('/subscriptions', ...chains.page, (req, res) => list(req, res));
   router.post('/subscriptions', ...chains.action, async (req, res) => {
     const form = req.body as PostedForm;
-    const outcome = await createSubscriptionChecked({ ...deps, allow: deps.config.egressAllow }, createBody(form));
+    const outcome = await createSubscriptionChecked({ ...inScope(deps, res), allow: deps.config.egressAllow }, createBody(form));
     if (!outcome.ok) return list(req, res, form, outcome.errors, 400);
     const { created } = outcome;
     deps.log.info({ subscriptionId: created.subscription.id, by: who(res).name }, 'subscription created from the web interface');
@@ -59,18 +60,18 @@ function testRefusal(outcome: Awaited<ReturnType<typeof sendTestMessage>>): stri
 function actionRoutes(deps: UiDeps, chains: Chains, router: Router): void {
   for (const toggle of ['enable', 'disable'] as const) router.post(`/subscriptions/:id/${toggle}`, ...chains.action, async (req, res) => {
     const enabled = toggle === 'enable';
-    const outcome = await setSubscriptionEnabled(deps, idOf(req), enabled, who(res).name);
+    const outcome = await setSubscriptionEnabled(await owned(deps, req, res), idOf(req), enabled, who(res).name);
     if (!outcome.ok) return notFound(req, res);
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" ${enabled ? 'enabled' : 'disabled'}` });
   });
   router.post('/subscriptions/:id/test', ...chains.action, async (req, res) => {
-    const outcome = await sendTestMessage({ ...deps, tenantId: DEFAULT_TENANT }, idOf(req));
+    const outcome = await sendTestMessage(await owned(deps, req, res), idOf(req));
     if (outcome.ok) return redirectWithFlash(req, res, `/deliveries/${encodeURIComponent(outcome.deliveryId)}`, { kind: 'ok', text: 'Test message sent' });
     if (outcome.reason === 'not_found') return notFound(req, res);
     redirectWithFlash(req, res, '/subscriptions', { kind: 'error', text: testRefusal(outcome) });
   });
   router.post('/subscriptions/:id/delete', ...chains.action, async (req, res) => {
-    const outcome = await deleteSubscriptionChecked(deps, idOf(req), who(res).name);
+    const outcome = await deleteSubscriptionChecked(await owned(deps, req, res), idOf(req), who(res).name);
     if (!outcome.ok) return notFound(req, res);
     deps.log.info({ subscriptionId: outcome.subscription.id, by: who(res).name }, 'subscription deleted from the web interface');
     redirectWithFlash(req, res, '/subscriptions', { kind: 'ok', text: `"${outcome.subscription.name}" deleted` });
@@ -85,11 +86,12 @@ function pageRoutes(deps: UiDeps, chains: Chains, router: Router): void {
     sendPage(req, res, { title: `Edit ${s.name}`, active: 'subscriptions' }, page, status);
   };
   const load = async (req: Request, res: Response): Promise<Found | null> => {
-    const found = await subscriptionWithOpen(deps, idOf(req));
+    const found = await subscriptionWithOpen(await owned(deps, req, res), idOf(req));
     if (!found) notFound(req, res);
     return found;
   };
   router.get('/subscriptions/:id/edit', ...chains.page, async (req, res) => {
+    if (who(res).role === 'viewer') return res.redirect(303, pathOf(idOf(req)));
     const found = await load(req, res);
     if (found) edit(req, res, found, storedValues(found.subscription));
   });
@@ -104,20 +106,21 @@ function pageRoutes(deps: UiDeps, chains: Chains, router: Router): void {
       const { headers: _unreadable, ...others } = shaped.patch;
       return edit(req, res, found, values, [...checkSubscriptionUpdate(allow, s.format, others), ...shaped.errors], 400);
     }
-    const outcome = await updateSubscriptionChecked({ ...deps, allow }, s.id, shaped.patch, who(res).name);
+    const outcome = await updateSubscriptionChecked({ ...(await owned(deps, req, res)), allow }, s.id, shaped.patch, who(res).name);
     if (!outcome.ok && outcome.reason === 'not_found') return notFound(req, res);
     if (!outcome.ok) return edit(req, res, found, values, outcome.errors, 400);
     deps.log.info({ subscriptionId: s.id, by: who(res).name }, 'subscription edited from the web interface');
     redirectWithFlash(req, res, `${pathOf(s.id)}/edit`, { kind: 'ok', text: `Changes to "${outcome.updated.name}" saved` });
   });
   for (const kind of ['disable', 'delete'] as const) router.get(`/subscriptions/:id/${kind}`, ...chains.page, async (req, res) => {
+    if (who(res).role === 'viewer') return res.redirect(303, pathOf(idOf(req)));
     const found = await load(req, res);
     if (!found) return;
     const { subscription: s, open } = found;
     sendPage(req, res, { title: `${kind === 'delete' ? 'Delete' : 'Disable'} ${s.name}`, active: 'subscriptions' }, <StopPage s={s} open={open} kind={kind} csrf={who(res).csrf} />);
   });
   router.get('/subscriptions/:id', ...chains.page, async (req, res) => {
-    const detail = await subscriptionDetail(deps, idOf(req));
+    const detail = await subscriptionDetail(await owned(deps, req, res), idOf(req));
     if (!detail) return notFound(req, res);
     sendPage(req, res, { title: detail.subscription.name, active: 'subscriptions' }, <SubscriptionPage s={detail.subscription} health={detail.health} charts={detail.charts} />);
   });
@@ -140,7 +143,7 @@ function rotationRefusal(outcome: Exclude<RotateOutcome, { ok: true }>): string 
 
 /** Rotate the secret or the Authorization value (the new one shown once), activate a pending one. */
 function credentialRoutes(deps: UiDeps, chains: Chains, router: Router): void {
-  const rotationDeps = { pool: deps.pool, box: deps.box, graceMs: deps.config.HRHOOKS_ROTATION_GRACE };
+  const rotationDeps = async (req: Request, res: Response) => owned({ ...deps, graceMs: deps.config.HRHOOKS_ROTATION_GRACE }, req, res);
   const done = (req: Request, res: Response, title: string, outcome: RotateOutcome) => {
     const id = idOf(req);
     if (!outcome.ok && outcome.reason === 'not_found') return notFound(req, res);
@@ -151,19 +154,19 @@ function credentialRoutes(deps: UiDeps, chains: Chains, router: Router): void {
   };
   router.post('/subscriptions/:id/rotate-secret', ...chains.action, async (req, res) => {
     const activateAt = activateAtOf(req.body as PostedForm);
-    done(req, res, 'Secret rotated', await rotateSecretChecked(rotationDeps, idOf(req), activateAt ? { activateAt } : {}));
+    done(req, res, 'Secret rotated', await rotateSecretChecked(await rotationDeps(req, res), idOf(req), activateAt ? { activateAt } : {}));
   });
   router.post('/subscriptions/:id/authorization', ...chains.action, async (req, res) => {
     const form = req.body as PostedForm;
     const authorization = typeof form.authorization === 'string' ? form.authorization.trim() : '';
     const activateAt = activateAtOf(form);
-    const existing = await getSubscription(deps, idOf(req));
+    const existing = await getSubscription(await owned(deps, req, res), idOf(req));
     if (!existing) return notFound(req, res);
     if (!authorization) return redirectWithFlash(req, res, `${pathOf(existing.id)}/edit`, { kind: 'error', text: 'Type the new Authorization value.' });
-    done(req, res, 'Authorization rotated', await rotateAuthorizationChecked(rotationDeps, existing.id, { authorization, ...(activateAt ? { activateAt } : {}) }));
+    done(req, res, 'Authorization rotated', await rotateAuthorizationChecked(await rotationDeps(req, res), existing.id, { authorization, ...(activateAt ? { activateAt } : {}) }));
   });
   router.post('/subscriptions/:id/activate-credential', ...chains.action, async (req, res) => {
-    const outcome = await activateCredential(deps, idOf(req));
+    const outcome = await activateCredential(await owned(deps, req, res), idOf(req));
     if (!outcome.ok && outcome.reason === 'not_found') return notFound(req, res);
     const text = outcome.ok ? 'The new credential is sent from now on; the previous one no longer.' : 'Nothing is pending: there is nothing to activate.';
     redirectWithFlash(req, res, `${pathOf(idOf(req))}/edit`, { kind: outcome.ok ? 'ok' : 'error', text });
