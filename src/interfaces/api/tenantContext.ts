@@ -6,8 +6,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Pool } from 'pg';
 import { DEFAULT_TENANT, isTenantId } from '../../domain/tenants/tenantId';
 import type { ApiKey } from '../../infra/db/apiKeys';
-import { tenantPool } from '../../infra/db/tenantScope';
-import { findTenant, type Tenant } from '../../infra/db/tenants';
+import { activeTenant, inTenant, type Tenant } from '../../app/tenants/scope';
 import { NotFoundError } from './errors';
 
 /** The resources a tenant owns, reachable under /v1/tenants/:id/ as under /v1/. */
@@ -37,7 +36,7 @@ export function resolveTenant(pool: Pool): RequestHandler {
     const named = res.locals.namedTenant as string | undefined;
     if (named !== undefined && key.scope !== 'platform' && named !== key.tenantId) return next(new NotFoundError(`no tenant ${named}`));
     const id = named ?? key.tenantId ?? DEFAULT_TENANT;
-    const tenant = await findTenant(pool, id);
+    const tenant = await activeTenant(pool, id);
     if (!tenant) return next(new NotFoundError(`no tenant ${id}`));
     res.locals.tenant = tenant;
     next();
@@ -53,6 +52,5 @@ export function tenantOfRequest(res: Response): Tenant {
  * security, ../../infra/db/tenantScope.ts), and `tenantId` names it.
  */
 export function scoped<T extends { pool: Pool }>(deps: T, res: Response): T & { tenantId: string } {
-  const tenant = tenantOfRequest(res);
-  return { ...deps, pool: tenantPool(deps.pool, tenant.id), tenantId: tenant.id };
+  return inTenant(deps, tenantOfRequest(res).id);
 }
