@@ -3,9 +3,10 @@
 // only as its SHA-256). Opening it uses the token and opens a browser session of that tenant and role.
 import crypto from 'node:crypto';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import { DurationError, parseDuration } from '../../domain/delivery/ladder';
 import { insertPortalToken, usePortalToken, type PortalRole, type UnusableToken } from '../../infra/db/portalTokens';
-import type { Tenant } from '../../infra/db/tenants';
+import { findTenant, type Tenant } from '../../infra/db/tenants';
 import { openPortalUiSession, type CookieValue, type UiSessionDeps } from '../access/uiSessions';
 
 export type { PortalRole, UnusableToken };
@@ -16,6 +17,13 @@ export const MAX_LINK_TTL_MS = 3_600_000;
 const MIN_LINK_TTL_MS = 10_000;
 /** Where a portal link lands: GET with the token in the query (never in a path the request log writes). */
 export const PORTAL_OPEN_PATH = '/portal/open';
+
+/** The request body as the OpenAPI document shows it (checked by createPortalLink, field by field). */
+export const portalLinkRequestDoc = z.strictObject({
+  role: z.enum(['admin', 'viewer']).optional().describe('admin (default): acts; viewer: sees everything, cannot act'),
+  ttl: z.string().optional().describe('how long the link may wait to be opened: 10s–1h, e.g. "15m" (default)'),
+  returnUrl: z.string().optional().describe('a page on one of the tenant\'s portalOrigins, shown as "Back" in the portal'),
+});
 
 export interface PortalLinkRequest {
   role?: unknown;
@@ -81,6 +89,17 @@ export async function createPortalLink(
   const url = new URL(PORTAL_OPEN_PATH, `${opts.baseUrl.replace(/\/+$/, '')}/`);
   url.searchParams.set('token', token);
   return { ok: true, url: url.href, expiresAt: expiresAt.toISOString() };
+}
+
+/** createPortalLink for a tenant named by id (the CLI); null when there is no such live tenant. */
+export async function createPortalLinkById(
+  deps: { pool: Pool },
+  tenantId: string,
+  request: PortalLinkRequest,
+  opts: { baseUrl: string; createdBy: string },
+): Promise<PortalLinkOutcome | null> {
+  const tenant = await findTenant(deps.pool, tenantId);
+  return tenant ? createPortalLink(deps, tenant, request, opts) : null;
 }
 
 export type OpenOutcome = ({ ok: true; tenantId: string; role: PortalRole } & CookieValue) | ({ ok: false } & UnusableToken);

@@ -14,6 +14,7 @@ import {
   subscriptionUpdateSchema,
 } from './schemas';
 import { tenantCreateSchema, tenantUpdateSchema } from '../../app/tenants/schemas';
+import { portalLinkRequestDoc } from '../../app/portal/portalLinks';
 
 type Scope = 'producer' | 'admin' | 'platform' | 'none';
 
@@ -93,6 +94,7 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/tenants/{id}/disable', summary: 'Disable a tenant: its POST /v1/events answers 403 (nothing stored); its open deliveries go on and stay actionable', scope: 'platform', status: 200, response: TENANT },
   { method: 'post', path: '/v1/tenants/{id}/enable', summary: 'Enable a disabled tenant: its events are accepted again', scope: 'platform', status: 200, response: TENANT },
   { method: 'delete', path: '/v1/tenants/{id}', problems: ['409'], summary: 'Delete a tenant: cancels its open deliveries (each records the cancel, by the key, note "tenant deleted"), revokes its keys, ends its web sessions; then 404 everywhere. 409 for `default`; 503 while deliveries could not be cancelled yet (it stays disabled: send DELETE again)', scope: 'platform', status: 200, response: { type: 'object', properties: { id: { type: 'string' }, deletedAt: { type: 'string', format: 'date-time' }, keysRevoked: { type: 'integer' }, sessionsEnded: { type: 'integer' } } } },
+  { method: 'post', path: '/v1/tenants/{id}/portal-sessions', summary: "A single-use link into the tenant's follow-up portal (platform key, or the tenant's own admin key): `{ url, expiresAt }`. Opening `url` (GET) uses its token once and opens a browser session of that tenant and role, embeddable in an <iframe> on the tenant's `portalOrigins`; a used, expired or forged link opens nothing. Never cached (the URL is a secret until used)", scope: 'admin', status: 201, body: portalLinkRequestDoc, response: { type: 'object', required: ['url', 'expiresAt'], properties: { url: { type: 'string', format: 'uri' }, expiresAt: { type: 'string', format: 'date-time' } } } },
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
