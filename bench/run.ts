@@ -19,6 +19,7 @@ import { deadEndpoint } from './scenarios/deadEndpoint';
 import { engine } from './scenarios/engine';
 import { fanout, fanoutWide } from './scenarios/fanout';
 import { idle } from './scenarios/idle';
+import { noisyNeighbour } from './scenarios/noisyNeighbour';
 import { latency } from './scenarios/latency';
 import { producers } from './scenarios/producers';
 import { raw } from './scenarios/raw';
@@ -29,9 +30,10 @@ import { throughput } from './scenarios/throughput';
 import { startStack, type Stack } from './stack';
 
 /** In order: `idle` always runs first (before any work); `engine` before the scenarios compared with it. */
-const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint, tenantScope];
+const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint, tenantScope, noisyNeighbour];
 const ALWAYS = new Set(['idle']);
 const ALIASES: Record<string, string> = {
+  noisy: 'noisy-neighbour', 'noisy-neighbor': 'noisy-neighbour',
   fanout: 'fan-out', 'fanout-10': 'fan-out-10', fanout10: 'fan-out-10', retry: 'retry accuracy', 'retry-accuracy': 'retry accuracy', dead: 'dead endpoint', 'dead-endpoint': 'dead endpoint',
 };
 

@@ -75,6 +75,8 @@ export interface Stack {
   cpuRoots(): CpuRoots;
   /** The CPU profiles of the `profile` roles, once stop() has stopped them (SIGTERM, so V8 writes them). */
   profiles: ProfileFile[];
+  /** Another gateway on the same Postgres and Temporal with `env` over the stack's (e.g. HRHOOKS_FAIRNESS=off); its CPU counts as `engine`. */
+  startGateway(name: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }>;
   /** Runs a TypeScript file under the tsx loader as its own process, ready once stdout matches `ready`. */
   spawnScript(name: string, script: string, args: string[], ready: RegExp, timeoutMs: number): Promise<Extra>;
   stop(): Promise<void>;
@@ -249,13 +251,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     exitCleanups.push(() => cluster.stop('immediate'), () => fs.rmSync(scratch, { recursive: true, force: true }));
     const sqliteFile = path.join(scratch, 'temporal', 'temporal.sqlite');
     const server = options.temporal === 'server'
-      ? await startRealServer({ postgresUrl: cluster.url, dir: path.join(scratch, 'temporal'), retentionHours: 1 })
+      ? await startRealServer({ postgresUrl: cluster.url, dir: path.join(scratch, 'temporal'), retentionHours: 1, fairness: options.env.HRHOOKS_FAIRNESS !== 'off' })
       : await startDevServer({
         port: await freePort(),
         headless: true,
         dbFile: sqliteFile,
         logFile: path.join(scratch, 'temporal.log'),
         sqlitePragmas: options.sqlitePragmas,
+        fairness: options.env.HRHOOKS_FAIRNESS !== 'off',
       });
     cleanups.unshift(() => server.stop());
     children.push(server.process);
@@ -360,6 +363,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cleanups.unshift(stopIt);
       return { process: started.child, match: started.match, logFile, stop: stopIt };
     };
+    const startGateway = async (name: string, over: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> => {
+      const port = await freePort();
+      const started = await spawnUntil(name, hrhooks, ['gateway'], { ...env, ...over, PORT: String(port) }, /gateway listening/, path.join(scratch, `${name}.log`), 60_000);
+      children.push(started.child);
+      extras.push(started.child);
+      const stopIt = (): Promise<void> => stopChild(started.child);
+      cleanups.unshift(stopIt);
+      const url = `http://127.0.0.1:${port}`;
+      await waitReady(`${url}/readyz`, 30_000);
+      return { url, stop: stopIt };
+    };
     return {
       scratch,
       gatewayUrl,
@@ -380,6 +394,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       postgresBytes: async () =>
         Number((await pool.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size),
       spawnScript,
+      startGateway,
       stop,
     };
   } catch (err) {

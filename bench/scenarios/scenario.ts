@@ -35,6 +35,10 @@ export interface Sizes {
   /** dead endpoint: events posted while the receiver is down, and how long it stays down. */
   deadEvents: number;
   deadSeconds: number;
+  /** noisy-neighbour: events tenant A floods, tenant B's steady rate (events/s), and how long B posts alone. */
+  noisyEvents: number;
+  noisyQuietRate: number;
+  noisyAloneSeconds: number;
   /** tenant-scope: deliveries written for each of its two tenants, and the reads timed each way. */
   tenantScopeRows: number;
   tenantScopeQueries: number;
@@ -59,6 +63,9 @@ export const FULL: Sizes = {
   retryDeliveries: 100,
   deadEvents: 1_000,
   deadSeconds: 60,
+  noisyEvents: 20_000,
+  noisyQuietRate: 5,
+  noisyAloneSeconds: 30,
   tenantScopeRows: 100_000,
   tenantScopeQueries: 2_000,
 };
@@ -82,6 +89,9 @@ export const QUICK: Sizes = {
   retryDeliveries: 4,
   deadEvents: 40,
   deadSeconds: 8,
+  noisyEvents: 100,
+  noisyQuietRate: 5,
+  noisyAloneSeconds: 3,
   tenantScopeRows: 500,
   tenantScopeQueries: 50,
 };
