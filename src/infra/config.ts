@@ -62,6 +62,15 @@ const envSchema = z.object({
   HRHOOKS_PRODUCER_KEY: z.string().min(16).optional(),
   HRHOOKS_SECRET_KEY: z.string().optional(),
   HRHOOKS_SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** The Temporal payload codec's key (AES-256-GCM; unset: <data dir>/payload.key, generated at first start); _PREVIOUS still decodes. */
+  HRHOOKS_PAYLOAD_KEY: z.string().min(32, 'at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  HRHOOKS_PAYLOAD_KEY_PREVIOUS: z.string().min(32, 'at least 32 characters').optional(),
+  /** `off`: payloads go to Temporal in clear, for the bench's with/without comparison only. */
+  HRHOOKS_PAYLOAD_CODEC: z.enum(['on', 'off']).default('on'),
+  /** Origins (comma-separated) of the Temporal Web UIs allowed to call /codec/* from a browser (CORS); unset: TEMPORAL_UI_URL's. */
+  HRHOOKS_CODEC_ORIGINS: z.string().optional(),
+  /** A secret path segment for a Web UI that cannot send a platform key (`hrhooks start` sets one for its dev server UI). */
+  HRHOOKS_CODEC_UI_TOKEN: z.string().min(32).optional(),
   HRHOOKS_EGRESS_ALLOW: z.string().default(''),
   HRHOOKS_ATTEMPT_TIMEOUT: durationMs.default(15_000),
   HRHOOKS_CONNECT_TIMEOUT: durationMs.default(5_000),

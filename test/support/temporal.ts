@@ -7,9 +7,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { createPayloadCodec } from '../../src/infra/crypto/payloadCodec';
 import { createSecretBox, type SecretBox } from '../../src/infra/crypto/secretBox';
 import { listenForAborts } from '../../src/infra/db/abortChannel';
 import { parseAllowlist } from '../../src/infra/http/ssrfGuard';
@@ -17,6 +19,7 @@ import { createLogger, type Logger } from '../../src/infra/observability/log';
 import { temporalTestServerPath } from '../../src/local/binaries';
 import { startDevServer, type DevServer } from '../../src/local/devServer';
 import { dropRealServerDatabases, launchRealServer, prepareRealServer, type RealServer } from '../../src/local/realServer';
+import { hrhooksDataConverter } from '../../src/infra/temporal/dataConverter';
 import { createDeliveryWorker } from '../../src/interfaces/worker/worker';
 import { freePort } from '../../dev-support/ports';
 import { clusterUrl } from './postgres';
@@ -36,6 +39,10 @@ function installQuietRuntime(): void {
 
 export const TEST_SECRET_KEY = 'test-secret-key-for-hrhooks-tests';
 export const testBox: SecretBox = createSecretBox(TEST_SECRET_KEY);
+/** The payload codec's key of every test client and worker (payloads in Temporal are encrypted in tests too). */
+export const TEST_PAYLOAD_KEY = 'test-payload-key-for-hrhooks-tests-0123456789';
+export const testCodec = createPayloadCodec(TEST_PAYLOAD_KEY);
+export const testDataConverter: DataConverter = hrhooksDataConverter(testCodec);
 
 let privateServer: Promise<DevServer> | null = null;
 
@@ -109,7 +116,7 @@ export async function startPrivateTemporal(dir: string): Promise<PrivateTemporal
 
 export async function testClient(address?: string): Promise<Client> {
   const connection = await Connection.connect({ address: address ?? (await sharedTemporalAddress()) });
-  return new Client({ connection, namespace: 'default' });
+  return new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
 }
 
 export function uniqueTaskQueue(prefix = 'test'): string {
@@ -119,6 +126,7 @@ export function uniqueTaskQueue(prefix = 'test'): string {
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter: testDataConverter },
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
 }
@@ -149,6 +157,8 @@ export async function runTestWorker(opts: {
   taskQueue?: string;
   attemptTimeoutMs?: number;
   log?: Logger;
+  /** Default: testDataConverter (the payload codec under TEST_PAYLOAD_KEY). */
+  dataConverter?: DataConverter;
   /** Activity settings a test needs beyond the defaults (the admin webhook, the breaker's schedule). */
   activityOptions?: Pick<ActivityDeps, 'adminWebhookUrl' | 'breaker'>;
 }): Promise<RunningWorker> {
@@ -161,6 +171,7 @@ export async function runTestWorker(opts: {
     connection: opts.connection,
     address: opts.connection ? undefined : opts.address ?? (await sharedTemporalAddress()),
     namespace: 'default',
+    dataConverter: opts.dataConverter ?? testDataConverter,
     taskQueue,
     pool: opts.pool,
     box: testBox,

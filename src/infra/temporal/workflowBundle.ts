@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import { PACKAGE_ROOT } from '../packageRoot';
+import { FAILURE_CONVERTER_PATH } from './dataConverter';
 
 const ROOT = PACKAGE_ROOT;
 export const WORKFLOW_BUNDLE_PATH = path.join(ROOT, 'dist', 'workflow-bundle.js');
@@ -33,7 +34,8 @@ export function prebuiltBundleIsCurrent(): boolean {
 }
 
 export async function buildWorkflowBundle(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: quietBundlerLogger });
+  // the failure converter inside the sandbox too: a workflow's own failures get their message encoded (dataConverter.ts)
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
   return code;
 }
 

@@ -6,6 +6,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Config } from '../../infra/config';
 import { checkSecretKey } from '../../app/secrets/keyFingerprint';
+import { checkPayloadKey } from '../../app/secrets/payloadKeyCheck';
 import { bootstrapKeys } from '../../app/keys/apiKeys';
 import { migrate } from '../../infra/db/migrate';
 import { createPool } from '../../infra/db/pool';
@@ -13,6 +14,7 @@ import { startEventStarter, type EventStarter } from '../../app/ingest/starter';
 import { createLogger, type Logger } from '../../infra/observability/log';
 import { collectProcessMetrics } from '../../infra/observability/metrics';
 import { connectClient } from '../../infra/temporal/connect';
+import { hrhooksDataConverter } from '../../infra/temporal/dataConverter';
 import { createApp } from './app';
 import type { AppDeps } from './deps';
 import { createUiRouter } from '../web/router';
@@ -88,11 +90,12 @@ export async function startGateway(
   const pool = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
   await migrate(pool);
   const box = await checkSecretKey(pool, config, log).catch((err: Error) => pool.end().then(() => Promise.reject(err)));
+  const dataConverter = hrhooksDataConverter(await checkPayloadKey(pool, config, log).catch((err: Error) => pool.end().then(() => Promise.reject(err))));
   const revoked = await bootstrapKeys({ pool, log }, { admin: config.HRHOOKS_ADMIN_KEY, producer: config.HRHOOKS_PRODUCER_KEY });
   const eager = !!opts.workerConnection;
   const temporal = opts.workerConnection
-    ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE })
-    : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+    ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter })
+    : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box, config, log };
   const starter = startEventStarter(core, { eager, lanes: config.HRHOOKS_START_CONCURRENCY, fairness: config.HRHOOKS_FAIRNESS === 'on' });
   const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, temporal }) };

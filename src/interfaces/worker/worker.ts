@@ -1,5 +1,6 @@
 // The hrhooks worker: runs `event` workflows and their local-activity attempts on task queue `hrhooks`,
 // from the workflow bundle built at build time (see workflowBundle.ts).
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../../activities';
 import { TASK_QUEUE } from '../../../workflows/definitions';
@@ -12,6 +13,8 @@ export interface WorkerOptions extends ActivityDeps {
   /** An existing connection (e.g. a test environment's); the caller closes it. */
   connection?: NativeConnection;
   namespace: string;
+  /** hrhooks' data converter (the payload codec): src/infra/temporal/dataConverter.ts. */
+  dataConverter: DataConverter;
   taskQueue?: string;
   /** Attempts (local activities) in flight at once. */
   concurrency?: number;
@@ -30,6 +33,7 @@ export async function createDeliveryWorker(options: WorkerOptions): Promise<{ wo
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: await workflowBundle(),
+    dataConverter: options.dataConverter,
     activities: createActivities(options),
     maxConcurrentLocalActivityExecutions: concurrency,
     // every activity is local: no activity-task pollers at all

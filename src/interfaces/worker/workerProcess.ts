@@ -3,11 +3,13 @@
 import { DefaultLogger, Runtime, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../../infra/config';
 import { checkSecretKey } from '../../app/secrets/keyFingerprint';
+import { checkPayloadKey } from '../../app/secrets/payloadKeyCheck';
 import { listenForAborts } from '../../infra/db/abortChannel';
 import { migrate } from '../../infra/db/migrate';
 import { createPool } from '../../infra/db/pool';
 import { closeDispatcher } from '../../infra/http/dispatcher';
 import { withErrorFields, type Logger } from '../../infra/observability/log';
+import { hrhooksDataConverter } from '../../infra/temporal/dataConverter';
 import { ensureSearchAttributes, SearchAttributeTypeError } from '../../infra/temporal/registerSearchAttributes';
 import { createDeliveryWorker } from './worker';
 
@@ -44,15 +46,16 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
   if (!config.TEMPORAL_ADDRESS) throw new Error('TEMPORAL_ADDRESS is not set');
   installRuntime(log);
   const db = createPool(config.DATABASE_URL, config.HRHOOKS_DB_POOL);
-  const box = await orRelease(async () => {
+  const { box, codec } = await orRelease(async () => {
     await migrate(db);
-    return checkSecretKey(db, config, log);
+    return { box: await checkSecretKey(db, config, log), codec: await checkPayloadKey(db, config, log) };
   }, () => db.end());
   const aborts = listenForAborts(config.DATABASE_URL, log);
   const { worker, connection } = await orRelease(() => createDeliveryWorker({
     aborts,
     address: config.TEMPORAL_ADDRESS!,
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: hrhooksDataConverter(codec),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     pool: db,
     box,
