@@ -28,6 +28,8 @@ export interface DevServerOptions {
   dynamicConfig?: string[];
   /** Task-queue fairness (the tenant as fairness key: ../infra/temporal/fairness.ts); default on. */
   fairness?: boolean;
+  /** The codec server the Web UI decodes payloads with (the gateway's /codec, src/interfaces/api/routes/codec.ts). */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -67,6 +69,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.headless) args.push('--headless');
   // the Web UI on the frontend's address (127.0.0.1 by default), said explicitly: it has no authentication
   else args.push('--ui-ip', ip, '--ui-port', String(options.uiPort ?? options.port + 1000), '--ui-disable-news-fetch');
+  if (!options.headless && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', path.resolve(options.dbFile));

@@ -161,8 +161,9 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
     const databaseUrl = config.DATABASE_URL ?? (await startEmbeddedPostgres(ctx));
     const temporal: AllInOne['temporal'] = config.TEMPORAL_ADDRESS ? 'given' : config.HRHOOKS_TEMPORAL;
     if (temporal !== 'given') await checkTemporalMode(config.dataDir, temporal, () => openDeliveries(databaseUrl));
+    const codec = temporal === 'dev' ? webUiCodec(config) : null;
     const engine = temporal === 'server' ? await startEmbeddedRealServer(ctx, databaseUrl)
-      : temporal === 'dev' ? await startEmbeddedDevServer(ctx)
+      : temporal === 'dev' ? await startEmbeddedDevServer(ctx, codec!.endpoint)
         : { address: config.TEMPORAL_ADDRESS!, uiUrl: null };
     const keys = bootstrapKeys(config);
     const effective: Config = {
@@ -172,6 +173,7 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       HRHOOKS_ADMIN_KEY: keys.admin,
       HRHOOKS_PRODUCER_KEY: keys.producer,
       temporalUiUrl: config.TEMPORAL_UI_URL ?? engine.uiUrl ?? config.temporalUiUrl,
+      ...(codec && engine.uiUrl ? { HRHOOKS_CODEC_UI_TOKEN: codec.token, HRHOOKS_CODEC_ORIGINS: config.HRHOOKS_CODEC_ORIGINS ?? localOrigins(engine.uiUrl) } : {}),
     };
     const { worker, gateway } = await startHrhooks(ctx, effective);
     return {
@@ -239,8 +241,24 @@ async function startEmbeddedRealServer({ config, stopping, paths, children, notI
   return { address: server.address, uiUrl: null };
 }
 
-/** The Temporal dev server with its Web UI, on a SQLite file in the data dir. */
-async function startEmbeddedDevServer({ config, stopping, paths, children, notInterrupted }: StartContext) {
+/**
+ * The codec server the dev server's Web UI decodes payloads with: the gateway's /codec behind a secret path
+ * segment made for this start (that UI has no sign-in to send a platform key with; it is on loopback only).
+ */
+function webUiCodec(config: Config): { token: string; endpoint: string } {
+  const token = config.HRHOOKS_CODEC_UI_TOKEN ?? crypto.randomBytes(24).toString('base64url');
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  return { token, endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${config.PORT}/codec/web-ui/${token}` };
+}
+
+/** The Web UI's origin as the browser may name it: 127.0.0.1 or localhost. */
+function localOrigins(uiUrl: string): string {
+  const url = new URL(uiUrl);
+  return [url.origin, `${url.protocol}//localhost:${url.port}`].join(',');
+}
+
+/** The Temporal dev server with its Web UI (decoding through `codecEndpoint`), on a SQLite file in the data dir. */
+async function startEmbeddedDevServer({ config, stopping, paths, children, notInterrupted }: StartContext, codecEndpoint: string) {
   await ensureFree('127.0.0.1', config.TEMPORAL_PORT, 'Temporal dev server', 'TEMPORAL_PORT');
   await ensureFree('127.0.0.1', config.TEMPORAL_UI_PORT, 'Temporal Web UI', 'TEMPORAL_UI_PORT');
   stopping.add({
@@ -263,6 +281,7 @@ async function startEmbeddedDevServer({ config, stopping, paths, children, notIn
     sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
     ownProcessGroup: true,
     fairness: config.HRHOOKS_FAIRNESS === 'on',
+    uiCodecEndpoint: codecEndpoint,
   });
   children.add({ name: 'Temporal dev server', logFile, process: server.process });
   notInterrupted();
@@ -345,6 +364,7 @@ function printRunning(config: Config, hr: AllInOne, print: (line: string) => voi
     print(`  Temporal Web UI      ${hr.temporalUiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows`);
     print(`  Temporal frontend    ${hr.temporalAddress}`);
   }
+  print(`  Temporal payloads    encrypted (HRHOOKS_PAYLOAD_KEY or ${path.join(config.dataDir, 'payload.key')})${hr.temporal === 'dev' ? '; the Web UI decodes them through the gateway\'s /codec' : ''}`);
   print(`  Postgres             ${config.DATABASE_URL ? '(DATABASE_URL)' : `embedded, ${path.join(config.dataDir, 'postgres')}`}`);
   const revoked = (name: string) => hr.revokedKeys.includes(name);
   const REVOKED = 'revoked (create one: bin/hrhooks keys create --scope <scope> --name <name>)';

@@ -1,5 +1,5 @@
 // Builds the gateway's Express app from injected deps (no listening here: server.ts does that).
-// Middleware order: security headers → request log → health → auth → rate limit → JSON body → routes → errors.
+// Middleware order: security headers → codec server (own auth) → request log → health → auth → rate limit → JSON body → routes → errors.
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -13,6 +13,7 @@ import type { AppDeps, RouteDeps } from './deps';
 import { MAX_NESTING_DEPTH } from '../../domain/events/nestingDepth';
 import { unstorableText } from '../../domain/events/storableText';
 import { errorHandler, notFoundHandler, storableParams, TooManyRequestsError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { codecRouter } from './routes/codec';
 import { dashboardRouter } from './routes/dashboard';
 import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.HRHOOKS_TRUST_PROXY);
   app.use(helmet(SECURITY_HEADERS));
+  app.use(codecRouter(routeDeps)); // its own auth, CORS and request log (a Web UI token may be in its paths)
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
   app.use(tenantPaths);
