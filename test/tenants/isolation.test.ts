@@ -8,13 +8,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type request from 'supertest';
 import { createApiKey } from '../../src/infra/db/apiKeys';
 import { tenantPool } from '../../src/infra/db/tenantScope';
 import { createUiSession } from '../../src/infra/db/uiSessions';
 import { queryState } from '../../src/infra/temporal/deliveryClient';
 import { API_ROUTES } from '../../src/interfaces/api/openapi';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createLogger } from '../../src/infra/observability/log';
+import { createApp } from '../../src/interfaces/api/app';
+import { createUiRouter } from '../../src/interfaces/web/router';
+import { csrfOf, sessionCookieOf, signIn } from '../gateway/authApps';
 import { api, employeeEvent, eventually, leaveEvent, startHarness, type Harness } from '../gateway/harness';
+import { testBox } from '../support/temporal';
 
 const A = 'acme-isolation-a';
 const B = 'bravo-isolation-b';
@@ -54,6 +60,7 @@ const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown }> = {
   'post /v1/keys': { scope: 'admin', body: () => ({ scope: 'producer', name: 'made by A in the matrix' }) },
   'post /v1/keys/{id}/revoke': { scope: 'admin' },
   'post /v1/portal-sessions': { scope: 'admin', body: () => ({ role: 'viewer' }) },
+  'post /v1/tenants/{id}/portal-sessions': { scope: 'admin', body: () => ({ role: 'admin' }) },
   'get /v1/platform-keys': { scope: 'platform' },
   'post /v1/platform-keys': { scope: 'platform', body: () => ({ name: 'made by A in the matrix' }) },
   'post /v1/platform-keys/{id}/revoke': { scope: 'platform' },
@@ -72,6 +79,70 @@ const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown }> = {
 
 /** Paths that name no tenant resource: they are not reachable under /v1/tenants/:id/ (tenant management itself). */
 const UNNAMED = /^\/v1\/(tenants|platform-keys)(\/|$)/;
+
+const WEB_DIR = path.join(__dirname, '../../src/interfaces/web');
+
+/**
+ * Every web-interface route (as its router spells it) and the requests the UI matrix sends it: `{id}` is one of
+ * B's ids. A route a router declares that is missing here fails the UI coverage test until it is added.
+ */
+const UI_ROUTES: Record<string, { method: 'get' | 'post'; path: string; form?: Record<string, unknown> }[]> = {
+  'get /': [{ method: 'get', path: '/' }],
+  'get /deliveries': [{ method: 'get', path: '/deliveries' }, { method: 'get', path: `/deliveries?q=${encodeURIComponent(B_PERSON)}` }],
+  'get /deliveries/:id': [{ method: 'get', path: '/deliveries/{id}' }],
+  'post /deliveries/:id/resync': [{ method: 'post', path: '/deliveries/{id}/resync' }],
+  'post /deliveries/:id/mark-processed': [{ method: 'post', path: '/deliveries/{id}/mark-processed', form: { note: 'A tries B' } }],
+  'post /deliveries/bulk': [
+    { method: 'post', path: '/deliveries/bulk', form: { action: 'resync', id: '{id}' } },
+    { method: 'post', path: '/deliveries/bulk', form: { action: 'markProcessed', id: '{id}', note: 'A tries B' } },
+    { method: 'post', path: '/deliveries/bulk', form: { row: 'markProcessed:{id}', note: 'A tries B' } },
+  ],
+  'get /subscriptions': [{ method: 'get', path: '/subscriptions' }],
+  'post /subscriptions': [{ method: 'post', path: '/subscriptions', form: { name: 'made by A in the UI', url: 'http://127.0.0.1:9/a-ui', format: 'standard', events: 'employee.created' } }],
+  'get /subscriptions/:id': [{ method: 'get', path: '/subscriptions/{id}' }],
+  'get /subscriptions/:id/edit': [{ method: 'get', path: '/subscriptions/{id}/edit' }],
+  'post /subscriptions/:id/edit': [{ method: 'post', path: '/subscriptions/{id}/edit', form: { name: 'hijacked by A', url: 'http://127.0.0.1:9/a-hijack', events: 'employee.created' } }],
+  'get /subscriptions/:id/${kind}': [{ method: 'get', path: '/subscriptions/{id}/disable' }, { method: 'get', path: '/subscriptions/{id}/delete' }],
+  'post /subscriptions/:id/${toggle}': [{ method: 'post', path: '/subscriptions/{id}/disable' }, { method: 'post', path: '/subscriptions/{id}/enable' }],
+  'post /subscriptions/:id/delete': [{ method: 'post', path: '/subscriptions/{id}/delete' }],
+  'post /subscriptions/:id/test': [{ method: 'post', path: '/subscriptions/{id}/test' }],
+  'post /subscriptions/:id/resume': [{ method: 'post', path: '/subscriptions/{id}/resume' }],
+  'post /subscriptions/:id/resync-failed': [{ method: 'post', path: '/subscriptions/{id}/resync-failed' }],
+  'post /subscriptions/:id/rotate-secret': [{ method: 'post', path: '/subscriptions/{id}/rotate-secret' }],
+  'post /subscriptions/:id/authorization': [{ method: 'post', path: '/subscriptions/{id}/authorization', form: { authorization: 'Bearer stolen-by-a' } }],
+  'post /subscriptions/:id/activate-credential': [{ method: 'post', path: '/subscriptions/{id}/activate-credential' }],
+  'post /tenants/:tenant/open': [{ method: 'post', path: '/tenants/{tenant}/open' }],
+  'get /branding.css': [{ method: 'get', path: '/branding.css' }],
+  'get /portal/open': [{ method: 'get', path: '/portal/open?token={id}' }],
+  // No id, nothing of a tenant: the sign-in form, signing in and out, static files.
+  'get /login': [], 'post /login': [], 'post /logout': [], 'get /assets/:file': [],
+};
+
+/** The routes the web routers declare (`router.get('/…'` or a template), as spelled there. */
+function declaredUiRoutes(dir = WEB_DIR): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...declaredUiRoutes(full));
+    else if (/\.tsx?$/.test(entry.name)) {
+      for (const m of fs.readFileSync(full, 'utf8').matchAll(/router\.(get|post|put|patch|delete)\(\s*['`]([^'`]+)['`]/g)) found.push(`${m[1]} ${m[2]}`);
+    }
+  }
+  return [...new Set(found)];
+}
+
+/** What a web answer shows: its page, where it redirects, and the flash message it sets (decoded). */
+function uiAnswer(res: request.Response): string {
+  const flash = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((l) => l.startsWith('hrhooks_flash='));
+  const flashText = flash ? Buffer.from(flash.slice('hrhooks_flash='.length).split(';')[0]!, 'base64url').toString('utf8') : '';
+  return `${res.text ?? ''}\n${res.headers.location ?? ''}\n${flashText}`;
+}
+
+/** An answer with the id it was asked about replaced, to compare with the answer for an id that does not exist. */
+function normalised(res: request.Response, id: string): { status: number; shown: string } {
+  const shown = uiAnswer(res).replaceAll(encodeURIComponent(id), 'ID').replaceAll(id, 'ID');
+  return { status: res.status, shown };
+}
 
 interface BIds {
   deliveryIds: string[];
@@ -110,6 +181,7 @@ describe('tenant isolation matrix', () => {
     }
     return JSON.stringify(rows);
   };
+  const uiNeedles = () => [...needles, 'Bravo (tenant B)'];
   const bWorkflows = async () => JSON.stringify(await Promise.all(b.deliveryIds.map((id) => queryState(h.temporal, id))));
   const statusOf = async (id: string) => (await h.db.pool.query('SELECT status FROM deliveries WHERE id = $1', [id])).rows[0]?.status as string;
 
@@ -293,6 +365,71 @@ describe('tenant isolation matrix', () => {
     assert.equal(plain.rows[0].tenant_id, A, "a row inserted in A's scope without a tenant is A's");
     await h.db.pool.query("DELETE FROM events WHERE id = 'rls-own'");
     assert.equal((await h.db.pool.query("SELECT count(*)::int AS n FROM events WHERE id LIKE 'rls-probe%'")).rows[0].n, 0);
+  });
+
+  test('the UI matrix covers every route the web routers declare', () => {
+    assert.deepEqual(declaredUiRoutes().filter((r) => !(r in UI_ROUTES)), [], 'web routes the UI isolation matrix does not cover: add them to UI_ROUTES');
+  });
+
+  test("UI routes × A's portal sessions (admin, viewer) and A's signed-in admin key × B's ids: 404, or what a made-up id gets; B unchanged", { timeout: 300_000 }, async () => {
+    const log = createLogger('silent');
+    const deps = { pool: h.db.pool, taskQueue: h.taskQueue, box: testBox, config: h.config, log };
+    const uiApp: Express = createApp({ ...deps, temporal: h.temporal, ui: createUiRouter({ ...deps, temporal: h.temporal }) });
+    const sessions: [string, string][] = [];
+    for (const role of ['admin', 'viewer']) {
+      const link = await api(h.app, keys.aAdmin.key).post('/v1/portal-sessions', { role });
+      assert.equal(link.status, 201, link.text);
+      const url = new URL(link.body.url as string);
+      const opened = await request(uiApp).get(url.pathname + url.search);
+      assert.equal(opened.status, 303, opened.text);
+      sessions.push([`A's portal ${role}`, sessionCookieOf(opened)!.value]);
+    }
+    const signed = await signIn(uiApp, keys.aAdmin.key);
+    assert.equal(signed.status, 303, signed.text);
+    sessions.push(["A's admin key, signed in", sessionCookieOf(signed)!.value]);
+    const own = await request(uiApp).get('/deliveries?q=Alice%20Acmeperson').set('cookie', `hrhooks_session=${sessions[0]![1]}`);
+    assert.equal(own.status, 200);
+    assert.ok(own.text.includes('Alice Acmeperson'), "A's portal shows A's own deliveries (the sessions work)");
+
+    const rowsBefore = await bSnapshot();
+    const workflowsBefore = await bWorkflows();
+    const bObjects = [...b.deliveryIds.slice(0, 3), ...b.subscriptionIds, ...b.eventIds, ...b.keyIds];
+    let tried = 0;
+    for (const [who, cookie] of sessions) {
+      const ask = (req: { method: 'get' | 'post'; path: string; form?: Record<string, unknown> }, id: string) => {
+        const fill = (v: string, encode: boolean) => v.replaceAll('{id}', encode ? encodeURIComponent(id) : id).replaceAll('{tenant}', id);
+        const target = fill(req.path, true);
+        if (req.method === 'get') return request(uiApp).get(target).set('cookie', `hrhooks_session=${cookie}`);
+        const form = Object.fromEntries(Object.entries(req.form ?? {}).map(([k, v]) => [k, typeof v === 'string' ? fill(v, false) : v]));
+        return request(uiApp).post(target).set('cookie', `hrhooks_session=${cookie}`).type('form').send({ _csrf: csrfOf(cookie), ...form });
+      };
+      for (const requests of Object.values(UI_ROUTES)) {
+        for (const req of requests) {
+          const named = `${req.path} ${JSON.stringify(req.form ?? {})}`;
+          const ids = named.includes('{tenant}') ? [B, 'default'] : named.includes('{id}') ? bObjects : [''];
+          for (const id of ids) {
+            const res = await ask(req, id);
+            tried += 1;
+            const what = `${req.method.toUpperCase()} ${req.path} ${id} as ${who}`;
+            assert.ok(res.status < 500, `${what} → ${res.status}: ${res.text.slice(0, 300)}`);
+            const shown = uiAnswer(res);
+            for (const needle of uiNeedles()) if (!id.includes(needle) && !decodeURIComponent(named).includes(needle)) assert.ok(!shown.includes(needle), `${what} → ${res.status} shows B's ${needle}`);
+            if (!id) continue;
+            if (req.method === 'get' && /^\/(deliveries|subscriptions)\//.test(req.path)) {
+              // a page of B's: 404 (a viewer asking for an edit page is sent to the page itself, whatever the id)
+              if (res.status === 404) continue;
+              assert.equal(res.status, 303, `${what}: ${res.text.slice(0, 300)}`);
+            }
+            const madeUp = id === 'default' ? 'no-such-tenant' : `${id.slice(0, -6)}QqQqQq`;
+            const other = await ask(req, madeUp);
+            assert.deepEqual(normalised(res, id), normalised(other, madeUp), `${what}: answered as for an id that does not exist`);
+          }
+        }
+      }
+    }
+    assert.ok(tried > 200, `${tried} requests`);
+    assert.equal(await bSnapshot(), rowsBefore, "B's rows are unchanged by A's web sessions");
+    assert.equal(await bWorkflows(), workflowsBefore, "B's event workflows are unchanged by A's web sessions");
   });
 
   test("A posting B's event id makes an event of A's (202, not 409: no oracle); B's event is untouched", async () => {
