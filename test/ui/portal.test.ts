@@ -284,6 +284,8 @@ describe('embedded follow-up portal', () => {
     const list = await (await get('/deliveries')).text();
     assert.ok(list.includes(acmeFailed) && !list.includes(globexFailed), 'the search shows acme\'s deliveries only');
     assert.ok(!(await (await get(`/deliveries?q=${globexFailed}`)).text()).includes(`data-delivery="${globexFailed}"`));
+    const own = await (await get(`/deliveries/${acmeFailed}`)).text();
+    assert.ok(own.includes(acmeFailed) && !own.includes('id="workflow"'), 'its own delivery, without the Temporal internals');
     assert.equal((await get(`/deliveries/${globexFailed}`)).status, 404);
     assert.equal((await get(`/subscriptions/${globexSubscription}`)).status, 404);
     assert.equal((await get(`/subscriptions/${globexSubscription}/edit`)).status, 404);
@@ -334,6 +336,11 @@ describe('embedded follow-up portal', () => {
     assert.equal(asked.status, 200, 'a tenant session ignores ?tenant=');
     const text = await asked.text();
     assert.ok(text.includes(acmeFailed) && !text.includes(globexFailed), 'and shows its own rows only');
+    const csrf = await csrfOf(acmeCookie);
+    const openGlobex = await fetch(`${ui.base}/tenants/globex/open`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: acmeCookie, origin: ui.base }, body: new URLSearchParams({ _csrf: csrf }),
+    });
+    assert.equal(openGlobex.status, 404, 'only a platform operator opens another tenant');
     await page.close();
   });
 });

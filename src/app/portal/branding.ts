@@ -1,5 +1,6 @@
 // A tenant's branding as the web interface shows it: only what is safe to put in a stylesheet and an <img>.
-// The accent is a hex colour (anything else falls back to ours); the logo an http(s) URL. Pure.
+// The accent is a hex colour (anything else falls back to ours); the logo an http(s) URL or a base64 data:image.
+// Pure.
 import type { TenantBranding } from '../../infra/db/tenants';
 
 export interface ShownBranding {
@@ -13,6 +14,7 @@ const HEX_COLOUR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F
 function safeLogo(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 2000) return null;
   try {
+    if (/^data:image\/(png|gif|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(value)) return value;
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
   } catch {
@@ -31,9 +33,4 @@ export function shownBranding(tenant: { name: string; branding: TenantBranding }
 export function brandingStylesheet(branding: ShownBranding): string {
   if (!branding.accentColor) return '/* no accent of its own */\n';
   return `:root { --accent:${branding.accentColor}; --brand-accent:${branding.accentColor}; }\n`;
-}
-
-/** The logo's origin (the CSP's img-src must name it), or null. */
-export function logoOrigin(branding: ShownBranding): string | null {
-  return branding.logoUrl ? new URL(branding.logoUrl).origin : null;
 }

@@ -194,7 +194,8 @@ function Workflow({ detail }: { detail: DeliveryDetail }) {
   );
 }
 
-function Facts({ detail, current }: { detail: DeliveryDetail; current: string | null }) {
+/** `internals`: the Temporal workflow row (operators of the installation; a portal's users never reach Temporal). */
+function Facts({ detail, current, internals }: { detail: DeliveryDetail; current: string | null; internals: boolean }) {
   const { delivery: d, attempts } = detail;
   const { status, nextAttemptAt } = detail.current;
   return (
@@ -209,13 +210,13 @@ function Facts({ detail, current }: { detail: DeliveryDetail; current: string | 
         <dt>Attempts</dt><dd id="attempt-count">{Math.max(attempts.length, d.attempts)}{current ? <> <span class="muted">({current})</span></> : null}</dd>
         <dt>Next attempt</dt><dd>{nextAttemptAt ? <Time iso={nextAttemptAt} /> : <span class="muted">{status === 'failed' ? 'none: the retry schedule is used up' : 'none scheduled'}</span>}</dd>
         <dt>Created</dt><dd><Time iso={d.createdAt} /></dd>
-        <dt>Workflow</dt><dd id="workflow"><Workflow detail={detail} /></dd>
+        {internals ? <><dt>Workflow</dt><dd id="workflow"><Workflow detail={detail} /></dd></> : null}
       </dl>
     </section>
   );
 }
 
-export function DeliveryPage({ detail, csrf }: { detail: DeliveryDetail; csrf: string }) {
+export function DeliveryPage({ detail, csrf, internals = true }: { detail: DeliveryDetail; csrf: string; internals?: boolean }) {
   const { delivery: d, attempts } = detail;
   const { status, actions } = detail.current;
   const current = underWay(detail.current.attemptUnderWay);
@@ -225,7 +226,7 @@ export function DeliveryPage({ detail, csrf }: { detail: DeliveryDetail; csrf: s
         <h1>{d.eventType} <span class="muted">→ {d.subscriptionName ?? d.subscriptionId}</span></h1>
         <span id="status"><StatusBadge status={status} /></span>
       </div>
-      <Facts detail={detail} current={current} />
+      <Facts detail={detail} current={current} internals={internals} />
       <FailureCard d={d} status={status} attempts={attempts} />
       <ActionForms d={d} status={status} csrf={csrf} />
       <h2>Message sent</h2><MessageSent last={attempts.at(-1)} current={current} />
@@ -252,7 +253,7 @@ export function deliveryRoutes(deps: UiDeps, chains: { page: RequestHandler[]; a
   router.get('/deliveries/:id', ...chains.page, async (req, res) => {
     const detail = await deliveryDetail({ ...inScope(deps, res), namespace: deps.temporal.options.namespace }, req.params.id as string);
     if (!detail) return sendError(req, res, 404, 'Not found', `There is no delivery ${req.params.id}.`);
-    sendPage(req, res, { title: `Delivery ${detail.delivery.eventType}`, active: 'deliveries' }, <DeliveryPage detail={detail} csrf={sessionOf(res)!.csrf} />);
+    sendPage(req, res, { title: `Delivery ${detail.delivery.eventType}`, active: 'deliveries' }, <DeliveryPage detail={detail} csrf={sessionOf(res)!.csrf} internals={!sessionOf(res)!.portal} />);
   });
 
   const actionDeps = (res: Response) => inScope({ pool: deps.pool, temporal: deps.temporal, taskQueue: deps.taskQueue, log: deps.log }, res);

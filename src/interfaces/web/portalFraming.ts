@@ -39,7 +39,7 @@ export function allowFramingBy(res: Response, origins: readonly string[]): void 
 
 /** This response may show images from the origin of `url` (a tenant's logo). */
 export function allowImagesFrom(res: Response, url: string | null): void {
-  const origin = url ? cleanOrigin(new URL(url).origin) : null;
+  const origin = url && !url.startsWith('data:') ? cleanOrigin(new URL(url).origin) : null;
   if (!origin) return;
   editCsp(res, (d) => d.set('img-src', `${d.get('img-src') ?? "'self'"} ${origin}`));
 }
