@@ -1,9 +1,12 @@
-// `npm run demo`: a narrated tour. Always starts its OWN hrhooks all-in-one (a fresh temporary data dir, its own
+// `npm run demo`: a narrated tour. Starts its OWN hrhooks all-in-one (a fresh temporary data dir, its own
 // Postgres, Temporal dev server and gateway on free loopback ports) and never uses a running instance, its database,
-// Temporal or keys: its events can only reach the subscriptions it creates. Then a local receiver that fails its first
-// requests and recovers, one subscription per format, a handful of realistic events, narrated until they settle.
-// However it ends (done, error, Ctrl-C) it deletes the subscriptions it created; its last line is the
-// real outcome, and it exits 0 only when every delivery was delivered (130 when interrupted first).
+// Temporal or keys — unless told to with `--gateway URL` (and a platform key in HRHOOKS_DEMO_PLATFORM_KEY, never read
+// otherwise). Either way it works in a tenant of its own (issue 22: `demo`, or `demo-<run>` on a given gateway, whose
+// tenant ids are never reused): its subscriptions are made there and its events posted there, so they can only reach
+// the subscriptions it creates. Then a local receiver that fails its first requests and recovers, one subscription per
+// format, a handful of realistic events, narrated until they settle. However it ends (done, error, Ctrl-C) it deletes
+// its tenant (which cancels what is still open); its last line is the real outcome, and it exits 0 only when every
+// delivery was delivered (130 when interrupted first).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,16 +24,16 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 class Interrupted extends Error {}
 
 /** Ctrl-C (or SIGTERM) asks the demo to clean up and stop; a second one exits at once. */
-function watchInterrupts(leftBehind: () => string[]): AbortSignal {
+function watchInterrupts(leftBehind: () => string | null): AbortSignal {
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!interrupt.signal.aborted) {
-      say(`\n${signal}: removing the demo's subscriptions and stopping (again to exit at once)...`);
+      say(`\n${signal}: deleting the demo's tenant and stopping (again to exit at once)...`);
       interrupt.abort();
       return;
     }
     const left = leftBehind();
-    say(`exiting at once${left.length ? `; subscriptions left behind (delete them in the UI): ${left.join(', ')}` : ''}`);
+    say(`exiting at once${left ? `; tenant ${left} left behind (delete it: DELETE /v1/tenants/${left} with a platform key)` : ''}`);
     process.exit(130);
   };
   process.on('SIGINT', onSignal);
@@ -122,13 +125,19 @@ function outcomeOf(statuses: DeliveryStatus[], failedNote = ''): { line: string;
 
 interface Run {
   base: string;
-  adminKey: string;
-  producerKey: string;
-  uiUrl: string;
+  /** A platform key: it makes and deletes the demo's tenant, and acts inside it by naming it. */
+  platformKey: string;
+  /** The tenant the demo works in. */
+  tenant: string;
+  uiUrl: string | null;
   namespace: string;
-  hr: AllInOne;
-  dataDir: string;
+  /** The demo's own instance; null on a gateway it was given (--gateway). */
+  hr: AllInOne | null;
+  dataDir: string | null;
 }
+
+/** A route of the demo's tenant: /v1/tenants/<tenant>/<route>. */
+const inTenant = (run: Run, route: string) => `/v1/tenants/${encodeURIComponent(run.tenant)}${route}`;
 
 /** `n` distinct free loopback ports. */
 async function freePorts(n: number): Promise<number[]> {
@@ -157,7 +166,8 @@ async function startOwnInstance(interrupt: AbortSignal): Promise<Run> {
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const run = { base: hr.gatewayUrl, adminKey: hr.keys.admin, producerKey: hr.keys.producer, uiUrl: hr.temporalUiUrl, namespace: config.TEMPORAL_NAMESPACE, hr, dataDir };
+  // its bootstrap admin key is a platform key (issue 22)
+  const run = { base: hr.gatewayUrl, platformKey: hr.keys.admin, tenant: 'demo', uiUrl: hr.temporalUiUrl, namespace: config.TEMPORAL_NAMESPACE, hr, dataDir };
   if (interrupt.aborted) {
     await stopOwnInstance(run);
     throw new Interrupted();
@@ -165,8 +175,21 @@ async function startOwnInstance(interrupt: AbortSignal): Promise<Run> {
   return run;
 }
 
+/**
+ * A gateway the user named (--gateway), with a platform key from HRHOOKS_DEMO_PLATFORM_KEY: the demo works in a fresh
+ * tenant `demo-<run>` there, and touches nothing else of it.
+ */
+function givenGateway(url: string, runId: string): Run {
+  const platformKey = process.env.HRHOOKS_DEMO_PLATFORM_KEY;
+  if (!platformKey) throw new Error('--gateway needs a platform key in HRHOOKS_DEMO_PLATFORM_KEY');
+  const base = new URL(url).origin;
+  say(`using the gateway ${base}; the demo works in a tenant of its own (demo-${runId}) and deletes it when it ends`);
+  return { base, platformKey, tenant: `demo-${runId}`, uiUrl: null, namespace: 'default', hr: null, dataDir: null };
+}
+
 /** Stops the demo's instance and deletes its data dir (kept, and said, when something would not stop). */
 async function stopOwnInstance(run: Run): Promise<void> {
+  if (!run.hr || !run.dataDir) return;
   const stopped = await run.hr.stop();
   if (!stopped) {
     say(`the demo's hrhooks did not stop cleanly; its data dir ${run.dataDir} is kept`);
@@ -181,26 +204,35 @@ async function main(): Promise<number> {
       exit: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '120' },
       'fail-first': { type: 'string', default: '2' },
+      gateway: { type: 'string' },
     },
   });
   const timeoutMs = Number(opts.timeout) * 1000;
   const failFirst = Number(opts['fail-first']);
-  if (!(timeoutMs > 0) || !Number.isInteger(failFirst) || failFirst < 0) throw new Error('usage: demo [--exit] [--timeout SECONDS] [--fail-first N]');
+  if (!(timeoutMs > 0) || !Number.isInteger(failFirst) || failFirst < 0) {
+    throw new Error('usage: demo [--exit] [--timeout SECONDS] [--fail-first N] [--gateway URL (platform key in HRHOOKS_DEMO_PLATFORM_KEY)]');
+  }
   const created: string[] = [];
-  const interrupt = watchInterrupts(() => created);
+  let tenantMade: string | null = null;
+  const interrupt = watchInterrupts(() => tenantMade);
   const checkpoint = () => {
     if (interrupt.aborted) throw new Interrupted();
   };
-  const run = await startOwnInstance(interrupt);
+  const runId = crypto.randomBytes(3).toString('hex');
+  const run = opts.gateway ? givenGateway(opts.gateway, runId) : await startOwnInstance(interrupt);
   const receiver = await startFlakyReceiver(failFirst);
   let statuses: DeliveryStatus[] = [];
   let failure: Error | null = null;
   try {
+    checkpoint();
+    await api(run.base, run.platformKey, 'POST', '/v1/tenants', { id: run.tenant, name: 'hrhooks demo' });
+    tenantMade = run.tenant;
+    say(`created the tenant ${run.tenant}: the demo's subscriptions and events live there, apart from every other tenant's`);
     say(`\na local receiver listens on ${receiver.url}; it answers 503 to the first ${failFirst} requests on each path, then 200.`);
     const ladder = ['3s', '6s', '12s'];
     for (const format of ['lucca', 'aspnet', 'standard'] as const) {
       checkpoint();
-      const sub = await api(run.base, run.adminKey, 'POST', '/v1/subscriptions', {
+      const sub = await api(run.base, run.platformKey, 'POST', inTenant(run, '/subscriptions'), {
         name: `demo ${format}`,
         url: `${receiver.url}/${format}`,
         format,
@@ -211,13 +243,14 @@ async function main(): Promise<number> {
       created.push(sub.id);
       say(`created subscription ${sub.id} (${format}) with a short demo ladder ${ladder.join(', ')}`);
     }
-    const runId = crypto.randomBytes(3).toString('hex');
     const deliveryIds: string[] = [];
     say('');
     for (const [i, e] of EVENTS.entries()) {
       checkpoint();
-      const accepted = await api(run.base, run.producerKey, 'POST', '/v1/events', { id: `demo-${runId}-${i + 1}`, occurredAt: new Date().toISOString(), ...e });
+      const accepted = await api(run.base, run.platformKey, 'POST', inTenant(run, '/events'), { id: `demo-${runId}-${i + 1}`, occurredAt: new Date().toISOString(), ...e });
       const mine = accepted.deliveries.filter((d: { subscriptionId: string }) => created.includes(d.subscriptionId));
+      const others = accepted.deliveries.filter((d: { subscriptionId: string }) => !created.includes(d.subscriptionId));
+      if (others.length) throw new Error(`an event of the demo reached subscriptions it did not create: ${others.map((d: { subscriptionId: string }) => d.subscriptionId).join(', ')}`);
       deliveryIds.push(...mine.map((d: { id: string }) => d.id));
       statuses.push(...mine.map((d: { status: DeliveryStatus }) => d.status));
       say(`sent ${e.type} → ${mine.length} deliveries (${mine.map((d: any) => d.subscriptionId).join(', ')})`);
@@ -228,10 +261,12 @@ async function main(): Promise<number> {
     const staying = !opts.exit;
     const outcome = outcomeOf(statuses, staying ? ' (see the to-do list until Ctrl-C)' : '');
     say(`\n${outcome.allDelivered ? 'done' : statuses.every(settled) ? 'settled' : `gave up watching after ${opts.timeout} s`}: ${outcome.line}.`);
-    say(`  follow-up UI:     ${run.base}/   (sign in with the admin key ${run.adminKey})`);
-    say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${run.namespace}/workflows?query=${encodeURIComponent('HrhooksStatus="delivered"')}`);
+    if (run.hr) say(`  follow-up UI:     ${run.base}/   (sign in with the platform key ${run.platformKey}, then open the tenant ${run.tenant})`);
+    say(`  tenant's portal:  ${await portalLink(run)}`);
+    const query = `HrhooksTenant="${run.tenant}"`;
+    if (run.uiUrl) say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${run.namespace}/workflows?query=${encodeURIComponent(query)}`);
     if (staying) {
-      say('\nCtrl-C stops the demo\'s hrhooks and deletes its temporary data dir.');
+      say(`\nCtrl-C deletes the tenant ${run.tenant}${run.hr ? ', stops the demo\'s hrhooks and deletes its temporary data dir' : ''}.`);
       await pause(2 ** 31 - 1, interrupt);
     }
   } catch (err) {
@@ -240,14 +275,25 @@ async function main(): Promise<number> {
     receiver.close();
   }
   const interrupted = failure instanceof Interrupted;
-  const left = await removeSubscriptions(run, created);
+  const deleted = tenantMade ? await deleteTenant(run) : null;
   await stopOwnInstance(run);
   const outcome = outcomeOf(statuses);
-  const removal = left.length ? `; could not remove ${left.join(', ')} (delete them in the UI)` : `; its ${created.length} subscriptions removed`;
+  const removal = tenantMade === null ? '; no tenant was created'
+    : deleted === null ? `; its tenant ${run.tenant} deleted` : `; could not delete its tenant ${run.tenant} (${deleted}): DELETE /v1/tenants/${run.tenant} with a platform key`;
   if (failure && !interrupted) say(`demo failed: ${failure.message}${removal}`);
   else say(`${interrupted ? 'interrupted: ' : 'outcome: '}${outcome.line}${removal}`);
   if (interrupted) return 130;
-  return outcome.allDelivered && !failure && left.length === 0 ? 0 : 1;
+  return outcome.allDelivered && !failure && deleted === null ? 0 : 1;
+}
+
+/** A single-use link into the demo tenant's follow-up portal (or why there is none). */
+async function portalLink(run: Run): Promise<string> {
+  try {
+    const link = await api(run.base, run.platformKey, 'POST', inTenant(run, '/portal-sessions'), { role: 'admin' });
+    return `${link.url}   (opens once, until ${link.expiresAt})`;
+  } catch (err) {
+    return `none (${(err as Error).message})`;
+  }
 }
 
 async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interrupt: AbortSignal): Promise<DeliveryStatus[]> {
@@ -255,7 +301,7 @@ async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interru
   const deadline = Date.now() + timeoutMs;
   let statuses: DeliveryStatus[] = [];
   for (;;) {
-    const states = await Promise.all(deliveryIds.map((id) => api(run.base, run.adminKey, 'GET', `/v1/deliveries/${id}`)));
+    const states = await Promise.all(deliveryIds.map((id) => api(run.base, run.platformKey, 'GET', inTenant(run, `/deliveries/${id}`))));
     for (const d of states) {
       const line = d.status === 'queued' && d.waitingFor
         ? `queued, waiting for ${parseWaitingFor(d.waitingFor).kind === 'delivery' ? `${d.waitingFor} (same resource, earlier event: order kept)` : d.waitingFor}`
@@ -269,17 +315,25 @@ async function watch(run: Run, deliveryIds: string[], timeoutMs: number, interru
   }
 }
 
-/** Deletes what the demo created (its open deliveries are cancelled); returns the ids it could not delete. */
-async function removeSubscriptions(run: Run, ids: string[]): Promise<string[]> {
-  const left: string[] = [];
-  for (const id of ids) {
+const DELETE_TRIES = 3;
+
+/**
+ * Deletes the demo's tenant (its open deliveries are cancelled, its keys revoked); null once deleted, else why not.
+ * A 503 (open deliveries not cancelled yet) is tried again, DELETE_TRIES times at most.
+ */
+async function deleteTenant(run: Run): Promise<string | null> {
+  let why = '';
+  for (let i = 0; i < DELETE_TRIES; i++) {
     try {
-      await api(run.base, run.adminKey, 'DELETE', `/v1/subscriptions/${id}`);
+      await api(run.base, run.platformKey, 'DELETE', `/v1/tenants/${encodeURIComponent(run.tenant)}`);
+      return null;
     } catch (err) {
-      if (!/→ 404/.test((err as Error).message)) left.push(id);
+      why = (err as Error).message;
+      if (!/→ 503/.test(why)) return why;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
-  return left;
+  return why;
 }
 
 main().then(

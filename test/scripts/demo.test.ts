@@ -2,6 +2,8 @@
 // socket, its Postgres and Temporal, a real subscription to every event, its keys in its data dir, and the environment
 // pointing at all of it): the demo runs its own all-in-one, so the instance's receiver gets nothing and its database
 // sees no demo event or subscription (issue 20 item 5). Its last line is the real outcome, however it ends.
+// It works in a tenant of its own, deleted when it ends (issue 22 item 8): given the running instance's gateway and a
+// platform key (--gateway), the instance's `default` subscription to every event still receives nothing.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { api, startHarness, type Harness } from '../gateway/harness';
+import { createApiKey } from '../../src/infra/db/apiKeys';
+import { api, eventually, startHarness, type Harness } from '../gateway/harness';
 
 describe('npm run demo next to a running instance', () => {
   let h: Harness;
@@ -35,7 +38,7 @@ describe('npm run demo next to a running instance', () => {
   });
 
   /** Runs scripts/demo.ts with the environment of the running instance; `onLine` may interrupt it. */
-  function runDemo(args: string[], onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void) {
+  function runDemo(args: string[], onLine?: (line: string, kill: (s: NodeJS.Signals) => void) => void, extraEnv: Record<string, string> = {}) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/demo.ts'), ...args], {
       cwd: path.join(__dirname, '../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,6 +47,7 @@ describe('npm run demo next to a running instance', () => {
         DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.address, HRHOOKS_ADMIN_KEY: h.adminKey, HRHOOKS_PRODUCER_KEY: h.producerKey, LOG_LEVEL: 'warn',
         ...(process.env.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: process.env.TEMPORAL_CLI_PATH } : {}),
         ...(process.env.PG_BIN_DIR ? { PG_BIN_DIR: process.env.PG_BIN_DIR } : {}),
+        ...extraEnv,
       },
     });
     let out = '';
@@ -79,7 +83,8 @@ describe('npm run demo next to a running instance', () => {
   test('runs its own instance to the end (exit 0); the running instance receives nothing', async () => {
     const run = await runDemo(['--exit', '--timeout', '90']);
     assert.equal(run.code, 0, `${run.lines.join('\n')}\n${run.stderr}`);
-    assert.equal(run.lines.at(-1), 'outcome: 13 of 13 delivered; its 3 subscriptions removed');
+    assert.equal(run.lines.at(-1), 'outcome: 13 of 13 delivered; its tenant demo deleted');
+    assert.ok(run.lines.includes('created the tenant demo: the demo\'s subscriptions and events live there, apart from every other tenant\'s'), run.lines.join('\n'));
     assert.ok(run.lines.some((l) => /^done: 13 of 13 delivered\.$/.test(l)));
     assert.ok(!run.lines.some((l) => l.includes(`:${port}`)), 'never names the running instance\'s gateway');
     await assertUntouched(run.lines);
@@ -88,7 +93,7 @@ describe('npm run demo next to a running instance', () => {
   test('on timeout it reports what was really delivered (exit 1), never "all delivered"', async () => {
     const run = await runDemo(['--exit', '--timeout', '2', '--fail-first', '1000']);
     assert.equal(run.code, 1, run.lines.join('\n'));
-    assert.match(run.lines.at(-1)!, /^outcome: 0 of 13 delivered, 13 not finished \(pending, delivering or retrying\); its 3 subscriptions removed$/);
+    assert.match(run.lines.at(-1)!, /^outcome: 0 of 13 delivered, 13 not finished \(pending, delivering or retrying\); its tenant demo deleted$/);
     assert.ok(run.lines.some((l) => l.startsWith('gave up watching after 2 s')));
     assert.ok(!run.lines.some((l) => /all .*delivered/.test(l)));
     await assertUntouched(run.lines);
@@ -104,7 +109,53 @@ describe('npm run demo next to a running instance', () => {
     });
     assert.ok(interrupted, run.lines.join('\n'));
     assert.equal(run.code, 130, run.lines.join('\n'));
-    assert.match(run.lines.at(-1)!, /^interrupted: 0 of 13 delivered, .*; its 3 subscriptions removed$/);
+    assert.match(run.lines.at(-1)!, /^interrupted: 0 of 13 delivered, .*; its tenant demo deleted$/);
     await assertUntouched(run.lines);
+  });
+
+  /** The demo ran in its own tenant on the instance: deleted now, nothing of it open, nothing in `default`. */
+  async function assertOwnTenantGone(lines: string[]): Promise<string> {
+    const tenant = /created the tenant (demo-[0-9a-f]{6}):/.exec(lines.join('\n'))?.[1];
+    assert.ok(tenant, lines.join('\n'));
+    assert.deepEqual(h.receiver.requests.map((r) => r.path), [], 'the default subscription to every event received nothing');
+    const defaults = await h.db.pool.query("SELECT count(*)::int AS n FROM events WHERE tenant_id = 'default'");
+    assert.equal(defaults.rows[0].n, 0, 'no demo event in the default tenant');
+    const row = await h.db.pool.query('SELECT deleted_at FROM tenants WHERE id = $1', [tenant]);
+    assert.ok(row.rows[0]?.deleted_at, `the tenant ${tenant} is deleted`);
+    const own = await h.db.pool.query('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1', [tenant]);
+    assert.equal(own.rows[0].n, 5, 'its 5 events went to its own tenant');
+    const elsewhere = await h.db.pool.query(
+      'SELECT count(*)::int AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.tenant_id = $1 AND s.tenant_id <> $1', [tenant]);
+    assert.equal(elsewhere.rows[0].n, 0, 'none of its deliveries is to another tenant\'s subscription');
+    await eventually(async () => {
+      const open = await h.db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status NOT IN ('delivered', 'processed', 'cancelled', 'superseded')", [tenant]);
+      return open.rows[0].n === 0 ? true : undefined;
+    }, 30_000, 'every delivery of the deleted tenant closed');
+    return tenant;
+  }
+
+  test('--gateway with a platform key: runs in a tenant of its own there, the default subscription receives nothing, the tenant is deleted (exit 0)', async () => {
+    const platform = await createApiKey(h.db.pool, 'platform', 'demo test platform', null);
+    const run = await runDemo(['--exit', '--timeout', '90', '--gateway', `http://127.0.0.1:${port}`], undefined, { HRHOOKS_DEMO_PLATFORM_KEY: platform.key });
+    assert.equal(run.code, 0, `${run.lines.join('\n')}\n${run.stderr}`);
+    assert.match(run.lines.at(-1)!, /^outcome: 13 of 13 delivered; its tenant demo-[0-9a-f]{6} deleted$/);
+    await assertOwnTenantGone(run.lines);
+  });
+
+  test('--gateway, Ctrl-C while it watches: its tenant is deleted (open deliveries cancelled), exit 130; default received nothing', async () => {
+    const platform = await createApiKey(h.db.pool, 'platform', 'demo test platform 2', null);
+    let interrupted = false;
+    const run = await runDemo(['--exit', '--fail-first', '1000', '--gateway', `http://127.0.0.1:${port}`], (line, kill) => {
+      if (!interrupted && line.startsWith('watching the deliveries')) {
+        interrupted = true;
+        kill('SIGINT');
+      }
+    }, { HRHOOKS_DEMO_PLATFORM_KEY: platform.key });
+    assert.ok(interrupted, run.lines.join('\n'));
+    assert.equal(run.code, 130, run.lines.join('\n'));
+    assert.match(run.lines.at(-1)!, /^interrupted: 0 of 13 delivered, .*; its tenant demo-[0-9a-f]{6} deleted$/);
+    const tenant = await assertOwnTenantGone(run.lines);
+    const cancelled = await h.db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status = 'cancelled'", [tenant]);
+    assert.equal(cancelled.rows[0].n, 13, 'its 13 open deliveries were cancelled with the tenant');
   });
 });
