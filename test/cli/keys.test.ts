@@ -48,9 +48,9 @@ describe('hrhooks keys list|revoke', () => {
     const human = await cli('keys', 'list');
     assert.equal(human.code, 0, human.stderr);
     const lines = human.stdout.trim().split('\n');
-    assert.match(lines[0]!, /^ID\s+SCOPE\s+NAME\s+PREFIX\s+FINGERPRINT\s+CREATED\s+STATE$/);
+    assert.match(lines[0]!, /^ID\s+SCOPE\s+TENANT\s+NAME\s+PREFIX\s+FINGERPRINT\s+CREATED\s+STATE$/);
     const row = lines.find((l) => l.startsWith(producer.id))!;
-    assert.match(row, /producer\s+payroll/);
+    assert.match(row, /producer\s+default\s+payroll/);
     assert.ok(row.includes(`sha256:${hashApiKey(producer.key).slice(0, 16)}`));
     assert.match(row, /active$/);
     const json = await cli('keys', 'list', '--json');

@@ -1,5 +1,6 @@
-// What a CLI command runs with: its I/O, the config, and lazily opened Postgres / Temporal connections
-// that close when the command ends. CliError carries a one-line message and an exit code.
+// What a CLI command runs with: its I/O, the config, the tenant it acts in (--tenant or HRHOOKS_TENANT: its
+// Postgres statements see that tenant's rows only, its API calls name it) and lazily opened Postgres / Temporal
+// connections that close when the command ends. CliError carries a one-line message and an exit code.
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -8,8 +9,12 @@ import { checkSecretKey } from '../../app/secrets/keyFingerprint';
 import type { SecretBox } from '../../infra/crypto/secretBox';
 import { migrate } from '../../infra/db/migrate';
 import { createPool } from '../../infra/db/pool';
+import { tenantPool } from '../../infra/db/tenantScope';
+import { findTenant } from '../../infra/db/tenants';
+import { isTenantId } from '../../domain/tenants/tenantId';
 import { connectClient } from '../../infra/temporal/connect';
-import { CliError } from './errors';
+import { configuredDataConverter } from '../../infra/temporal/dataConverter';
+import { CliError, UsageError } from './errors';
 import { discoverInstance, instanceFile } from './instance';
 
 export interface CliIo {
@@ -29,9 +34,16 @@ export { CliError, UsageError } from './errors';
 export interface CliContext {
   io: CliIo;
   config: Config;
+  /** The tenant named by --tenant or HRHOOKS_TENANT; null: none named (the whole installation, API calls in the key's tenant). */
+  tenant: string | null;
+  /** Postgres for the command: with a tenant named, a pool that sees and writes that tenant's rows only. */
   pool(): Pool;
-  /** The pool once the schema is migrated (commands that may run before any gateway or worker did). */
+  /** pool() once the schema is migrated (commands that may run before any gateway or worker did) and the tenant named exists. */
   migratedPool(): Promise<Pool>;
+  /** The whole database, migrated, whatever tenant is named: the platform's own commands (tenants, platform keys). */
+  platformPool(): Promise<Pool>;
+  /** An API path in the tenant named: `/v1/x` is `/v1/tenants/<tenant>/x` with --tenant, else unchanged. */
+  apiPath(path: string): string;
   temporal(): Promise<Client>;
   /** The installation's SecretBox, once the key is checked against the database's fingerprint. */
   box(): Promise<SecretBox>;
@@ -54,7 +66,16 @@ function knownTemporalAddress(config: Config): string {
   );
 }
 
-export function createContext(io: CliIo): CliContext {
+/** The tenant named for this command: the --tenant option, else HRHOOKS_TENANT; checked as a tenant id. */
+function namedTenant(io: CliIo, option: string | undefined): string | null {
+  const named = option ?? (io.env.HRHOOKS_TENANT || undefined);
+  if (named === undefined) return null;
+  if (!isTenantId(named)) throw new UsageError(`--tenant / HRHOOKS_TENANT: ${JSON.stringify(named)} is not a tenant id (1–64 of A–Z a–z 0–9 . _ -)`);
+  return named;
+}
+
+export function createContext(io: CliIo, opts: { tenant?: string; untenanted?: boolean } = {}): CliContext {
+  const tenant = opts.untenanted ? null : namedTenant(io, opts.tenant);
   const discovered = discoverInstance(io.env);
   const config = discovered.config;
   const describeSource = (variable: 'DATABASE_URL' | 'TEMPORAL_ADDRESS') =>
@@ -63,24 +84,35 @@ export function createContext(io: CliIo): CliContext {
   let temporal: Promise<Client> | null = null;
   let box: Promise<SecretBox> | null = null;
   let migrated: Promise<Pool> | undefined;
+  let checked: Promise<Pool> | undefined;
   const temporalAddress = () => knownTemporalAddress(config);
+  const basePool = (): Pool => {
+    if (!config.DATABASE_URL) {
+      throw new CliError(
+        `DATABASE_URL is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
+          'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set DATABASE_URL=postgres://USER@HOST:PORT/DB',
+      );
+    }
+    pool ??= createPool(config.DATABASE_URL, 4);
+    return pool;
+  };
+  const platformPool = (): Promise<Pool> => {
+    const db = basePool();
+    migrated ??= migrate(db).then(() => db);
+    return migrated;
+  };
   return {
     io,
     config,
-    pool() {
-      if (!config.DATABASE_URL) {
-        throw new CliError(
-          `DATABASE_URL is not set and no running instance was found (${instanceFile(config)} does not exist): ` +
-            'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set DATABASE_URL=postgres://USER@HOST:PORT/DB',
-        );
-      }
-      pool ??= createPool(config.DATABASE_URL, 4);
-      return pool;
-    },
+    tenant,
+    pool: () => (tenant === null ? basePool() : tenantPool(basePool(), tenant)),
+    platformPool,
+    apiPath: (path) => (tenant === null ? path : path.replace(/^\/v1\//, `/v1/tenants/${encodeURIComponent(tenant)}/`)),
     temporal() {
       temporal ??= (async () => {
         const address = temporalAddress();
-        return connectClient(address, config.TEMPORAL_NAMESPACE).catch((err: Error) => {
+        const dataConverter = (() => { try { return configuredDataConverter(config); } catch (err) { throw new CliError((err as Error).message); } })();
+        return connectClient(address, config.TEMPORAL_NAMESPACE, dataConverter).catch((err: Error) => {
           throw new CliError(
             `cannot reach Temporal at ${address} (${describeSource('TEMPORAL_ADDRESS')}): ${err.message.split('\n')[0]}; ` +
               'is `npm start` running? set TEMPORAL_ADDRESS=HOST:PORT (or HRHOOKS_DATA_DIR) to reach another one',
@@ -90,12 +122,15 @@ export function createContext(io: CliIo): CliContext {
       return temporal;
     },
     migratedPool() {
-      const db = this.pool();
-      migrated ??= migrate(db).then(() => db);
-      return migrated;
+      checked ??= platformPool().then(async (db) => {
+        if (tenant === null) return db;
+        if (!(await findTenant(db, tenant))) throw new CliError(`no tenant ${tenant} (see \`hrhooks tenants list\`)`);
+        return tenantPool(db, tenant);
+      });
+      return checked;
     },
     box() {
-      box ??= this.migratedPool().then((db) => checkSecretKey(db, config));
+      box ??= platformPool().then((db) => checkSecretKey(db, config));
       return box;
     },
     temporalAddress,

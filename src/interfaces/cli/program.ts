@@ -19,12 +19,19 @@ const ENV = {
   port: ['PORT', 'gateway port (default: the instance.json gateway, else 3000)'],
   producerKey: ['HRHOOKS_PRODUCER_KEY', 'producer API key (default: <data dir>/bootstrap-keys.json)'],
   egress: ['HRHOOKS_EGRESS_ALLOW', 'CIDRs exempt from the SSRF guard, e.g. 127.0.0.1/32'],
+  tenant: ['HRHOOKS_TENANT', 'the tenant to act in, as --tenant (default: none named: the whole installation, or the API key\'s tenant)'],
+  adminKey: ['HRHOOKS_ADMIN_KEY', 'platform (or admin) API key (default: <data dir>/bootstrap-keys.json)'],
 } as const;
 
 
 
 /** Runs a command that may use Postgres / Temporal, and turns any failure into one line and an exit code. */
-type Runner = (name: string, body: (ctx: CliContext) => Promise<number>) => Promise<void>;
+type Runner = (name: string, body: (ctx: CliContext) => Promise<number>, opts?: { untenanted?: boolean }) => Promise<void>;
+
+/** The global options as the command being run sees them (set by the program's preAction hook). */
+interface Globals {
+  tenant?: string;
+}
 
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string; errors?: { message?: string }[]; address?: string; port?: number };
@@ -33,12 +40,12 @@ function describe(err: unknown): string {
   return text.split('\n')[0]!;
 }
 
-function runner(io: CliIo, exit: { code: number }): Runner {
-  return async (name, body) => {
+function runner(io: CliIo, exit: { code: number }, globals: Globals): Runner {
+  return async (name, body, opts = {}) => {
     let ctx: CliContext | null = null;
     try {
       const { createContext } = require('./context') as typeof import('./context');
-      ctx = createContext(io);
+      ctx = createContext(io, { tenant: globals.tenant, untenanted: opts.untenanted });
       exit.code = await body(ctx);
     } catch (err) {
       const { ConfigError } = require('../../infra/config') as typeof import('../../infra/config');
@@ -75,12 +82,12 @@ function services(program: Command, run: Runner, io: CliIo, exit: { code: number
     program.command('gateway').description('run the HTTP gateway (API, follow-up UI, metrics) until SIGTERM/SIGINT'),
     [ENV.database, ENV.temporal, ENV.port, ['HOST', 'bind address (default 127.0.0.1)'], ['HRHOOKS_EMBEDDED_WORKER', 'true: run a worker in this process too'], ENV.secretKey],
     ['DATABASE_URL=postgres://hrhooks@db/hrhooks TEMPORAL_ADDRESS=temporal:7233 hrhooks gateway'],
-  ).action(() => run('gateway', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runGateway(ctx)));
+  ).action(() => run('gateway', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runGateway(ctx), { untenanted: true }));
   explain(
     program.command('worker').description('run a delivery worker (polls the Temporal task queue) until SIGTERM/SIGINT'),
     [ENV.database, ENV.temporal, ['TEMPORAL_TASK_QUEUE', 'task queue (default hrhooks)'], ENV.secretKey, ENV.egress],
     ['DATABASE_URL=postgres://hrhooks@db/hrhooks TEMPORAL_ADDRESS=temporal:7233 hrhooks worker'],
-  ).action(() => run('worker', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runWorker(ctx)));
+  ).action(() => run('worker', (ctx) => (require('./commands/processes') as typeof import('./commands/processes')).runWorker(ctx), { untenanted: true }));
 }
 
 function operations(program: Command, run: Runner): void {
@@ -88,6 +95,7 @@ function operations(program: Command, run: Runner): void {
   signalCommands(program, run);
   subscriptionCommands(program, run);
   keyCommands(program, run);
+  tenantCommands(program, run);
   sendCommand(program, run);
 }
 
@@ -105,13 +113,13 @@ function deliveryCommands(program: Command, run: Runner): void {
       .option('--limit <n>', 'page size')
       .option('--cursor <cursor>', 'next page (printed after a full page)')
       .option('--json', 'print the page as JSON'),
-    [ENV.discovery, ENV.database],
-    ['hrhooks deliveries list --status failed', 'hrhooks deliveries list --subscription sub_abc --json'],
+    [ENV.discovery, ENV.database, ENV.tenant],
+    ['hrhooks deliveries list --status failed', 'hrhooks deliveries list --subscription sub_abc --json', 'hrhooks deliveries list --tenant acme-nz'],
   ).action((opts) => run('deliveries list', (ctx) => load().listCommand(opts, ctx)));
   explain(
     deliveries.command('show').description('one delivery: message, attempts and responses, live workflow state, Temporal UI link')
       .argument('<delivery-id>').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database, ENV.temporal, ENV.namespace, ENV.ui],
+    [ENV.discovery, ENV.database, ENV.temporal, ENV.namespace, ENV.ui, ENV.tenant],
     ['hrhooks deliveries show dlv_sub_abc_XYZ'],
   ).action((id: string, opts) => run('deliveries show', (ctx) => load().showCommand(id, opts, ctx)));
   explain(deliveries, [ENV.discovery, ENV.database], ['hrhooks deliveries list --status failed']);
@@ -143,7 +151,7 @@ function subscriptionCommands(program: Command, run: Runner): void {
   const subs = () => require('./commands/subscriptions') as typeof import('./commands/subscriptions');
   explain(
     subscriptions.command('list').description('every subscription: id, state (paused: since when, deliveries waiting, why), format, name, url, events, header names').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database, ENV.secretKey], ['hrhooks subscriptions list'],
+    [ENV.discovery, ENV.database, ENV.secretKey, ENV.tenant], ['hrhooks subscriptions list', 'hrhooks subscriptions list --tenant acme-nz'],
   ).action((opts) => run('subscriptions list', (ctx) => subs().listCommand(opts, ctx)));
   explain(
     subscriptions.command('create').description("create a subscription through the running gateway (its rules decide, its HRHOOKS_EGRESS_ALLOW included); its secret is printed once")
@@ -159,13 +167,13 @@ function subscriptionCommands(program: Command, run: Runner): void {
       .option('--pause-after-failures <n>', 'consecutive failed attempts that pause the subscription (default 10)')
       .option('--key <admin key>', 'admin API key (default: HRHOOKS_ADMIN_KEY, else <data dir>/bootstrap-keys.json)')
       .option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.port, ['HRHOOKS_ADMIN_KEY', 'admin API key (default: <data dir>/bootstrap-keys.json)']],
+    [ENV.discovery, ENV.port, ['HRHOOKS_ADMIN_KEY', 'admin API key (default: <data dir>/bootstrap-keys.json)'], ['HRHOOKS_TENANT', 'as --tenant: create it in that tenant (/v1/tenants/<id>/subscriptions; a platform key)']],
     ["hrhooks subscriptions create --name payroll --url https://payroll.example/hooks --format standard --events '*'"],
   ).action((opts) => run('subscriptions create', (ctx) => subs().createCommand(opts, ctx)));
   explain(
     subscriptions.command('resume').description('resume a subscription the circuit breaker paused: its waiting deliveries go out in order')
       .argument('<id>', 'subscription id').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database],
+    [ENV.discovery, ENV.database, ENV.tenant],
     ['hrhooks subscriptions resume sub_…'],
   ).action((id, opts) => run('subscriptions resume', (ctx) => subs().resumeCommand(id, opts, ctx)));
   explain(subscriptions, [ENV.discovery, ENV.database], ['hrhooks subscriptions list']);
@@ -173,28 +181,74 @@ function subscriptionCommands(program: Command, run: Runner): void {
 
 /** `keys create|list|revoke|rotate-secret-key`. */
 function keyCommands(program: Command, run: Runner): void {
-  const keys = program.command('keys').description('API keys and the secret key');
+  const keys = program.command('keys').description('API keys (platform, and each tenant\'s admin and producer keys) and the secret key');
   const keysModule = () => require('./commands/keys') as typeof import('./commands/keys');
   explain(
-    keys.command('create').description('create an API key (printed once; only its hash is stored)')
-      .option('--scope <scope>', 'producer or admin').option('--name <name>', 'who uses it').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database], ['hrhooks keys create --scope producer --name payroll'],
+    keys.command('create').description("create an API key (printed once; only its hash is stored): a tenant's admin or producer key (--tenant, default `default`), or a platform key")
+      .option('--scope <scope>', 'platform (manages tenants), admin or producer (one tenant\'s)').option('--name <name>', 'who uses it').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.tenant],
+    ['hrhooks keys create --scope producer --name payroll', 'hrhooks keys create --tenant acme-nz --scope admin --name "acme HR"', 'hrhooks keys create --scope platform --name ops'],
   ).action((opts) => run('keys create', (ctx) => keysModule().createCommand(opts, ctx)));
   explain(
-    keys.command('list').description('list API keys: id, scope, name, prefix, fingerprint, created, revoked (never a key)').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database], ['hrhooks keys list'],
+    keys.command('list').description('list API keys: id, scope, tenant, name, prefix, fingerprint, created, revoked (never a key); --tenant: that tenant\'s only')
+      .option('--scope <scope>', 'only keys of this scope (platform, admin, producer)').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.tenant], ['hrhooks keys list', 'hrhooks keys list --tenant acme-nz --scope producer'],
   ).action((opts) => run('keys list', (ctx) => keysModule().listCommand(opts, ctx)));
   explain(
-    keys.command('revoke').description('revoke an API key for good (bootstrap keys too): the API and its UI sessions refuse it at once')
+    keys.command('revoke').description('revoke an API key for good (bootstrap keys too): the API and its UI sessions refuse it at once; --tenant: only a key of that tenant')
       .argument('<id>', 'key id (see keys list)').option('--json', 'print as JSON'),
-    [ENV.discovery, ENV.database], ['hrhooks keys revoke key_…'],
+    [ENV.discovery, ENV.database, ENV.tenant], ['hrhooks keys revoke key_…'],
   ).action((id: string, opts) => run('keys revoke', (ctx) => keysModule().revokeCommand(id, opts, ctx)));
   explain(
     keys.command('rotate-secret-key').description('re-encrypt every stored secret under HRHOOKS_SECRET_KEY').option('--json', 'print as JSON'),
     [ENV.discovery, ENV.database, ['HRHOOKS_SECRET_KEY', 'the new key'], ['HRHOOKS_SECRET_KEY_PREVIOUS', 'the old key']],
     ['HRHOOKS_SECRET_KEY=$NEW HRHOOKS_SECRET_KEY_PREVIOUS=$OLD hrhooks keys rotate-secret-key'],
-  ).action((opts) => run('keys rotate-secret-key', (ctx) => keysModule().rotateCommand(opts, ctx)));
-  explain(keys, [ENV.discovery, ENV.database], ['hrhooks keys create --scope admin --name ops', 'hrhooks keys list', 'hrhooks keys revoke key_…']);
+  ).action((opts) => run('keys rotate-secret-key', (ctx) => keysModule().rotateCommand(opts, ctx), { untenanted: true }));
+  explain(keys, [ENV.discovery, ENV.database, ENV.tenant], ['hrhooks keys create --scope admin --name ops', 'hrhooks keys list', 'hrhooks keys revoke key_…']);
+}
+
+/** The options a tenant's fields are set with (create and update). */
+function tenantFieldOptions(cmd: Command): Command {
+  return cmd.option('--name <name>', 'display name')
+    .option('--portal-origin <origin>', 'an origin allowed to frame its portal (https://host[:port]); repeatable', collect)
+    .option('--brand-name <name>', 'branding: the name its portal shows').option('--logo-url <url>', 'branding: logo (https URL or data:image/…;base64)')
+    .option('--accent-color <#rrggbb>', 'branding: accent colour')
+    .option('--events-per-second <n>', 'limit: events a second it may post (past it: 429)').option('--max-subscriptions <n>', 'limit: subscriptions it may have')
+    .option('--json', 'print as JSON');
+}
+
+/** `tenants create|list|show|update|disable|enable|delete`: the platform's tenants, straight in Postgres (and Temporal for delete). */
+function tenantCommands(program: Command, run: Runner): void {
+  const tenants = program.command('tenants').description('the customer businesses of the platform: create, list, show, update, disable, enable, delete');
+  const load = () => require('./commands/tenants') as typeof import('./commands/tenants');
+  explain(
+    tenantFieldOptions(tenants.command('create').description('create a tenant (its id given, e.g. your own business id, or generated)').option('--id <id>', '1–64 of A–Z a–z 0–9 . _ - (default: generated)')),
+    [ENV.discovery, ENV.database], ['hrhooks tenants create --id acme-nz --name "Acme NZ" --portal-origin https://hr.acme.example --accent-color "#0a7d5a"'],
+  ).action((opts) => run('tenants create', (ctx) => load().createCommand(opts, ctx), { untenanted: true }));
+  explain(
+    tenants.command('list').description('live tenants: id, name, state, created').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database], ['hrhooks tenants list'],
+  ).action((opts) => run('tenants list', (ctx) => load().listCommand(opts, ctx), { untenanted: true }));
+  explain(
+    tenants.command('show').description('one tenant: name, portal origins, branding, limits, state').argument('<id>', 'tenant id').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database], ['hrhooks tenants show acme-nz'],
+  ).action((id: string, opts) => run('tenants show', (ctx) => load().showCommand(id, opts, ctx), { untenanted: true }));
+  explain(
+    tenantFieldOptions(tenants.command('update').description('change the fields given (branding and limits: the ones named; --portal-origin replaces the list)').argument('<id>', 'tenant id')),
+    [ENV.discovery, ENV.database], ['hrhooks tenants update acme-nz --events-per-second 20'],
+  ).action((id: string, opts) => run('tenants update', (ctx) => load().updateCommand(id, opts, ctx), { untenanted: true }));
+  for (const [verb, what] of [['disable', 'no new events accepted (the API answers 403); open deliveries go on and stay actionable'], ['enable', 'accept its events again']] as const) {
+    explain(
+      tenants.command(verb).description(`${verb} a tenant: ${what}`).argument('<id>', 'tenant id').option('--json', 'print as JSON'),
+      [ENV.discovery, ENV.database], [`hrhooks tenants ${verb} acme-nz`],
+    ).action((id: string, opts) => run(`tenants ${verb}`, (ctx) => load().setDisabledCommand(id, verb === 'disable', opts, ctx), { untenanted: true }));
+  }
+  explain(
+    tenants.command('delete').description('delete a tenant: cancels its open deliveries (recorded on each), revokes its keys, ends its web sessions; `default` cannot be deleted')
+      .argument('<id>', 'tenant id').option('--by <name>', 'who (default cli:$USER)').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ENV.temporal, ENV.namespace], ['hrhooks tenants delete acme-nz'],
+  ).action((id: string, opts) => run('tenants delete', (ctx) => load().deleteCommand(id, opts, ctx), { untenanted: true }));
+  explain(tenants, [ENV.discovery, ENV.database], ['hrhooks tenants create --id acme-nz --name "Acme NZ"', 'hrhooks tenants list']);
 }
 
 /** `send`: an event file to a running gateway, as a producer would. */
@@ -203,7 +257,7 @@ function sendCommand(program: Command, run: Runner): void {
     program.command('send').description('post an event file to a running gateway, as a producer would')
       .argument('<event.json>', "event file, or - for stdin").option('--url <url>', 'gateway URL (default: from instance.json)')
       .option('--key <key>', 'API key (default: HRHOOKS_PRODUCER_KEY, else bootstrap-keys.json)').option('--json', 'print the answer as JSON'),
-    [ENV.discovery, ENV.port, ENV.producerKey], ['hrhooks send examples/leave-approved.json'],
+    [ENV.discovery, ENV.port, ENV.producerKey, ['HRHOOKS_TENANT', 'as --tenant: post to /v1/tenants/<id>/events (a platform key)']], ['hrhooks send examples/leave-approved.json', 'hrhooks send --tenant acme-nz --key "$PLATFORM_KEY" event.json'],
   ).action((file: string, opts) => run('send', (ctx) => (require('./commands/send') as typeof import('./commands/send')).sendCommand(file, opts, ctx)));
 }
 
@@ -216,7 +270,13 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`hrhooks: ${text}`) })
     .addHelpText('after', '\nRun `hrhooks help <command>` (or `hrhooks <command> --help`) for its options, environment and an example.\n' +
       'Next to a running `npm start` the CLI finds it through ./data/instance.json (or $HRHOOKS_DATA_DIR/instance.json).\n');
-  const run = runner(io, exit);
+  const globals: Globals = {};
+  program.option('--tenant <id>', 'act in this tenant (default: HRHOOKS_TENANT; else the whole installation, or the API key\'s tenant)')
+    .configureHelp({ showGlobalOptions: true })
+    .hook('preAction', (_program, command) => {
+      globals.tenant = (command.optsWithGlobals() as Globals).tenant;
+    });
+  const run = runner(io, exit, globals);
   services(program, run, io, exit);
   operations(program, run);
   for (const make of [previewCommand, verifyCommand]) {

@@ -1,29 +1,45 @@
-// `hrhooks keys create`: makes an API key; the clear key is printed once and only its hash is stored.
-// `hrhooks keys list|revoke`: API keys by id, prefix and fingerprint (never a key); a revoked key stays revoked.
+// `hrhooks keys create`: makes an API key (a platform key, or a tenant's admin or producer key: --tenant,
+// default `default`); the clear key is printed once and only its hash is stored. Works without a gateway.
+// `hrhooks keys list|revoke`: API keys by id, prefix and fingerprint (never a key); a revoked key stays revoked;
+// with --tenant, that tenant's keys only.
 // `hrhooks keys rotate-secret-key`: re-seals every stored secret under HRHOOKS_SECRET_KEY (see rotateSecretKey.ts).
 import { rotateSecretKey } from '../../../app/secrets/rotateSecretKey';
 import { createKey, listKeys, revokeKey, type ApiKeyView } from '../../../app/keys/apiKeys';
 import { DEFAULT_TENANT } from '../../../domain/tenants/tenantId';
+import { getTenant } from '../../../app/tenants/manage';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
+const SCOPES = ['platform', 'admin', 'producer'] as const;
+type Scope = (typeof SCOPES)[number];
+
+function scopeOf(value: string | undefined): Scope {
+  if (!SCOPES.includes(value as Scope)) throw new UsageError('--scope must be platform, admin or producer');
+  return value as Scope;
+}
+
 export async function createCommand(values: { scope?: string; name?: string; json?: boolean }, ctx: CliContext): Promise<number> {
-  if (values.scope !== 'producer' && values.scope !== 'admin') throw new UsageError('--scope must be producer or admin');
+  const scope = scopeOf(values.scope);
   if (!values.name?.trim()) throw new UsageError('--name is required');
-  const key = await createKey(await ctx.migratedPool(), values.scope, values.name, DEFAULT_TENANT);
+  if (scope === 'platform' && ctx.tenant !== null) throw new UsageError('a platform key belongs to no tenant: leave out --tenant (and HRHOOKS_TENANT)');
+  const tenantId = scope === 'platform' ? null : (ctx.tenant ?? DEFAULT_TENANT);
+  const pool = await ctx.platformPool();
+  if (tenantId !== null && !(await getTenant({ pool }, tenantId))) throw new CliError(`no tenant ${tenantId} (see \`hrhooks tenants list\`)`);
+  const key = await createKey(pool, scope, values.name, tenantId);
   if (values.json) printJson(ctx.io, key);
-  else ctx.io.stdout(`${key.scope} key "${key.name}" (${key.id}):\n${key.key}\n(shown once: store it now)\n`);
+  else ctx.io.stdout(`${key.scope} key "${key.name}"${tenantId ? ` of tenant ${tenantId}` : ''} (${key.id}):\n${key.key}\n(shown once: store it now)\n`);
   return 0;
 }
 
 const stateOf = (k: ApiKeyView) => (k.revokedAt ? `revoked ${k.revokedAt}${k.revokedBy ? ` by ${k.revokedBy}` : ''}` : 'active');
 
-export async function listCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  const items = await listKeys(await ctx.migratedPool());
+export async function listCommand(values: { scope?: string; json?: boolean }, ctx: CliContext): Promise<number> {
+  const scope = values.scope === undefined ? undefined : scopeOf(values.scope);
+  const items = (await listKeys(await ctx.migratedPool())).filter((k) => scope === undefined || k.scope === scope);
   if (values.json) printJson(ctx.io, { items });
   else {
-    const rows = items.map((k) => [k.id, k.scope, k.name, k.prefix ? `${k.prefix}…` : '', k.fingerprint, k.createdAt, stateOf(k)]);
-    ctx.io.stdout(table(['ID', 'SCOPE', 'NAME', 'PREFIX', 'FINGERPRINT', 'CREATED', 'STATE'], rows));
+    const rows = items.map((k) => [k.id, k.scope, k.tenantId ?? '-', k.name, k.prefix ? `${k.prefix}…` : '', k.fingerprint, k.createdAt, stateOf(k)]);
+    ctx.io.stdout(table(['ID', 'SCOPE', 'TENANT', 'NAME', 'PREFIX', 'FINGERPRINT', 'CREATED', 'STATE'], rows));
   }
   return 0;
 }
@@ -37,7 +53,7 @@ export async function revokeCommand(id: string, values: { json?: boolean }, ctx:
 }
 
 export async function rotateCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
-  const result = await rotateSecretKey(ctx.pool(), await ctx.box());
+  const result = await rotateSecretKey(await ctx.platformPool(), await ctx.box());
   if (values.json) printJson(ctx.io, result);
   else {
     ctx.io.stdout(

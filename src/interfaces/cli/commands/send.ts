@@ -10,7 +10,7 @@ export async function sendCommand(file: string, values: { url?: string; key?: st
   const base = (values.url ?? ctx.gatewayUrl).replace(/\/+$/, '');
   let res: Response;
   try {
-    res = await fetch(`${base}/v1/events`, {
+    res = await fetch(`${base}${ctx.apiPath('/v1/events')}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: typeof body === 'string' ? body : new Uint8Array(body),

@@ -82,7 +82,7 @@ async function postToGateway(ctx: CliContext, key: string, body: Record<string, 
   const base = ctx.gatewayUrl.replace(/\/+$/, '');
   let res: Response;
   try {
-    res = await fetch(`${base}/v1/subscriptions`, {
+    res = await fetch(`${base}${ctx.apiPath('/v1/subscriptions')}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(body),
