@@ -262,7 +262,7 @@ async function main(): Promise<number> {
     const outcome = outcomeOf(statuses, staying ? ' (see the to-do list until Ctrl-C)' : '');
     say(`\n${outcome.allDelivered ? 'done' : statuses.every(settled) ? 'settled' : `gave up watching after ${opts.timeout} s`}: ${outcome.line}.`);
     if (run.hr) say(`  follow-up UI:     ${run.base}/   (sign in with the platform key ${run.platformKey}, then open the tenant ${run.tenant})`);
-    say(`  tenant's portal:  ${await portalLink(run)}`);
+    if (staying) say(`  tenant's portal:  ${await portalLink(run)}`);
     const query = `HrhooksTenant="${run.tenant}"`;
     if (run.uiUrl) say(`  Temporal Web UI:  ${run.uiUrl}/namespaces/${run.namespace}/workflows?query=${encodeURIComponent(query)}`);
     if (staying) {
