@@ -1,7 +1,8 @@
 // Starts event workflows off the producer's request path. The `deliveries` rows are the durable outbox:
 // ingest commits them (workflow_started = false), answers 202 and enqueues the event id here; lanes start
 // the workflows in batches (one SELECT and one UPDATE per batch) and a re-drive pass picks up whatever a
-// crash, a full queue or a Temporal outage left unstarted. The in-memory queue is bounded: Postgres is the truth.
+// crash, a full queue or a Temporal outage left unstarted. The in-memory queue is bounded and serves tenants in
+// turn (../../domain/tenants/fairQueue.ts): Postgres is the truth.
 // A start Temporal refuses for good ends that event's deliveries `failed` (on the to-do list, with the reason);
 // one that fails for now is counted, and the re-drive pass takes it after those that never failed.
 import type { Client } from '@temporalio/client';
@@ -12,6 +13,7 @@ import { startEvent, type StartRow } from '../../infra/temporal/deliveryClient';
 import { startRefusedForGood } from '../../infra/temporal/startRefusal';
 import { refuseEventStarts } from '../../infra/db/deliveryStatus';
 import { eventKey, eventRefOf } from '../../domain/tenants/eventKey';
+import { FairQueue } from '../../domain/tenants/fairQueue';
 
 export interface StarterDeps {
   pool: Pool;
@@ -125,7 +127,8 @@ class Starter implements EventStarter {
   private readonly maxQueued: number;
   private readonly memoryRetries: number;
   private readonly olderThanMs: number;
-  private readonly queue = new Set<string>();
+  /** Accepted events not started yet, served one tenant at a time (a tenant's flood does not queue the others). */
+  private readonly queue: FairQueue;
   /** Failed start rounds per event id still being retried from memory (bounded; the re-drive pass takes over). */
   private readonly failures = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -140,6 +143,7 @@ class Starter implements EventStarter {
     this.lanes = opts.lanes ?? 32;
     this.batch = opts.batch ?? 16;
     this.maxQueued = opts.maxQueued ?? 10_000;
+    this.queue = new FairQueue(this.maxQueued);
     this.memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
     this.olderThanMs = opts.redriveOlderThanMs ?? 5_000;
     const intervalMs = opts.redriveIntervalMs ?? 3_000;
@@ -148,7 +152,7 @@ class Starter implements EventStarter {
   }
 
   enqueue(eventId: string): void {
-    if (this.stopped || this.queue.size >= this.maxQueued) return;
+    if (this.stopped) return;
     this.queue.add(eventId);
     this.pump();
   }
@@ -202,8 +206,7 @@ class Starter implements EventStarter {
 
   private pump(): void {
     while (!this.stopped && this.busyLanes < this.lanes && this.queue.size > 0) {
-      const ids = [...this.queue].slice(0, this.batch);
-      for (const id of ids) this.queue.delete(id);
+      const ids = this.queue.take(this.batch);
       this.busyLanes += 1;
       this.startBatch(ids)
         .then(() => ids.forEach((id) => this.failures.delete(id)))
@@ -234,7 +237,7 @@ class Starter implements EventStarter {
     for (const [round, ids] of due) {
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
-        for (const id of ids) if (!this.stopped && this.queue.size < this.maxQueued) this.queue.add(id);
+        for (const id of ids) if (!this.stopped) this.queue.add(id);
         this.pump();
       }, 1_000 * 2 ** (round - 1));
       timer.unref();
