@@ -37,7 +37,7 @@ export interface StarterOptions {
   eager?: boolean;
   /** Rounds a failed batch is retried from memory (after 1, 2, 4 … s) before the re-drive pass owns it. */
   memoryRetries?: number;
-  /** The tenant as the workflow's fairness key (HRHOOKS_FAIRNESS; default on). */
+  /** The tenant as the workflow's fairness key, and tenants served in turn (HRHOOKS_FAIRNESS; default on). */
   fairness?: boolean;
 }
 
@@ -143,7 +143,7 @@ class Starter implements EventStarter {
     this.lanes = opts.lanes ?? 32;
     this.batch = opts.batch ?? 16;
     this.maxQueued = opts.maxQueued ?? 10_000;
-    this.queue = new FairQueue(this.maxQueued);
+    this.queue = new FairQueue(this.maxQueued, opts.fairness !== false);
     this.memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;
     this.olderThanMs = opts.redriveOlderThanMs ?? 5_000;
     const intervalMs = opts.redriveIntervalMs ?? 3_000;

@@ -9,19 +9,24 @@ export class FairQueue {
   private readonly byTenant = new Map<string, Set<string>>();
   private count = 0;
 
-  constructor(private readonly capacity: number) {}
+  /** `fair` false: every key in one line, plain FIFO (HRHOOKS_FAIRNESS=off). */
+  constructor(private readonly capacity: number, private readonly fair = true) {}
+
+  private tenantOf(key: string): string {
+    return this.fair ? eventRefOf(key).tenantId : '';
+  }
 
   get size(): number {
     return this.count;
   }
 
   has(key: string): boolean {
-    return this.byTenant.get(eventRefOf(key).tenantId)?.has(key) ?? false;
+    return this.byTenant.get(this.tenantOf(key))?.has(key) ?? false;
   }
 
   /** Queues `key`; false when it was not (full, and its tenant already has the most queued). */
   add(key: string): boolean {
-    const tenant = eventRefOf(key).tenantId;
+    const tenant = this.tenantOf(key);
     const own = this.byTenant.get(tenant);
     if (own?.has(key)) return true;
     if (this.count >= this.capacity && !this.displaceFor(own?.size ?? 0)) return false;

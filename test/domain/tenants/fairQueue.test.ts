@@ -18,11 +18,14 @@ test("a tenant's flood does not stand in front of another tenant's events", () =
   assert.equal(q.size, 996);
 });
 
-test('the turn goes on where a take stopped; one tenant alone is plain FIFO', () => {
+test('the turn goes on where a take stopped; one tenant alone, or fairness off, is plain FIFO', () => {
   const q = new FairQueue(100);
   for (const k of [...keys('a', 3), ...keys('b', 3), ...keys('c', 3)]) q.add(k);
   assert.deepEqual(show(q.take(2)), ['a:evt-0', 'b:evt-0']);
   assert.deepEqual(show(q.take(4)), ['c:evt-0', 'a:evt-1', 'b:evt-1', 'c:evt-1']);
+  const fifo = new FairQueue(100, false);
+  for (const k of [...keys('a', 2), ...keys('b', 2)]) fifo.add(k);
+  assert.deepEqual(show(fifo.take(4)), ['a:evt-0', 'a:evt-1', 'b:evt-0', 'b:evt-1'], 'fairness off: arrival order');
   const solo = new FairQueue(100);
   for (const k of keys('solo', 5)) solo.add(k);
   assert.deepEqual(show(solo.take(10)), ['solo:evt-0', 'solo:evt-1', 'solo:evt-2', 'solo:evt-3', 'solo:evt-4']);
