@@ -28,7 +28,7 @@ const B_PERSON = 'Zenobia Bravoperson';
 const ROUTES_DIR = path.join(__dirname, '../../src/interfaces/api/routes');
 
 /** Every tenant-owned table, and how a row names its tenant (flow-control rows: through their subscription). */
-const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions'] as const;
+const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions', 'portal_tokens', 'tenant_ingest'] as const;
 const SUBSCRIPTION_TABLES = ['flow_control', 'flow_leases'] as const;
 
 type Who = 'platform' | 'admin' | 'producer' | 'none';
@@ -196,13 +196,16 @@ describe('tenant isolation matrix', () => {
 
   before(async () => {
     h = await startHarness();
-    await h.db.pool.query('INSERT INTO tenants (id, name) VALUES ($1, $2), ($3, $4)', [A, 'Acme (tenant A)', B, 'Bravo (tenant B)']);
+    // B posts under a limit of its own (its tenant_ingest row), far above what this test sends
+    await h.db.pool.query(`INSERT INTO tenants (id, name, limits) VALUES ($1, $2, '{}'), ($3, $4, '{"eventsPerSecond": 1000}')`, [A, 'Acme (tenant A)', B, 'Bravo (tenant B)']);
     keys.aAdmin = await createApiKey(h.db.pool, 'admin', 'a-admin', A);
     keys.aProducer = await createApiKey(h.db.pool, 'producer', 'a-producer', A);
     keys.bAdmin = await createApiKey(h.db.pool, 'admin', 'b-admin-secretname', B);
     keys.bProducer = await createApiKey(h.db.pool, 'producer', 'b-producer-secretname', B);
     b.keyIds.push(keys.bAdmin.id, keys.bProducer.id);
     await createUiSession(h.db.pool, crypto.randomBytes(16).toString('hex'), keys.bAdmin.id, Date.now() + 3_600_000);
+    const bLink = await api(h.app, keys.bAdmin.key).post('/v1/portal-sessions', { role: 'viewer' });
+    assert.equal(bLink.status, 201, `B's portal link (a portal_tokens row of B's): ${bLink.text}`);
     h.receiver.respondWith((req) => (/^\/b-(fail|retry)/.test(req.path) ? { status: 500, body: 'nope' } : { status: 200 }));
 
     const bAdmin = api(h.app, keys.bAdmin.key);
@@ -334,6 +337,12 @@ describe('tenant isolation matrix', () => {
   }
 
   test("row-level security: a statement with no tenant filter in A's scope sees no row of B and cannot write one", async () => {
+    const owned = await h.db.pool.query(
+      `SELECT c.table_name, t.relrowsecurity FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'
+        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' ORDER BY 1`);
+    assert.deepEqual(owned.rows.filter((r) => !r.relrowsecurity).map((r) => r.table_name), [], 'every table with a tenant_id has row-level security');
+    assert.deepEqual(owned.rows.map((r) => r.table_name).filter((t) => !(TENANT_TABLES as readonly string[]).includes(t)), [],
+      'every table with a tenant_id is checked below (add it to TENANT_TABLES)');
     const aPool = tenantPool(h.db.pool, A);
     for (const table of TENANT_TABLES) {
       const all = await h.db.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [B]);
