@@ -311,6 +311,12 @@ describe('embedded follow-up portal', () => {
     assert.equal(await page.locator(`tr[data-delivery="${globexFailed}"]`).count(), 1, 'the global view shows globex\'s');
     assert.equal(await page.locator(`tr[data-delivery="${acmeFailed}"]`).count(), 1, 'and acme\'s');
     assert.match((await page.textContent(`tr[data-delivery="${globexFailed}"] .col-tenant`))!, /globex/, 'with their tenant');
+    await page.goto(`${ui.base}/deliveries/${globexFailed}`);
+    assert.equal((await page.textContent('#tenant'))?.trim(), 'globex', 'a delivery names its tenant in the global view');
+    await page.goto(`${ui.base}/subscriptions`);
+    assert.match((await page.textContent(`#sub-${globexSubscription} .sub-tenant`))!, /globex/, 'so does a subscription');
+    await screenshot(page, 'platform-subscriptions');
+    await page.goto(`${ui.base}/deliveries`);
     await page.selectOption('#tenant-filter select[name=tenant]', 'globex');
     await Promise.all([page.waitForURL(/tenant=globex/), page.click('#tenant-filter button:has-text("Show")')]);
     assert.equal(await page.locator(`tr[data-delivery="${acmeFailed}"]`).count(), 0, 'filtered: globex only');

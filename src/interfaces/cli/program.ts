@@ -97,6 +97,7 @@ function operations(program: Command, run: Runner): void {
   keyCommands(program, run);
   tenantCommands(program, run);
   sendCommand(program, run);
+  portalLinkCommand(program, run);
 }
 
 /** `deliveries list|show`. */
@@ -249,6 +250,18 @@ function tenantCommands(program: Command, run: Runner): void {
     [ENV.discovery, ENV.database, ENV.temporal, ENV.namespace], ['hrhooks tenants delete acme-nz'],
   ).action((id: string, opts) => run('tenants delete', (ctx) => load().deleteCommand(id, opts, ctx), { untenanted: true }));
   explain(tenants, [ENV.discovery, ENV.database], ['hrhooks tenants create --id acme-nz --name "Acme NZ"', 'hrhooks tenants list']);
+}
+
+/** `portal-link <tenant>`: a single-use link into the tenant's follow-up portal. */
+function portalLinkCommand(program: Command, run: Runner): void {
+  explain(
+    program.command('portal-link').description("print a single-use link that opens a tenant's follow-up portal (embeddable in its portal origins)")
+      .argument('<tenant>', 'tenant id').option('--role <role>', 'admin (acts) or viewer (looks only); default admin')
+      .option('--ttl <duration>', 'how long the link may wait to be opened, 10s–1h (default 15m)').option('--return-url <url>', 'a page on one of its portal origins, shown as "Back"')
+      .option('--json', 'print { url, expiresAt } as JSON'),
+    [ENV.discovery, ENV.database, ['HRHOOKS_PUBLIC_URL', 'the gateway as browsers reach it, the link\'s base (default: the running gateway\'s address)']],
+    ['hrhooks portal-link acme-nz --role viewer --ttl 15m'],
+  ).action((tenant: string, opts) => run('portal-link', (ctx) => (require('./commands/portalLink') as typeof import('./commands/portalLink')).portalLinkCommand(tenant, opts, ctx), { untenanted: true }));
 }
 
 /** `send`: an event file to a running gateway, as a producer would. */

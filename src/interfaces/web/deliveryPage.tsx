@@ -8,6 +8,7 @@ import type { DeliveryStatus, OperatorAction } from '../../../workflows/definiti
 import { parseWaitingFor } from '../../domain/flow/waitingFor';
 import { StatusBadge, StatusCode } from './components/badges';
 import { useCanAct } from './components/acting';
+import { useManyTenants } from './components/tenantColumn';
 import { ActionButton, CsrfField } from './components/forms';
 import { EmptyState } from './components/notices';
 import { Time } from './components/Time';
@@ -201,6 +202,7 @@ function Facts({ detail, current, internals }: { detail: DeliveryDetail; current
   return (
     <section class="card">
       <dl class="facts">
+        {useManyTenants() ? <><dt>Tenant</dt><dd class="mono" id="tenant">{d.tenantId}</dd></> : null}
         <dt>Delivery</dt><dd class="mono">{d.id}</dd>
         <dt>Event</dt><dd class="mono">{d.eventId}</dd>
         <dt>About</dt><dd id="about"><About d={d} /></dd>

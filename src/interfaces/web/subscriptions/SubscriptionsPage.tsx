@@ -66,10 +66,10 @@ export function EventsText({ s }: { s: PublicSubscription }) {
 }
 
 /** One tbody per subscription: its row, then (when it cannot be shown or used fully) the reason across the table. */
-function SubscriptionRows({ s, csrf }: { s: PublicSubscription; csrf: string }) {
+function SubscriptionRows({ s, csrf, tenant }: { s: PublicSubscription; csrf: string; tenant?: string }) {
   return (
     <tbody id={`sub-${s.id}`} class={s.error ? 'broken' : undefined}><tr>
-      {'\n'}<td class="col-name" data-label="Name"><strong>{s.name}</strong><div class="muted mono">{s.id}</div><a href={`/deliveries?subscription=${encodeURIComponent(s.id)}`}>deliveries</a></td>
+      {'\n'}<td class="col-name" data-label="Name"><strong>{s.name}</strong><div class="muted mono">{s.id}</div>{tenant ? <div class="muted sub-tenant">tenant <a class="mono" href={`?tenant=${encodeURIComponent(tenant)}`}>{tenant}</a></div> : null}<a href={`/deliveries?subscription=${encodeURIComponent(s.id)}`}>deliveries</a></td>
       {'\n'}<td class="col-format" data-label="Format">{s.format ?? <span class="unreadable">unknown</span>}{s.mode ? <div class="muted">mode {s.mode}</div> : null}</td>
       {'\n'}<td class="col-url mono" data-label="URL"><span class="trunc" title={s.url}>{s.url}</span></td>
       {'\n'}<td class="col-events" data-label="Events"><EventsText s={s} />{s.events !== null && s.retrySchedule ? <div class="muted">retries {s.retrySchedule.join(', ')}</div> : null}</td>
@@ -80,7 +80,7 @@ function SubscriptionRows({ s, csrf }: { s: PublicSubscription; csrf: string }) 
   );
 }
 
-function SubscriptionList({ subs, csrf }: { subs: PublicSubscription[]; csrf: string }) {
+function SubscriptionList({ subs, csrf, owners }: { subs: PublicSubscription[]; csrf: string; owners?: Map<string, string> | null }) {
   if (subs.length === 0) return <EmptyState text="No subscription yet: create the first one below." />;
   return (
     <>
@@ -88,7 +88,7 @@ function SubscriptionList({ subs, csrf }: { subs: PublicSubscription[]; csrf: st
       <div class="table-wrap"><table id="subscriptions" class="cards">
         <thead><tr><th class="col-name">Name</th><th class="col-format">Format</th><th class="col-url">URL</th><th class="col-events">Events</th>
           <th class="col-state">State</th><th class="col-cred">Credential</th><th class="col-actions">Actions</th></tr></thead>
-        {subs.map((s) => <SubscriptionRows s={s} csrf={csrf} />)}
+        {subs.map((s) => <SubscriptionRows s={s} csrf={csrf} tenant={owners?.get(s.id)} />)}
       </table></div>
     </>
   );
@@ -102,14 +102,17 @@ export interface SubscriptionsPageProps {
   /** The create form as posted, with the errors that sent it back. */
   form?: PostedForm;
   errors?: FieldError[];
+  /** The platform operator's global view: each subscription's tenant. */
+  owners?: Map<string, string> | null;
 }
 
-export function SubscriptionsPage({ subscriptions, health, sort, csrf, form, errors }: SubscriptionsPageProps) {
+export function SubscriptionsPage({ subscriptions, health, sort, csrf, form, errors, owners }: SubscriptionsPageProps) {
   return (
     <>
       <h1>Subscriptions</h1>
       <HealthTable list={health} sort={sort} />
-      <SubscriptionList subs={subscriptions} csrf={csrf} />
+      <SubscriptionList subs={subscriptions} csrf={csrf} owners={owners} />
+      {owners ? <p class="muted" id="create-tenant-note">A subscription created here belongs to the tenant <code>default</code>: choose a tenant at the top to create it in another.</p> : null}
       <IfCanAct><NewSubscriptionForm csrf={csrf} form={form} errors={errors} /></IfCanAct>
     </>
   );

@@ -7,9 +7,10 @@ import { createSubscriptionChecked, deleteSubscriptionChecked, sendTestMessage, 
 import { activateCredential, rotateAuthorizationChecked, rotateSecretChecked, rotationPhrase, type RotateOutcome } from '../../../app/subscriptions/rotation';
 import { getSubscription, subscriptionDetail, subscriptionsOverview, subscriptionWithOpen } from '../../../app/subscriptions/views';
 import type { OpenDeliveries } from '../../../app/readModels/deliveryImpact';
+import { subscriptionOwners } from '../../../app/portal/uiScope';
 import type { FieldError } from '../../../domain/events/schema';
 import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
-import { inScope, inScopeOfSubscription, redirectWithFlash, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
+import { inScope, inScopeOfSubscription, redirectWithFlash, requestScopeOf, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
 import { Revealed } from './CredentialCard';
 import { createBody, patchFrom, postedValues, storedValues, type EditValues, type PostedForm } from './formValues';
 import { parseHealthSort } from './HealthTable';
@@ -33,7 +34,8 @@ const notFound = (req: Request, res: Response) => sendError(req, res, 404, 'Not 
 function listRoutes(deps: UiDeps, chains: Chains, router: Router): void {
   const list = async (req: Request, res: Response, form?: PostedForm, errors: FieldError[] = [], status = 200) => {
     const { subscriptions, health } = await subscriptionsOverview(inScope(deps, res));
-    const page = <SubscriptionsPage subscriptions={subscriptions} health={health} sort={parseHealthSort(req.query)} csrf={who(res).csrf} form={form} errors={errors} />;
+    const owners = await subscriptionOwners(deps, requestScopeOf(res)!.scope);
+    const page = <SubscriptionsPage subscriptions={subscriptions} health={health} sort={parseHealthSort(req.query)} csrf={who(res).csrf} form={form} errors={errors} owners={owners} />;
     sendPage(req, res, { title: 'Subscriptions', active: 'subscriptions' }, page, status);
   };
   router.get('/subscriptions', ...chains.page, (req, res) => list(req, res));
