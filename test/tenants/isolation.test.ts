@@ -441,6 +441,33 @@ describe('tenant isolation matrix', () => {
     assert.equal(await bWorkflows(), workflowsBefore, "B's event workflows are unchanged by A's web sessions");
   });
 
+  test("A's admin key mints keys and portal links of A only: no platform key, nothing of B's; bulk resync in A touches no B delivery", async () => {
+    const before = await bSnapshot();
+    const aAdmin = api(h.app, keys.aAdmin.key);
+    const platform = await aAdmin.post('/v1/keys', { scope: 'platform', name: 'escalate' });
+    assert.equal(platform.status, 400, platform.text);
+    for (const body of [{ scope: 'admin', name: 'into b', tenantId: B }, { scope: 'admin', name: 'into b', tenant: B }]) {
+      const res = await aAdmin.post('/v1/keys', body);
+      if (res.status === 201) assert.equal(res.body.tenantId, A, `a key minted by A's admin is A's: ${res.text}`);
+      else assert.equal(res.status, 400, res.text);
+    }
+    const minted = await aAdmin.post('/v1/keys', { scope: 'producer', name: 'minted by a' });
+    assert.equal(minted.status, 201, minted.text);
+    const row = await h.db.pool.query('SELECT scope, tenant_id FROM api_keys WHERE id = $1', [minted.body.id]);
+    assert.deepEqual(row.rows[0], { scope: 'producer', tenant_id: A });
+    assert.equal((await api(h.app, minted.body.key).post(`/v1/tenants/${B}/events`, employeeEvent()).then((r) => r.status)), 404);
+    const link = await aAdmin.post('/v1/portal-sessions', { role: 'admin', tenantId: B });
+    assert.ok(link.status === 400 || link.status === 201, link.text);
+    if (link.status === 201) {
+      const token = await h.db.pool.query('SELECT tenant_id FROM portal_tokens ORDER BY created_at DESC LIMIT 1');
+      assert.equal(token.rows[0].tenant_id, A, "a portal link asked for by A's admin opens A");
+    }
+    const bulk = await aAdmin.post('/v1/deliveries/resync', { note: 'A resyncs everything it may' });
+    assert.equal(bulk.status, 202, bulk.text);
+    assert.equal(bulk.body.matched, 0, "A has no failed delivery; B's two are not A's to resync");
+    assert.equal(await bSnapshot(), before);
+  });
+
   test("A posting B's event id makes an event of A's (202, not 409: no oracle); B's event is untouched", async () => {
     const before = await bSnapshot();
     const reused = { ...employeeEvent('employee.updated', b.eventIds[1]), data: { id: 7, firstName: 'Other', lastName: 'Body' } };
