@@ -1,5 +1,5 @@
 // Builds the gateway's Express app from injected deps (no listening here: server.ts does that).
-// Middleware order: security headers → codec server (own auth) → request log → health → auth → rate limit → JSON body → routes → errors.
+// Middleware order: security headers → codec server (own auth) → request log → health → audit trail → auth → rate limit → JSON body → routes → errors.
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -7,6 +7,7 @@ import type { ApiKey } from '../../infra/db/apiKeys';
 import type { Logger } from '../../infra/observability/log';
 import { httpDuration, httpRequests } from '../../infra/observability/metrics';
 import { authenticate } from './auth';
+import { auditApi } from './auditTrail';
 import { resolveTenant, tenantPaths } from './tenantContext';
 import { startEventStarter } from '../../app/ingest/starter';
 import type { AppDeps, RouteDeps } from './deps';
@@ -18,6 +19,7 @@ import { dashboardRouter } from './routes/dashboard';
 import { deliveriesRouter } from './routes/deliveries';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
+import { auditRouter } from './routes/audit';
 import { keysRouter } from './routes/keys';
 import { portalRouter } from './routes/portal';
 import { subscriptionsRouter } from './routes/subscriptions';
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.log));
   app.use(healthRouter(routeDeps));
   app.use(tenantPaths);
+  app.use(auditApi(deps)); // records each mutating request once answered (./auditActions.ts)
   app.use('/v1', authenticate(deps), perKeyRateLimit(deps.config.HRHOOKS_RATE_LIMIT), resolveTenant(deps.pool));
   app.use('/v1', jsonOnly, express.json({ limit: deps.config.HRHOOKS_MAX_BODY, type: JSON_TYPES }), boundedBody);
   app.use(['/v1/subscriptions/:id', '/v1/deliveries/:id'], storableParams);
@@ -132,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRouter(routeDeps));
   app.use(keysRouter(routeDeps));
   app.use(portalRouter(routeDeps));
+  app.use(auditRouter(routeDeps));
   if (deps.ui) app.use(deps.ui);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));
