@@ -172,10 +172,11 @@ function attemptRecord(
     durationMs: result.durationMs,
     url: ctx?.url ?? '',
     requestHeaders: request && format && ctx ? redactHeaders(request.headers, secretHeaders) : {},
-    requestBody: request ? request.body.toString('utf8') : '',
+    // personal data at rest: the bodies are sealed under the event's data key (issue 23)
+    requestBody: request && ctx ? ctx.seal(request.body.toString('utf8')) : '',
     statusCode: result.statusCode,
     responseHeaders: result.responseHeaders,
-    responseBody: result.responseBody,
+    responseBody: result.responseBody !== null && ctx ? ctx.seal(result.responseBody) : result.responseBody,
     responseTruncated: result.responseTruncated,
     errorKind: result.error?.kind ?? null,
     errorMessage: result.error?.message ?? null,

@@ -2,6 +2,7 @@
 // server, or the real server when test/temporal/realServer.test.ts reruns files on it) or a private
 // one of the same kind (HRHOOKS_TEST_TEMPORAL=server: the real server on Postgres), a time-skipping
 // environment, and a worker wired to a test database. A missing binary fails loudly, never skips.
+import { configureDataKeys } from '../../src/infra/db/employeeKeys';
 import type { ActivityDeps } from '../../activities';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -42,6 +43,8 @@ export const testBox: SecretBox = createSecretBox(TEST_SECRET_KEY);
 /** The payload codec's key of every test client and worker (payloads in Temporal are encrypted in tests too). */
 export const TEST_PAYLOAD_KEY = 'test-payload-key-for-hrhooks-tests-0123456789';
 export const testCodec = createPayloadCodec(TEST_PAYLOAD_KEY);
+// the test process's repositories seal personal data as the spawned gateways and workers do (issue 23)
+configureDataKeys(TEST_PAYLOAD_KEY);
 export const testDataConverter: DataConverter = hrhooksDataConverter(testCodec);
 
 let privateServer: Promise<DevServer> | null = null;

@@ -3,6 +3,7 @@
 // (what a bulk action's outcome report shows). Never writes, never holds secrets.
 import type { Pool } from 'pg';
 import { CLOSED_STATUSES } from '../../../workflows/definitions';
+import { openValues } from '../../infra/db/employeeKeys';
 
 export interface OpenDeliveries {
   total: number;
@@ -35,8 +36,9 @@ export async function deliveryLabels(pool: Pool, ids: string[]): Promise<Map<str
        FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id WHERE d.id = ANY($1::text[])`,
     [ids],
   );
-  return new Map(rows.map((r) => [r.id as string, {
+  const names = await openValues(pool, rows.map((r) => r.subject_name)); // sealed at rest (issue 23)
+  return new Map(rows.map((r, i) => [r.id as string, {
     id: r.id, eventType: r.event_type, eventId: r.event_id, status: r.status, subscriptionName: r.subscription_name ?? null,
-    subject: { id: r.subject_id ?? null, name: r.subject_name ?? null, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null },
+    subject: { id: r.subject_id ?? null, name: (names[i] as string | null) ?? null, number: r.subject_number ?? null, resourceKey: r.resource_key ?? null },
   }]));
 }

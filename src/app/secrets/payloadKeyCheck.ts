@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../../infra/config';
 import { createPayloadCodec, type HrhooksPayloadCodec } from '../../infra/crypto/payloadCodec';
 import { createPayloadKeyFile, payloadKeyFilePath, readPayloadKeys, type PayloadKeyConfig, type ResolvedPayloadKeys } from '../../infra/crypto/payloadKeyFile';
+import { configureDataKeys } from '../../infra/db/employeeKeys';
 import { addPayloadKeyCheck, payloadKeyChecks, type StoredCheck } from '../../infra/db/payloadKeyCheck';
 import type { Logger } from '../../infra/observability/log';
 
@@ -44,6 +45,7 @@ export async function checkPayloadKey(pool: Pool, config: PayloadKeyConfig & Pic
   }
   const keys = readPayloadKeys(config) ?? (await firstKey(pool, config));
   const codec = createPayloadCodec(keys.current, keys.previous);
+  configureDataKeys(keys.current, keys.previous); // employees' data keys are wrapped by the payload key (issue 23)
   let checks = await payloadKeyChecks(pool);
   if (checks.length === 0) {
     await addPayloadKeyCheck(pool, codec.keyId, checkPayload(codec));

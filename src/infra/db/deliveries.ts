@@ -4,6 +4,8 @@ import { eventKey, eventKeyColumns } from '../../domain/tenants/eventKey';
 import { isStorableInstant } from '../../domain/events/instants';
 import { resourceKeysMatching } from '../../domain/events/subject';
 import type { Pool } from 'pg';
+import { nameSearchTerms, openValues } from './employeeKeys';
+import { scopeOf } from './tenantScope';
 import type { FormatName } from '../../domain/formats/registry';
 import { CLOSED_STATUSES, DELIVERY_STATUSES, type DeliveryStatus, type OperatorAction } from '../../../workflows/definitions';
 
@@ -101,6 +103,20 @@ function toSummary(r: Record<string, any>): DeliverySummary {
   };
 }
 
+/** Opens the sealed subject names of these rows in place (issue 23; `erased` where the key is gone). */
+async function openNames<R extends Record<string, any>>(pool: Pool, rows: R[]): Promise<R[]> {
+  const names = await openValues(pool, rows.map((r) => r.subject_name));
+  rows.forEach((r, i) => ((r as Record<string, unknown>).subject_name = names[i]));
+  return rows;
+}
+
+/** The blind index terms a name search means, in the pool's tenant (in each tenant for the platform's global view). */
+async function nameTerms(pool: Pool, q: string): Promise<string[]> {
+  const tenant = scopeOf(pool);
+  const tenants = tenant !== null ? [tenant] : (await pool.query('SELECT id FROM tenants')).rows.map((r) => r.id as string);
+  return tenants.flatMap((t) => nameSearchTerms(t, q));
+}
+
 export async function deliveriesOfEvent(pool: Pool, tenantId: string, eventId: string): Promise<DeliveryStartRow[]> {
   const { rows } = await pool.query(`SELECT ${START_COLUMNS} WHERE d.tenant_id = $1 AND d.event_id = $2 ORDER BY d.id`, [tenantId, eventId]);
   return rows.map(toStartRow);
@@ -187,12 +203,15 @@ export async function listDeliveries(pool: Pool, filter: DeliveryFilter): Promis
   if (filter.eventType) add((n) => `d.event_type = ${n}`, filter.eventType);
   if (filter.since) add((n) => `d.created_at >= ${n}::timestamptz`, filter.since);
   if (filter.q) {
-    // One term, every meaning an admin may intend: a name (part of it), an employee id or number, an
-    // absence or pay-run id (resource keys, by equality), a delivery or event id.
+    // One term, every meaning an admin may intend: a name (whole, or one of its words, through the keyed blind
+    // index; a name stored in clear before issue 23, part of it), an employee id or number, an absence or pay-run
+    // id (resource keys, by equality), a delivery or event id.
     values.push(resourceKeysMatching(filter.q));
     const keys = `$${values.length}::text[]`;
-    add((n) => `(d.subject_name ILIKE '%' || ${n} || '%' OR d.subject_id = ${n} OR d.subject_number = ${n}
-      OR d.resource_key = ANY(${keys}) OR d.id = ${n} OR d.event_id = ${n})`, filter.q);
+    values.push(await nameTerms(pool, filter.q));
+    const terms = `$${values.length}::text[]`;
+    add((n) => `(d.subject_name_index && ${terms} OR (d.subject_name NOT LIKE 'hrk1:%' AND d.subject_name ILIKE '%' || ${n} || '%')
+      OR d.subject_id = ${n} OR d.subject_number = ${n} OR d.resource_key = ANY(${keys}) OR d.id = ${n} OR d.event_id = ${n})`, filter.q);
   }
   if (filter.cursor) {
     const [createdAt, id] = decodeCursor(filter.cursor);
@@ -211,9 +230,16 @@ export async function listDeliveries(pool: Pool, filter: DeliveryFilter): Promis
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(toSummary),
+    items: (await openNames(pool, page)).map(toSummary),
     nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
   };
+}
+
+/** Opens the sealed request and response bodies of these attempt rows in place (issue 23). */
+export async function openBodies<R extends Record<string, any>>(pool: Pool, rows: R[]): Promise<R[]> {
+  const opened = await openValues(pool, rows.flatMap((a) => [a.request_body, a.response_body]));
+  rows.forEach((a, i) => Object.assign(a, { request_body: opened[2 * i], response_body: opened[2 * i + 1] }));
+  return rows;
 }
 
 export async function getDelivery(pool: Pool, id: string): Promise<{ delivery: DeliverySummary; attempts: AttemptView[] } | null> {
@@ -223,6 +249,8 @@ export async function getDelivery(pool: Pool, id: string): Promise<{ delivery: D
   );
   if (!rows[0]) return null;
   const attempts = await pool.query('SELECT * FROM attempts WHERE delivery_id = $1 ORDER BY number', [id]);
+  await openNames(pool, rows);
+  await openBodies(pool, attempts.rows);
   return {
     delivery: toSummary(rows[0]),
     attempts: attempts.rows.map((a) => ({
@@ -247,7 +275,7 @@ export async function dashboard(pool: Pool, todoLimit = 100): Promise<{ counts: 
       WHERE d.status = 'failed' ORDER BY d.updated_at DESC, d.id DESC LIMIT $1`,
     [todoLimit],
   );
-  return { counts, todo: todo.rows.map(toSummary) };
+  return { counts, todo: (await openNames(pool, todo.rows)).map(toSummary) };
 }
 
 export async function openDeliveryIds(pool: Pool, subscriptionId: string): Promise<string[]> {

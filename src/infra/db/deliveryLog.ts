@@ -11,6 +11,9 @@ import { DEFAULT_LIMITS } from '../../domain/flow/limits';
 import { SecretDecryptError } from '../crypto/secretBox';
 import { effectiveCredentials, type SealedCredentials } from '../crypto/secretStore';
 import { openSendableHeaders } from '../crypto/headerStore';
+import { openEventBodies } from './events';
+import { sealerLike } from './employeeKeys';
+import { employeeOfRow } from '../../domain/events/dataSubject';
 
 export interface DeliveryContext {
   deliveryId: string;
@@ -29,6 +32,8 @@ export interface DeliveryContext {
   ordered: boolean;
   /** The breaker's count as the attempt starts: a success need not reset a count that is already 0. */
   breaker: { consecutiveFailures: number; paused: boolean };
+  /** Seals the attempt's request and response bodies under the event's data key (issue 23). */
+  seal: (plain: string) => string;
 }
 
 /** The delivery, its event or its subscription row is gone: no attempt can ever be built. */
@@ -46,14 +51,20 @@ function opened<T>(open: () => T, empty: T): { value: T; error: string | null } 
 }
 
 const chain = chainColumns('$2::text[]');
-const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
+const CONTEXT_COLUMNS = `d.id AS delivery_id, e.body AS event, d.tenant_id AS data_tenant, d.subject_id, d.resource_key, s.id, s.url, s.format, s.events, s.mode, s.authorization_enc,
             s.secrets_enc, s.pending_credential_enc, s.headers_enc, s.headers, s.properties, s.enabled, s.deleted_at, s.max_per_second, s.max_in_flight,
             s.pause_after_failures, s.ordering = 'resource' AND d.resource_key IS NOT NULL AND d.seq IS NOT NULL AS ordered,
             fc.consecutive_failures, fc.paused_at, ${chain.columns}
        FROM deliveries d JOIN events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id JOIN subscriptions s ON s.id = d.subscription_id
        LEFT JOIN flow_control fc ON fc.subscription_id = s.id ${chain.joins}`;
 
+/** The event as stored, opened with its employee's data key; an erased one cannot be sent. */
+class EventErased extends Error {
+  override readonly name = 'EventErased';
+}
+
 function toContext(box: SecretBox, row: Record<string, any>, now: Date): DeliveryContext {
+  if (row.event?.erased !== undefined) throw new EventErased(`delivery ${row.delivery_id}: its event's personal data was erased`);
   const headers = opened(() => openSendableHeaders(box, row.headers_enc, row.headers), {} as Record<string, string>);
   const credentials = opened(() => effectiveCredentials(box, row as SealedCredentials, now), { secrets: [] as string[], authorization: null as string | null });
   return {
@@ -71,6 +82,7 @@ function toContext(box: SecretBox, row: Record<string, any>, now: Date): Deliver
     },
     ordered: row.ordered === true,
     breaker: { consecutiveFailures: Number(row.consecutive_failures ?? 0), paused: row.paused_at != null },
+    seal: row.seal,
     subscription: {
       id: row.id,
       format: row.format as FormatName,
@@ -96,6 +108,11 @@ export async function loadDeliveryContexts(
 ): Promise<Map<string, DeliveryContext | Error>> {
   const collapsible = formatNames().filter((f) => getFormat(f).collapsible);
   const { rows } = await pool.query(`SELECT ${CONTEXT_COLUMNS} WHERE d.id = ANY($1::text[])`, [deliveryIds, collapsible]);
+  const events = await openEventBodies(pool, rows.map((r) => r.event));
+  for (const [i, row] of rows.entries()) {
+    row.seal = await sealerLike(pool, row.event, row.data_tenant, employeeOfRow(row));
+    row.event = events[i];
+  }
   const found = new Map<string, DeliveryContext | Error>();
   for (const row of rows) {
     try {

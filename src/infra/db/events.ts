@@ -4,8 +4,11 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { HrEvent } from '../../domain/events/schema';
 import type { FormatName } from '../../domain/formats/registry';
-import type { EventSubject } from '../../domain/events/subject';
+import { subjectOf, type EventSubject } from '../../domain/events/subject';
+import type { DeliverableEventType } from '../../domain/events/eventTypes';
+import { employeeOf } from '../../domain/events/dataSubject';
 import { inTransaction } from './transaction';
+import { dataKeysConfigured, nameIndexOf, openValues, sealerFor } from './employeeKeys';
 
 export interface NewDeliveryRow {
   id: string;
@@ -53,11 +56,15 @@ export async function storeEvent(
   deliveriesFor: (db: PoolClient) => Promise<NewDeliveryRow[]>,
 ): Promise<StoreResult> {
   const hash = bodyHashOf(event);
+  // personal data at rest is sealed under the employee's data key (issue 23), made outside the event's transaction
+  const employeeId = employeeOf(subjectOf(event.type as DeliverableEventType, event.data));
+  const seal = await sealerFor(pool, tenantId, employeeId);
+  const body = dataKeysConfigured() ? JSON.stringify(seal(JSON.stringify(event))) : JSON.stringify(event);
   return inTransaction(pool, async (client) => {
     const inserted = await client.query(
-      `INSERT INTO events (id, type, occurred_at, body, body_hash, is_test, tenant_id) VALUES ($1,$2,$3,$4,$5,$6,$7)
+      `INSERT INTO events (id, type, occurred_at, body, body_hash, is_test, tenant_id, employee_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (tenant_id, id) DO NOTHING RETURNING seq`,
-      [event.id, event.type, event.occurredAt, JSON.stringify(event), hash, isTest, tenantId],
+      [event.id, event.type, event.occurredAt, body, hash, isTest, tenantId, employeeId],
     );
     if (inserted.rowCount === 0) {
       const existing = await findEvent(client, tenantId, event.id);
@@ -66,13 +73,15 @@ export async function storeEvent(
     const rows = await deliveriesFor(client);
     if (rows.length > 0) {
       await client.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_number, resource_key,
-                                 occurred_at, seq, tenant_id)
-         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name, d.subject_number, d.resource_key, $4, $5, $6
+        `INSERT INTO deliveries (id, event_id, subscription_id, event_type, format, status, subject_id, subject_name, subject_name_index, subject_number,
+                                 resource_key, occurred_at, seq, tenant_id)
+         SELECT d.id, $2, d.subscription_id, $3, d.format, 'pending', d.subject_id, d.subject_name, d.subject_name_index, d.subject_number,
+                d.resource_key, $4, $5, $6
            FROM jsonb_to_recordset($1::jsonb)
-             AS d(id text, subscription_id text, format text, subject_id text, subject_name text, subject_number text, resource_key text)`,
+             AS d(id text, subscription_id text, format text, subject_id text, subject_name text, subject_name_index text[], subject_number text, resource_key text)`,
         [JSON.stringify(rows.map((d) => ({
-          id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subject.id, subject_name: d.subject.name,
+          id: d.id, subscription_id: d.subscriptionId, format: d.format, subject_id: d.subject.id,
+          subject_name: d.subject.name === null ? null : seal(d.subject.name), subject_name_index: nameIndexOf(tenantId, d.subject.name),
           subject_number: d.subject.number, resource_key: d.subject.resourceKey,
         }))), event.id, event.type, event.occurredAt, inserted.rows[0].seq, tenantId],
       );
@@ -89,5 +98,14 @@ export async function findEvent(db: Pool | PoolClient, tenantId: string, id: str
 
 export async function getEventBody(pool: Pool, tenantId: string, id: string): Promise<HrEvent | null> {
   const { rows } = await pool.query('SELECT body FROM events WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-  return rows[0] ? (rows[0].body as HrEvent) : null;
+  return rows[0] ? ((await openEventBodies(pool, [rows[0].body]))[0] as HrEvent) : null;
+}
+
+/**
+ * Stored event bodies as read: a sealed one (a JSON string `hrk1:…`) opened, `{ "erased": true }` when its data key
+ * was erased; rows from before (clear JSON) and redacted rows (`{ "erased": "<erasure id>" }`) as they are.
+ */
+export async function openEventBodies(db: Queryable, bodies: unknown[]): Promise<unknown[]> {
+  const opened = await openValues(db, bodies);
+  return opened.map((v, i) => (v === bodies[i] ? v : v === 'erased' ? { erased: true } : JSON.parse(v as string)));
 }
