@@ -278,6 +278,44 @@ describe('embedded follow-up portal', () => {
     await page.close();
   });
 
+  test('inside the portal: create and edit the tenant\'s subscriptions with each format\'s fields (aspnet properties, lucca mode and Authorization)', async () => {
+    const page = await ui.browser.newPage({ viewport: DESKTOP });
+    await page.goto(`${allowed.origin}/embed?src=${encodeURIComponent((await portalLink('acme')).url)}`);
+    const frame = await portalFrame(page);
+    const create = async (fields: Record<string, string>) => {
+      await frame.goto(`${ui.base}/subscriptions`);
+      for (const [name, value] of Object.entries(fields)) {
+        if (name === 'format' || name === 'mode') await frame.selectOption(`#new-subscription select[name=${name}]`, value);
+        else await frame.fill(`#new-subscription [name=${name}]`, value);
+      }
+      await Promise.all([frame.waitForSelector('#revealed, .errors'), frame.click('#new-subscription button[type=submit]')]);
+    };
+    await create({ name: 'Acme work items', format: 'aspnet', url: `${ui.receiver.url}/acme-aspnet`, properties: 'not json' });
+    assert.match((await frame.textContent('.errors'))!, /properties.*JSON object/, 'a properties text that is not JSON is named');
+    await create({ name: 'Acme work items', format: 'aspnet', url: `${ui.receiver.url}/acme-aspnet`, properties: '{"Company": "Acme"}' });
+    await create({ name: 'Acme leave (lucca)', format: 'lucca', url: `${ui.receiver.url}/acme-lucca`, mode: 'approved', authorization: 'Bearer acme-lucca-token' });
+    const { rows } = await ui.db.pool.query(
+      "SELECT id, name, format, mode, properties, tenant_id, authorization_enc IS NOT NULL AS has_auth FROM subscriptions WHERE name LIKE 'Acme work%' OR name LIKE 'Acme leave (%' ORDER BY name");
+    assert.deepEqual(rows.map((r) => [r.name, r.format, r.mode, r.properties, r.tenant_id, r.has_auth]), [
+      ['Acme leave (lucca)', 'lucca', 'approved', {}, 'acme', true],
+      ['Acme work items', 'aspnet', null, { Company: 'Acme' }, 'acme', false],
+    ]);
+    const aspnet = rows.find((r) => r.format === 'aspnet')!.id as string;
+    await frame.goto(`${ui.base}/subscriptions/${aspnet}/edit`);
+    assert.match(await frame.inputValue('textarea[name=properties]'), /"Company": "Acme"/);
+    await frame.fill('textarea[name=properties]', '{"Company": "Acme", "Region": "NZ"}');
+    await Promise.all([frame.waitForSelector('.flash-ok'), frame.click('button:has-text("Save changes")')]);
+    const edited = await ui.db.pool.query('SELECT properties FROM subscriptions WHERE id = $1', [aspnet]);
+    assert.deepEqual(edited.rows[0].properties, { Company: 'Acme', Region: 'NZ' });
+    await frame.evaluate('window.scrollTo(0, 0)');
+    await frame.waitForSelector('#edit-subscription');
+    await screenshot(page, 'portal-subscription-edit');
+    await page.setViewportSize(PHONE);
+    await frame.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'portal-subscription-edit-phone');
+    await page.close();
+  });
+
   test('acme\'s portal never shows globex\'s rows: its delivery and subscription answer 404, actions on them change nothing', async () => {
     const { cookie } = await open((await portalLink('acme')).url);
     const get = (path: string) => fetch(`${ui.base}${path}`, { headers: { cookie: cookie! } });

@@ -64,6 +64,7 @@ export function NewSubscriptionForm({ csrf, form = {}, errors = [] }: { csrf: st
           {'\n'}<label>Authorization ({formatsWhere((f) => f.credential.kind === 'authorization')} only) <input name="authorization" autocomplete="off" placeholder="sent verbatim in Authorization" /></label>
           {'\n'}<label>Secret ({formatsWhere((f) => f.credential.kind === 'secret')}) <input name="secret" autocomplete="off" placeholder="leave empty to generate one" /></label>
           {'\n'}<label>Retry schedule <input name="retrySchedule" placeholder="e.g. 1m 10m 2h (empty: default)" value={text(form, 'retrySchedule')} /></label>
+          {'\n'}<label class="wide">Properties (JSON object sent with every request by the formats that carry one, e.g. a work item's Properties) <textarea name="properties" rows={2} spellcheck={false} placeholder='{"Tenant": "acme"}'>{text(form, 'properties')}</textarea></label>
         </div>
         <p><button class="btn btn-primary" type="submit">Create subscription</button></p>
       </form>

@@ -88,6 +88,9 @@ function SettingsFields({ s, v, errors }: FormProps) {
       {'\n'}<Labelled label="Extra headers" cls="wide" field="headers" errors={errors}
         hint={<>One <code>Name: value</code> per line, sent with every request. Sensitive values show as {REDACTED}: leave those lines as they are to keep them.</>}>
         <textarea name="headers" rows={3} placeholder="X-Tenant: acme" spellcheck={false} {...invalid(errors, 'headers')}>{v.headers}</textarea></Labelled>
+      {'\n'}<Labelled label="Properties" cls="wide" field="properties" errors={errors}
+        hint={<>A JSON object sent with every request by the formats that carry one (the work item's <code>Properties</code>). Empty: none.</>}>
+        <textarea name="properties" rows={3} placeholder='{"Tenant": "acme"}' spellcheck={false} {...invalid(errors, 'properties')}>{v.properties}</textarea></Labelled>
     </div>
   );
 }

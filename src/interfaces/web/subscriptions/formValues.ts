@@ -22,9 +22,20 @@ export function list(form: PostedForm, name: string): string[] {
 
 const scheduleOf = (value: string): string[] => value.split(/[\s,]+/).filter(Boolean);
 
+/** The properties field's text as JSON (empty: none); a text that is not JSON is the field's error. */
+export function propertiesOf(value: string): { properties: unknown; errors: FieldError[] } {
+  if (!value) return { properties: {}, errors: [] };
+  try {
+    return { properties: JSON.parse(value), errors: [] };
+  } catch {
+    return { properties: value, errors: [{ field: 'properties', message: 'write a JSON object, e.g. {"Tenant": "acme"}' }] };
+  }
+}
+
 /** The create form's fields as the API's create body (the use case checks it, URL and format rules included). */
 export function createBody(form: PostedForm): Record<string, unknown> {
   const format = text(form, 'format');
+  const { properties } = propertiesOf(text(form, 'properties'));
   const defaultMode = isFormatName(format) ? getFormat(format).defaultMode : null;
   const schedule = scheduleOf(text(form, 'retrySchedule'));
   return {
@@ -36,6 +47,7 @@ export function createBody(form: PostedForm): Record<string, unknown> {
     ...(text(form, 'authorization') ? { authorization: text(form, 'authorization') } : {}),
     ...(text(form, 'secret') ? { secret: text(form, 'secret') } : {}),
     ...(schedule.length ? { retrySchedule: schedule } : {}),
+    ...(text(form, 'properties') ? { properties } : {}),
   };
 }
 
@@ -49,6 +61,8 @@ export interface EditValues {
   retrySchedule: string;
   authorization: string;
   headers: string;
+  /** The properties as JSON text (empty: none). */
+  properties: string;
   /** The headers text as first shown (sensitive values redacted): unchanged means "keep the stored headers". */
   headersShown: string;
   ordering: string;
@@ -58,7 +72,7 @@ export interface EditValues {
   pauseAfterFailures: string;
 }
 
-export const FIELDS = ['name', 'url', 'events', 'mode', 'retrySchedule', 'authorization', 'headers', 'ordering', 'collapse', 'maxPerSecond', 'maxInFlight', 'pauseAfterFailures'] as const;
+export const FIELDS = ['name', 'url', 'events', 'mode', 'retrySchedule', 'authorization', 'headers', 'properties', 'ordering', 'collapse', 'maxPerSecond', 'maxInFlight', 'pauseAfterFailures'] as const;
 export type Field = (typeof FIELDS)[number];
 export const LIMITS = [
   ['maxPerSecond', 'Requests per second', 'at most, across all workers'],
@@ -73,6 +87,7 @@ export function storedValues(s: PublicSubscription): EditValues {
   return {
     name: s.name, url: s.url, allEvents: s.events === '*', events: Array.isArray(s.events) ? s.events : [],
     mode: s.mode ?? '', retrySchedule: (s.retrySchedule ?? []).join(' '), authorization: '', headers: shown, headersShown: shown,
+    properties: Object.keys(s.properties ?? {}).length ? JSON.stringify(s.properties, null, 2) : '',
     ordering: s.ordering, collapse: s.collapse, maxPerSecond: String(s.maxPerSecond), maxInFlight: String(s.maxInFlight),
     pauseAfterFailures: String(s.pauseAfterFailures),
   };
@@ -82,7 +97,7 @@ export function postedValues(form: PostedForm): EditValues {
   return {
     name: text(form, 'name'), url: text(form, 'url'), allEvents: text(form, 'allEvents') === 'on', events: list(form, 'events'),
     mode: text(form, 'mode'), retrySchedule: text(form, 'retrySchedule'), authorization: text(form, 'authorization'),
-    headers: text(form, 'headers'), headersShown: text(form, 'headersShown'),
+    headers: text(form, 'headers'), headersShown: text(form, 'headersShown'), properties: text(form, 'properties'),
     ordering: text(form, 'ordering'), collapse: text(form, 'collapse') === 'on', maxPerSecond: text(form, 'maxPerSecond'),
     maxInFlight: text(form, 'maxInFlight'), pauseAfterFailures: text(form, 'pauseAfterFailures'),
   };
@@ -117,9 +132,11 @@ export function patchFrom(values: EditValues, s: PublicSubscription): { patch: R
   for (const [field] of LIMITS) if (values[field]) patch[field] = /^\d+$/.test(values[field]) ? Number(values[field]) : values[field];
   if (format?.defaultMode != null) patch.mode = values.mode || format.defaultMode;
   if (values.authorization) patch.authorization = values.authorization;
-  if (values.headers.replace(/\r/g, '') === values.headersShown.replace(/\r/g, '')) return { patch, errors: [] };
+  const properties = propertiesOf(values.properties);
+  patch.properties = properties.properties;
+  if (values.headers.replace(/\r/g, '') === values.headersShown.replace(/\r/g, '')) return { patch, errors: properties.errors };
   const { headers, errors } = headersPatch(values.headers);
-  return { patch: { ...patch, headers }, errors };
+  return { patch: { ...patch, headers }, errors: [...errors, ...properties.errors] };
 }
 
 /** An error's field as the form names it ("retrySchedule.1" → retrySchedule, "headers.X-Tenant" → headers). */

@@ -12,7 +12,7 @@ import type { FieldError } from '../../../domain/events/schema';
 import type { PublicSubscription } from '../../../domain/subscriptions/publicSubscription';
 import { inScope, inScopeOfSubscription, redirectWithFlash, requestScopeOf, sendError, sendPage, sessionOf, type UiDeps } from '../respond';
 import { Revealed } from './CredentialCard';
-import { createBody, patchFrom, postedValues, storedValues, type EditValues, type PostedForm } from './formValues';
+import { createBody, patchFrom, postedValues, propertiesOf, storedValues, text, type EditValues, type PostedForm } from './formValues';
 import { parseHealthSort } from './HealthTable';
 import { StopPage, SubscriptionEditPage } from './SubscriptionEditPage';
 import { SubscriptionPage } from './SubscriptionPage';
@@ -41,6 +41,8 @@ function listRoutes(deps: UiDeps, chains: Chains, router: Router): void {
   router.get('/subscriptions', ...chains.page, (req, res) => list(req, res));
   router.post('/subscriptions', ...chains.action, async (req, res) => {
     const form = req.body as PostedForm;
+    const unreadable = propertiesOf(text(form, 'properties')).errors;
+    if (unreadable.length) return list(req, res, form, unreadable, 400);
     const outcome = await createSubscriptionChecked({ ...inScope(deps, res), allow: deps.config.egressAllow }, createBody(form));
     if (!outcome.ok) return list(req, res, form, outcome.errors, 400);
     const { created } = outcome;
