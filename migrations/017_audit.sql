@@ -8,7 +8,7 @@ CREATE TABLE audit_log (
   at           timestamptz NOT NULL DEFAULT clock_timestamp(),
   -- NULL: a platform-level action (tenants, platform keys); no foreign key, so an entry outlives its tenant
   tenant_id    text CHECK (tenant_id IS NULL OR tenant_id ~ '^[A-Za-z0-9._-]{1,64}$'),
-  actor_type   text NOT NULL CHECK (actor_type IN ('key', 'session', 'portal', 'cli', 'system')),
+  actor_type   text NOT NULL CHECK (actor_type IN ('key', 'session', 'portal', 'cli', 'system', 'anonymous')),
   actor_id     text,
   actor_name   text NOT NULL,
   action       text NOT NULL CHECK (action ~ '^[a-z_]+\.[a-z_]+$'),

@@ -2,7 +2,7 @@
 // outcome and from where. Owns the action vocabulary and the rule that an entry holds no payload, secret or
 // personal data: detail values are numbers, booleans or identifier-like strings only (never free text).
 import type { Pool, PoolClient } from 'pg';
-import { insertAuditRow } from '../../infra/db/auditLog';
+import { insertAuditRow, ownerTenantOf } from '../../infra/db/auditLog';
 
 /** Every action the trail knows. A new door or use case adds its words here (README "Audit trail"). */
 export const AUDIT_ACTIONS = [
@@ -18,12 +18,14 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who acted: an API key, a web session opened by a key, a portal session (no key), the offline CLI, hrhooks itself. */
+/**
+ * Who acted: an API key, a web session opened by a key, a portal session (no key; its role), the offline CLI
+ * (`cli:<os user>`), hrhooks itself (schedules), or nobody known (a refused sign-in).
+ */
 export type AuditActor =
   | { type: 'key' | 'session'; id: string; name: string }
   | { type: 'portal'; name: string; role: string }
-  | { type: 'cli'; name: string }
-  | { type: 'system'; name: string };
+  | { type: 'cli' | 'system' | 'anonymous'; name: string };
 
 export interface AuditEntry {
   /** The tenant the action happened in; null for a platform-level one (tenants, platform keys). */
@@ -94,4 +96,9 @@ export async function recordAudit(db: Pool | PoolClient, entry: AuditEntry): Pro
     door: entry.door,
     detail: safeDetail(entry.detail),
   });
+}
+
+/** Which tenant a subscription or delivery belongs to, for an action taken from the platform's global view. */
+export function tenantOfTarget(pool: Pool, target: { type: string; id: string | null } | null): Promise<string | null> {
+  return target?.id ? ownerTenantOf(pool, { type: target.type, id: target.id }) : Promise.resolve(null);
 }

@@ -83,3 +83,11 @@ export async function auditRows(db: Queryable, f: AuditFilter): Promise<AuditRow
     address: r.address, requestId: r.request_id, door: r.door, detail: r.detail, cursorAt: r.cursor_at,
   }));
 }
+
+/** The tenant owning a subscription or delivery (the platform's global view acts across tenants). */
+export async function ownerTenantOf(db: Queryable, target: { type: string; id: string }): Promise<string | null> {
+  const table = target.type === 'subscription' ? 'subscriptions' : target.type === 'delivery' ? 'deliveries' : null;
+  if (!table) return null;
+  const { rows } = await db.query(`SELECT tenant_id FROM ${table} WHERE id = $1`, [target.id]);
+  return (rows[0]?.tenant_id as string | undefined) ?? null;
+}

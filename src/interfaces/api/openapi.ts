@@ -60,6 +60,35 @@ const TENANT = {
     disabledAt: { ...nullableString, format: 'date-time' }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
   },
 };
+const auditQuerySchema = z.object({
+  since: z.string().optional().describe('from this time: ISO 8601, or a duration back from now (15m, 24h, 7d)'),
+  until: z.string().optional().describe('before this time (same forms)'),
+  actor: z.string().optional().describe("the actor's name or key id"),
+  action: z.string().optional().describe('one action (subscription.created), or every action of a kind with a trailing dot (subscription.)'),
+  target: z.string().optional().describe("the target's id, or type:id"),
+  cursor: z.string().optional().describe('nextCursor of the page before'),
+  limit: z.string().optional().describe('page size, 1–500 (default 50)'),
+});
+const AUDIT_PAGE = {
+  type: 'object', required: ['items', 'nextCursor'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, at: { type: 'string', format: 'date-time' }, tenantId: nullableString,
+          actor: { type: 'object', properties: { type: { type: 'string', enum: ['key', 'session', 'portal', 'cli', 'system', 'anonymous'] }, id: nullableString, name: { type: 'string' } } },
+          action: { type: 'string' }, target: { type: 'object', nullable: true, properties: { type: nullableString, id: nullableString } },
+          outcome: { type: 'string', enum: ['ok', 'refused', 'failed'] }, status: { type: 'integer', nullable: true },
+          address: nullableString, requestId: nullableString, door: { type: 'string', enum: ['api', 'web', 'cli', 'app'] },
+          detail: { type: 'object', description: 'counts and flags only (hasNote, matched, scope, fields…): never a payload, a secret or a note' },
+        },
+      },
+    },
+    nextCursor: nullableString,
+  },
+};
 const tenantsQuerySchema = z.object({ cursor: z.string().optional().describe('nextCursor of the page before'), limit: z.string().optional().describe('page size, 1–200 (default 50)') });
 
 export const API_ROUTES: RouteSpec[] = [
@@ -95,6 +124,8 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/tenants/{id}/enable', summary: 'Enable a disabled tenant: its events are accepted again', scope: 'platform', status: 200, response: TENANT },
   { method: 'delete', path: '/v1/tenants/{id}', problems: ['409'], summary: 'Delete a tenant: cancels its open deliveries (each records the cancel, by the key, note "tenant deleted"), revokes its keys, ends its web sessions; then 404 everywhere. 409 for `default`; 503 while deliveries could not be cancelled yet (it stays disabled: send DELETE again)', scope: 'platform', status: 200, response: { type: 'object', properties: { id: { type: 'string' }, deletedAt: { type: 'string', format: 'date-time' }, keysRevoked: { type: 'integer' }, sessionsEnded: { type: 'integer' } } } },
   { method: 'post', path: '/v1/tenants/{id}/portal-sessions', summary: "A single-use link into the tenant's follow-up portal (platform key, or the tenant's own admin key): `{ url, expiresAt }`. Opening `url` (GET) uses its token once and opens a browser session of that tenant and role, embeddable in an <iframe> on the tenant's `portalOrigins`; a used, expired or forged link opens nothing. Never cached (the URL is a secret until used)", scope: 'admin', status: 201, body: portalLinkRequestDoc, response: { type: 'object', required: ['url', 'expiresAt'], properties: { url: { type: 'string', format: 'uri' }, expiresAt: { type: 'string', format: 'date-time' } } } },
+  { method: 'get', path: '/v1/audit', summary: "The request's tenant's audit trail, newest first (also as `/v1/tenants/{id}/audit`; a platform key on `/v1/audit` reads `default`'s): every admin and operator action with who, when, what, on what, the outcome and the client's address; never a payload, a secret or a note's text", scope: 'admin', status: 200, query: auditQuerySchema, response: AUDIT_PAGE },
+  { method: 'get', path: '/v1/platform-audit', summary: 'The platform-level audit trail (tenants created, updated, disabled, enabled, deleted; platform keys created and revoked): entries of no tenant, newest first', scope: 'platform', status: 200, query: auditQuerySchema, response: AUDIT_PAGE },
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },

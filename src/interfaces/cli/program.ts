@@ -98,6 +98,20 @@ function operations(program: Command, run: Runner): void {
   tenantCommands(program, run);
   sendCommand(program, run);
   portalLinkCommand(program, run);
+  auditCommand(program, run);
+}
+
+/** `audit`: the audit trail (who did what, when, from where), straight from Postgres. */
+function auditCommand(program: Command, run: Runner): void {
+  explain(
+    program.command('audit').description('the audit trail, newest first: every admin and operator action (who, tenant, what, target, outcome, address); never a payload')
+      .option('--since <time>', 'from: ISO 8601 time or a duration back from now (15m, 24h, 7d)').option('--until <time>', 'before (same forms)')
+      .option('--actor <name>', 'a key name or id, or cli:<user>').option('--action <action>', 'one action (key.revoked), or a kind with a trailing dot (subscription.)')
+      .option('--target <id>', 'a subscription, delivery, key or tenant id').option('--limit <n>', 'entries, 1–500 (default 100)').option('--cursor <cursor>', 'the next page (printed under the table)')
+      .option('--platform', 'only platform-level entries (tenants, platform keys)').option('--json', 'print as JSON'),
+    [ENV.discovery, ENV.database, ['HRHOOKS_TENANT', 'as --tenant: that tenant\'s entries only (default: every entry)']],
+    ['hrhooks audit --since 24h', 'hrhooks audit --tenant acme-nz --action subscription. --json'],
+  ).action((opts) => run('audit', (ctx) => (require('./commands/audit') as typeof import('./commands/audit')).auditCommand(opts, ctx)));
 }
 
 /** `deliveries list|show`. */

@@ -4,6 +4,8 @@
 // scope (respond.tsx inScope: row-level security).
 import { Router, type ErrorRequestHandler } from 'express';
 import { storableParams, toProblem } from '../api/errors';
+import { auditRoutes } from './auditPage';
+import { auditWeb } from './auditTrail';
 import { bulkRoutes } from './bulkActions';
 import { checkCsrf } from './csrf';
 import { deliveriesRoutes } from './deliveriesPage';
@@ -29,6 +31,7 @@ export function createUiRouter(deps: UiDeps): Router {
     platformAction: [...signOut, requirePlatformSession],
   };
   const router = Router();
+  router.use(auditWeb(deps)); // records each action once answered (../api/auditActions.ts WEB_AUDIT)
   router.use(faviconRoutes());
   router.use(assetRoutes());
   router.use(sessionRoutes(deps, chains));
@@ -39,6 +42,7 @@ export function createUiRouter(deps: UiDeps): Router {
   router.use(deliveriesRoutes(deps, chains));
   router.use(deliveryRoutes(deps, chains));
   router.use(subscriptionRoutes(deps, chains));
+  router.use(auditRoutes(deps, chains));
 
   const renderError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);

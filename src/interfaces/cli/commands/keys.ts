@@ -9,6 +9,7 @@ import { DEFAULT_TENANT } from '../../../domain/tenants/tenantId';
 import { getTenant } from '../../../app/tenants/manage';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
+import { recordCli } from '../audit';
 
 const SCOPES = ['platform', 'admin', 'producer'] as const;
 type Scope = (typeof SCOPES)[number];
@@ -26,6 +27,7 @@ export async function createCommand(values: { scope?: string; name?: string; jso
   const pool = await ctx.platformPool();
   if (tenantId !== null && !(await getTenant({ pool }, tenantId))) throw new CliError(`no tenant ${tenantId} (see \`hrhooks tenants list\`)`);
   const key = await createKey(pool, scope, values.name, tenantId);
+  await recordCli(ctx, { action: scope === 'platform' ? 'platform_key.created' : 'key.created', tenantId, target: { type: 'key', id: key.id }, detail: { scope } });
   if (values.json) printJson(ctx.io, key);
   else ctx.io.stdout(`${key.scope} key "${key.name}"${tenantId ? ` of tenant ${tenantId}` : ''} (${key.id}):\n${key.key}\n(shown once: store it now)\n`);
   return 0;
@@ -46,7 +48,12 @@ export async function listCommand(values: { scope?: string; json?: boolean }, ct
 
 export async function revokeCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
   const outcome = await revokeKey({ pool: await ctx.migratedPool() }, id, ctx.defaultActor());
-  if (!outcome) throw new CliError(`no API key ${id} (see \`hrhooks keys list\`)`);
+  if (!outcome) {
+    await recordCli(ctx, { action: 'key.revoked', tenantId: ctx.tenant, target: { type: 'key', id }, outcome: 'refused' });
+    throw new CliError(`no API key ${id} (see \`hrhooks keys list\`)`);
+  }
+  const platformKey = outcome.key.scope === 'platform';
+  await recordCli(ctx, { action: platformKey ? 'platform_key.revoked' : 'key.revoked', tenantId: outcome.key.tenantId, target: { type: 'key', id: outcome.key.id }, detail: { changed: outcome.changed } });
   if (values.json) printJson(ctx.io, outcome.key);
   else ctx.io.stdout(`${outcome.changed ? 'revoked' : 'already revoked'}: ${outcome.key.scope} key "${outcome.key.name}" (${outcome.key.id}); it is refused from now on\n`);
   return 0;
@@ -54,6 +61,7 @@ export async function revokeCommand(id: string, values: { json?: boolean }, ctx:
 
 export async function rotateCommand(values: { json?: boolean }, ctx: CliContext): Promise<number> {
   const result = await rotateSecretKey(await ctx.platformPool(), await ctx.box());
+  await recordCli(ctx, { action: 'secret_key.rotated', tenantId: null, target: { type: 'secret_key', id: result.keyId }, detail: { values: result.values, subscriptions: result.subscriptions } });
   if (values.json) printJson(ctx.io, result);
   else {
     ctx.io.stdout(

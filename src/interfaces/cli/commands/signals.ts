@@ -7,6 +7,7 @@ import { createLogger } from '../../../infra/observability/log';
 import { markDeliveryProcessed, resyncDelivery, type ActionDeps, type ActionOutcome } from '../../../app/deliveries/operatorActions';
 import { resyncFailed } from '../../../app/deliveries/bulkResync';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
+import { recordCli } from '../audit';
 
 /** Runs the action checked against Postgres; unchecked, straight to Temporal, when Postgres is unreachable. */
 async function act(ctx: CliContext, action: (deps: ActionDeps) => Promise<ActionOutcome>): Promise<ActionOutcome> {
@@ -43,6 +44,8 @@ export async function resyncCommand(deliveryId: string | undefined, values: Resy
     if (values.since !== undefined && !isStorableInstant(values.since)) throw new UsageError(`--since ${INSTANT_MESSAGE}`);
     const client = await ctx.temporal();
     const result = await resyncFailed(client, ctx.pool(), { subscriptionId: values.subscription, since: values.since }, by, values.note);
+    const counts = { matched: result.matched, signalled: result.signalled, notFound: result.notFound.length, failed: result.failed.length, hasNote: Boolean(values.note?.trim()) };
+    await recordCli(ctx, { action: 'delivery.bulk_resynced', tenantId: ctx.tenant, target: values.subscription ? { type: 'subscription', id: values.subscription } : null, detail: counts });
     if (values.json) printJson(ctx.io, result);
     else {
       ctx.io.stdout(`resync requested for ${result.signalled} of ${result.matched} failed deliveries\n`);
@@ -54,6 +57,7 @@ export async function resyncCommand(deliveryId: string | undefined, values: Resy
   if (deliveryId === undefined) throw new UsageError('expected one delivery id (or --failed)');
   const id = deliveryId;
   const outcome = await act(ctx, (deps) => resyncDelivery(deps, id, by, values.note ?? null));
+  if (ctx.config.DATABASE_URL) await recordCli(ctx, { action: 'delivery.resynced', target: { type: 'delivery', id }, outcome: outcome.ok ? 'ok' : 'refused', detail: { hasNote: Boolean(values.note?.trim()) } });
   refused(id, outcome);
   const requested = outcome.ok ? outcome.requested : 'resync';
   if (values.json) printJson(ctx.io, { id, requested, by });
@@ -65,7 +69,9 @@ export async function markProcessedCommand(id: string, values: { note?: string; 
   if (!values.note?.trim()) throw new UsageError('--note is required: say why it no longer needs delivering');
   const by = values.by ?? ctx.defaultActor();
   const note = values.note.trim();
-  refused(id, await act(ctx, (deps) => markDeliveryProcessed(deps, id, by, note)));
+  const outcome = await act(ctx, (deps) => markDeliveryProcessed(deps, id, by, note));
+  if (ctx.config.DATABASE_URL) await recordCli(ctx, { action: 'delivery.marked_processed', target: { type: 'delivery', id }, outcome: outcome.ok ? 'ok' : 'refused', detail: { hasNote: true } });
+  refused(id, outcome);
   if (values.json) printJson(ctx.io, { id, requested: 'markProcessed', by, note: values.note.trim() });
   else ctx.io.stdout(`marked ${id} as processed (by ${by})\n`);
   return 0;

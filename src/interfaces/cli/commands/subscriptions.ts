@@ -8,6 +8,7 @@ import { listSubscriptions } from '../../../app/subscriptions/views';
 import { bootstrapKeysFile, knownBootstrapKeys } from '../bootstrapKeys';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
+import { recordCli } from '../audit';
 
 /** The STATE column: enabled, disabled, or paused by the circuit breaker with since when and what waits. */
 function stateOf(s: PublicSubscription): string {
@@ -129,6 +130,7 @@ export async function createCommand(values: CreateOptions, ctx: CliContext): Pro
 /** Resumes a subscription the circuit breaker paused: its waiting deliveries go out in order, at its rate limit. */
 export async function resumeCommand(id: string, values: { json?: boolean }, ctx: CliContext): Promise<number> {
   const outcome = await resumeNow({ pool: ctx.pool(), temporal: await ctx.temporal(), log: createLogger('silent') }, id, ctx.defaultActor());
+  await recordCli(ctx, { action: 'subscription.resumed', target: { type: 'subscription', id }, outcome: outcome.ok ? 'ok' : 'refused', detail: outcome.ok ? { wasPaused: outcome.wasPaused } : {} });
   if (!outcome.ok) throw new CliError(`no subscription ${id}`);
   if (values.json) {
     printJson(ctx.io, { id, resumed: outcome.wasPaused });

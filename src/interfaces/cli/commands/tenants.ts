@@ -8,6 +8,7 @@ import { createLogger } from '../../../infra/observability/log';
 import { CliError, printJson, UsageError, type CliContext } from '../context';
 import { table } from '../table';
 import { terminalLine as line } from '../terminalText';
+import { recordCli } from '../audit';
 
 export interface TenantOptions {
   id?: string;
@@ -72,6 +73,7 @@ export async function createCommand(o: TenantOptions, ctx: CliContext): Promise<
   const outcome = await createTenant({ pool: await ctx.platformPool() }, bodyOf(o));
   if (!outcome.ok && outcome.reason === 'invalid') throw invalid(outcome.errors);
   if (!outcome.ok) throw new CliError(`tenant ${outcome.id} exists already (tenant ids are never reused)`);
+  await recordCli(ctx, { action: 'tenant.created', tenantId: null, target: { type: 'tenant', id: outcome.tenant.id } });
   if (!o.json) ctx.io.stdout(line`created tenant ${outcome.tenant.id}\n`);
   print(ctx, outcome.tenant, o.json);
   return 0;
@@ -109,6 +111,7 @@ export async function updateCommand(id: string, o: TenantOptions, ctx: CliContex
   const outcome = await updateTenantFields({ pool: await ctx.platformPool() }, id, body);
   if (!outcome.ok && outcome.reason === 'invalid') throw invalid(outcome.errors);
   if (!outcome.ok) throw new CliError(`no tenant ${id}`);
+  await recordCli(ctx, { action: 'tenant.updated', tenantId: null, target: { type: 'tenant', id }, detail: { fields: Object.keys(body).sort().join('+') } });
   print(ctx, outcome.tenant, o.json);
   return 0;
 }
@@ -117,6 +120,7 @@ export async function setDisabledCommand(id: string, disable: boolean, o: { json
   const deps = { pool: await ctx.platformPool() };
   const tenant = disable ? await disableTenant(deps, id, ctx.defaultActor()) : await enableTenant(deps, id, ctx.defaultActor());
   if (!tenant) throw new CliError(`no tenant ${id} (see \`hrhooks tenants list\`)`);
+  await recordCli(ctx, { action: disable ? 'tenant.disabled' : 'tenant.enabled', tenantId: null, target: { type: 'tenant', id } });
   if (o.json) printJson(ctx.io, tenant);
   else ctx.io.stdout(line`${disable ? `disabled tenant ${id}: no new events are accepted; its open deliveries go on` : `enabled tenant ${id}: its events are accepted`}\n`);
   return 0;
@@ -132,6 +136,7 @@ export async function deleteCommand(id: string, o: { by?: string; json?: boolean
     throw new CliError(`${outcome.open} open deliveries could not be cancelled yet; tenant ${id} is disabled, not deleted: run the command again`);
   }
   const summary = { id, keysRevoked: outcome.keysRevoked, sessionsEnded: outcome.sessionsEnded };
+  await recordCli(ctx, { action: 'tenant.deleted', tenantId: null, target: { type: 'tenant', id }, detail: { keysRevoked: outcome.keysRevoked, sessionsEnded: outcome.sessionsEnded } });
   if (o.json) printJson(ctx.io, summary);
   else ctx.io.stdout(line`deleted tenant ${id}: open deliveries cancelled, ${String(outcome.keysRevoked)} key(s) revoked, ${String(outcome.sessionsEnded)} web session(s) ended\n`);
   return 0;

@@ -8,7 +8,7 @@ import { assets } from '../staticAssets';
 import { CsrfField } from './forms';
 import { FlashMessage, type Flash } from './notices';
 
-export type NavItem = 'todo' | 'deliveries' | 'subscriptions';
+export type NavItem = 'todo' | 'deliveries' | 'subscriptions' | 'audit';
 
 export interface Operator {
   name: string;
@@ -60,12 +60,14 @@ const NAV: { key: NavItem; href: string; label: string }[] = [
   { key: 'todo', href: '/', label: 'To-do' },
   { key: 'deliveries', href: '/deliveries', label: 'Deliveries' },
   { key: 'subscriptions', href: '/subscriptions', label: 'Subscriptions' },
+  { key: 'audit', href: '/audit', label: 'Audit' },
 ];
 
-function Nav({ active }: { active?: NavItem }) {
+/** A viewer's session has no audit trail to open (it names operators and their addresses). */
+function Nav({ active, readOnly }: { active?: NavItem; readOnly?: boolean }) {
   return (
     <nav class="nav">
-      {NAV.map((item) => <a href={item.href} aria-current={item.key === active ? 'page' : undefined}>{item.label}</a>)}
+      {NAV.filter((item) => !(readOnly && item.key === 'audit')).map((item) => <a href={item.href} aria-current={item.key === active ? 'page' : undefined}>{item.label}</a>)}
     </nav>
   );
 }
@@ -134,7 +136,7 @@ export function Layout({ title, who, flash, active, tenant, platform, returnUrl,
         <header class="top">
           {returnUrl ? <a class="back-link" href={returnUrl} target="_top" id="portal-back">← Back</a> : null}
           <Brand tenant={platform ? null : tenant} />
-          {who ? <><Nav active={active} /><SignOut who={who} /></> : null}
+          {who ? <><Nav active={active} readOnly={who.readOnly} /><SignOut who={who} /></> : null}
         </header>
         {who && platform ? <TenantFilter platform={platform} csrf={who.csrf} /> : null}
         <main>
