@@ -5,6 +5,7 @@ import type { SecretBox } from '../src/infra/crypto/secretBox';
 import type { AbortChannel } from '../src/infra/db/abortChannel';
 import type { Cidr } from '../src/infra/http/ssrfGuard';
 import type { Logger } from '../src/infra/observability/log';
+import type { RetentionPeriods } from '../src/domain/retention/policy';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   adminWebhookUrl?: string;
   /** The breaker's probe schedule and how long a subscription may stay paused (tests shorten them). */
   breaker?: { probeScheduleMs?: number[]; disableAfterMs?: number };
+  /** Retention (issue 23): the default periods, and how to set the namespace's retention when hrhooks manages it. */
+  retention?: { defaults: RetentionPeriods; namespaceRetention?: (days: number) => Promise<void> };
   /** Off only on the time-skipping test server, which has no custom search attributes. */
   searchAttributes?: boolean;
 }

@@ -3,6 +3,7 @@
 import { breakerDisable, breakerProbe, breakerRelease, notifyAdmin } from './breaker';
 import type { ActivityDeps } from './deps';
 import { mirrorStatus } from './record';
+import { runRetention } from './retention';
 import { sendAttempts } from './send';
 import type { AdminNotice } from '../workflows/breakerDefinitions';
 import type { SendAttemptInput, StatusChange } from '../workflows/definitions';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     breakerRelease: (subscriptionId: string) => breakerRelease(deps, subscriptionId),
     breakerDisable: (subscriptionId: string, reason: string) => breakerDisable(deps, subscriptionId, reason),
     notifyAdmin: (notice: AdminNotice) => notifyAdmin(deps, notice),
+    runRetention: () => runRetention(deps),
   };
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseDuration } from '../domain/delivery/ladder';
+import { retentionDays } from '../domain/retention/policy';
 import { AllowlistEntryError, parseAllowlist, type Cidr } from './http/ssrfGuard';
 
 const durationMs = z.string().transform((value, ctx) => {
@@ -15,6 +16,8 @@ const durationMs = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
 });
+
+const retentionPeriod = z.string().refine((v) => retentionDays(v) !== null, 'whole days, e.g. 90d (1d to 3650d)');
 
 const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -108,6 +111,13 @@ const envSchema = z.object({
       return z.NEVER;
     }
   }),
+  /** Retention for tenants that set none (issue 23): closed deliveries and their events, and closed deliveries' attempt bodies. */
+  HRHOOKS_RETENTION_EVENTS: retentionPeriod.default('90d'),
+  HRHOOKS_RETENTION_BODIES: retentionPeriod.default('30d'),
+  /** How often the Temporal Schedule `hrhooks-retention` runs (creates partitions ahead, drops expired ones, strips bodies). */
+  HRHOOKS_RETENTION_EVERY: durationMs.default(3_600_000),
+  /** `managed`: hrhooks owns the Temporal namespace (hrhooks start sets it), whose closed-workflow retention it keeps at the longest events period. */
+  HRHOOKS_TEMPORAL_RETENTION: z.enum(['managed', 'external']).default('external'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -32,8 +32,8 @@ export type UpdateTenantOutcome = { ok: true; tenant: Tenant } | { ok: false; re
 export async function createTenant(deps: TenantDeps, raw: unknown): Promise<CreateTenantOutcome> {
   const parsed = tenantCreateSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: 'invalid', errors: tenantFieldErrors(parsed.error) };
-  const { id = newTenantId(), name, portalOrigins = [], branding = {}, limits = {} } = parsed.data;
-  const tenant = await insertTenant(deps.pool, id, { name, portalOrigins, branding, limits });
+  const { id = newTenantId(), name, portalOrigins = [], branding = {}, limits = {}, retention = {} } = parsed.data;
+  const tenant = await insertTenant(deps.pool, id, { name, portalOrigins, branding, limits, retention });
   if (!tenant) return { ok: false, reason: 'exists', id };
   deps.log?.info({ tenantId: id }, 'tenant created');
   return { ok: true, tenant };

@@ -1,9 +1,10 @@
 // What a tenant's fields may be, as the platform sends them to POST/PATCH /v1/tenants (and the CLI): the id,
-// the portal's framing origins, the branding and the limits. One schema per request; a failed parse becomes
+// the portal's framing origins, the branding, the limits and the retention. One schema per request; a failed parse becomes
 // one error per bad field, named by its path (`branding.accentColor`, `portalOrigins.1`).
 import { z } from 'zod';
 import type { FieldError } from '../../domain/events/schema';
 import { tenantIdSchema } from '../../domain/tenants/tenantId';
+import { retentionSchema } from '../../domain/retention/policy';
 
 /** Hosts a portal may be framed from over plain http: a developer's own machine (tests, local try-outs). */
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -60,6 +61,8 @@ export const tenantCreateSchema = z.strictObject({
   portalOrigins: portalOriginsSchema.optional(),
   branding: brandingSchema.optional(),
   limits: limitsSchema.optional(),
+  /** Issue 23: how long its closed deliveries' data is kept ("90d"); absent periods follow HRHOOKS_RETENTION_*. */
+  retention: retentionSchema.optional(),
 });
 export type TenantCreate = z.infer<typeof tenantCreateSchema>;
 

@@ -3,7 +3,8 @@
 // (src/domain/delivery/transition.ts); these statements record it: attempts and the statuses they lead to,
 // what the workflow knows of an attempt it never got back, holds and supersedes (ordering, collapse), an
 // operator's close, and the start Temporal refused for good. Never logs or returns secrets.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './transaction';
 import { CLOSED_STATUSES, type DeliveryStatus, type OperatorAction } from '../../../workflows/definitions';
 import { CLOSED } from './ordering';
 import { formatWaitingFor, type WaitingFor } from '../../domain/flow/waitingFor';
@@ -41,7 +42,7 @@ export const APPEND_ACTION = (param: string, sameTime = true) => `CASE WHEN ${pa
 
 /**
  * Records attempts and the statuses they lead to in one statement, whatever their number (one write per
- * attempt, one round trip per batch); a retried activity overwrites its own attempt rows. A delivery an
+ * attempt, one transaction per batch); a retried activity overwrites its own attempt rows. A delivery an
  * operator already closed keeps its status, unless the attempt succeeded (it did reach the receiver).
  */
 export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: AttemptRecord; update: StatusUpdate }>): Promise<void> {
@@ -53,24 +54,22 @@ export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: Atte
     error_kind: a.errorKind, error_message: a.errorMessage, outcome: a.outcome,
     status: u.status, last_error: u.lastError, next_attempt_at: u.nextAttemptAt?.toISOString() ?? null, action: u.action ?? null,
   }));
-  await pool.query(
+  await withDeliveriesLocked(pool, rows.map((r) => r.delivery_id), (client) => client.query(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
          delivery_id text, number int, started_at timestamptz, duration_ms int, url text, request_headers jsonb,
          request_body text, status_code int, response_headers jsonb, response_body text, response_truncated boolean,
          error_kind text, error_message text, outcome text, status text, last_error text, next_attempt_at timestamptz, action jsonb)
      ),
+     replaced AS (
+       DELETE FROM attempts a USING input i WHERE a.delivery_id = i.delivery_id AND a.number = i.number RETURNING 1
+     ),
      attempt AS (
        INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body,
                              status_code, response_headers, response_body, response_truncated, error_kind, error_message, outcome)
        SELECT delivery_id, number, started_at, duration_ms, url, request_headers, request_body, status_code, response_headers,
               response_body, response_truncated, error_kind, error_message, outcome FROM input
-       ON CONFLICT (delivery_id, number) DO UPDATE SET
-         started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms, url = EXCLUDED.url,
-         request_headers = EXCLUDED.request_headers, request_body = EXCLUDED.request_body,
-         status_code = EXCLUDED.status_code, response_headers = EXCLUDED.response_headers,
-         response_body = EXCLUDED.response_body, response_truncated = EXCLUDED.response_truncated,
-         error_kind = EXCLUDED.error_kind, error_message = EXCLUDED.error_message, outcome = EXCLUDED.outcome
+        WHERE (SELECT count(*) FROM replaced) >= 0
      )
      UPDATE deliveries d SET
             status = CASE WHEN d.status IN ('processed', 'cancelled') AND i.status <> 'delivered' THEN d.status ELSE i.status END,
@@ -82,7 +81,19 @@ export async function recordAttempts(pool: Pool, attempts: Array<{ attempt: Atte
        FROM input i
       WHERE d.id = i.delivery_id`,
     [JSON.stringify(rows)],
-  );
+  ));
+}
+
+/**
+ * The attempt log is partitioned by started_at (migration 018), so (delivery_id, number) cannot be its unique
+ * key: the writers of a delivery's attempts take its row lock first, then replace the attempt `number` (a
+ * statement after the lock sees every row committed before it).
+ */
+async function withDeliveriesLocked<T>(pool: Pool, deliveryIds: string[], write: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SELECT 1 FROM deliveries WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE', [[...new Set(deliveryIds)]]);
+    return write(client);
+  });
 }
 
 /** An attempt the activity could not record itself (it never returned): only what the workflow knows. */
@@ -101,11 +112,11 @@ export async function writeDeliveryStatus(
   action?: OperatorAction,
   attempt?: UnrecordedAttempt,
 ): Promise<void> {
-  await pool.query(
+  const write = (db: Pool | PoolClient) => db.query(
     `WITH attempt AS (
        INSERT INTO attempts (delivery_id, number, started_at, duration_ms, url, request_headers, request_body, error_kind, error_message, outcome)
        SELECT $1, $5::int, $6::timestamptz, 0, '', '{}'::jsonb, '', 'worker', $7, $8 WHERE $5::int IS NOT NULL
-       ON CONFLICT (delivery_id, number) DO NOTHING
+          AND NOT EXISTS (SELECT 1 FROM attempts WHERE delivery_id = $1 AND number = $5::int)
      )
      UPDATE deliveries SET status = $2, next_attempt_at = $3, updated_at = now(), waiting_for = NULL, actions = ${APPEND_ACTION('$4', false)},
             attempts = GREATEST(attempts, COALESCE($5::int, 0)), last_error = COALESCE($7, last_error)
@@ -115,6 +126,9 @@ export async function writeDeliveryStatus(
       attempt?.number ?? null, attempt?.at ?? null, attempt?.error ?? null, attempt?.outcome ?? null,
     ],
   );
+  // an attempt row only if none has that number: under the delivery's lock (see withDeliveriesLocked)
+  if (attempt) await withDeliveriesLocked(pool, [deliveryId], write);
+  else await write(pool);
 }
 
 /**

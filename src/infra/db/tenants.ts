@@ -18,12 +18,19 @@ export interface TenantBranding {
   accentColor?: string;
 }
 
+/** Retention periods of its own ("90d"); absent: the instance's defaults (HRHOOKS_RETENTION_*). */
+export interface TenantRetention {
+  events?: string;
+  bodies?: string;
+}
+
 export interface Tenant {
   id: string;
   name: string;
   portalOrigins: string[];
   branding: TenantBranding;
   limits: TenantLimits;
+  retention: TenantRetention;
   disabledAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -35,13 +42,14 @@ export interface TenantFields {
   portalOrigins: string[];
   branding: TenantBranding;
   limits: TenantLimits;
+  retention: TenantRetention;
 }
 
 const iso = (v: Date | null): string | null => (v ? v.toISOString() : null);
 
 export function tenantOf(r: Record<string, any>): Tenant {
   return {
-    id: r.id, name: r.name, portalOrigins: r.portal_origins ?? [], branding: r.branding ?? {}, limits: r.limits ?? {},
+    id: r.id, name: r.name, portalOrigins: r.portal_origins ?? [], branding: r.branding ?? {}, limits: r.limits ?? {}, retention: r.retention ?? {},
     disabledAt: iso(r.disabled_at), createdAt: iso(r.created_at)!, updatedAt: iso(r.updated_at)!,
   };
 }
@@ -55,9 +63,9 @@ export async function findTenant(pool: Pool, id: string): Promise<Tenant | null>
 /** A new tenant; null when the id is taken (by a live or a deleted tenant: ids are never reused). */
 export async function insertTenant(pool: Pool, id: string, fields: TenantFields): Promise<Tenant | null> {
   const { rows } = await pool.query(
-    `INSERT INTO tenants (id, name, portal_origins, branding, limits) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO tenants (id, name, portal_origins, branding, limits, retention) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
-    [id, fields.name, JSON.stringify(fields.portalOrigins), JSON.stringify(fields.branding), JSON.stringify(fields.limits)],
+    [id, fields.name, JSON.stringify(fields.portalOrigins), JSON.stringify(fields.branding), JSON.stringify(fields.limits), JSON.stringify(fields.retention)],
   );
   return rows[0] ? tenantOf(rows[0]) : null;
 }
@@ -76,9 +84,10 @@ export async function updateTenant(pool: Pool, id: string, patch: Partial<Tenant
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   const { rows } = await pool.query(
     `UPDATE tenants SET name = coalesce($2, name), portal_origins = coalesce($3::jsonb, portal_origins),
-            branding = coalesce($4::jsonb, branding), limits = coalesce($5::jsonb, limits), updated_at = now()
+            branding = coalesce($4::jsonb, branding), limits = coalesce($5::jsonb, limits),
+            retention = coalesce($6::jsonb, retention), updated_at = now()
       WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
-    [id, patch.name ?? null, json(patch.portalOrigins), json(patch.branding), json(patch.limits)],
+    [id, patch.name ?? null, json(patch.portalOrigins), json(patch.branding), json(patch.limits), json(patch.retention)],
   );
   return rows[0] ? tenantOf(rows[0]) : null;
 }

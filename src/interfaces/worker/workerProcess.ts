@@ -1,5 +1,5 @@
-// Runs the worker role from configuration: migrates, registers the search
-// attributes when missing, then polls task queue `hrhooks` until stopped.
+// Runs the worker role from configuration: migrates, registers the search attributes when missing, creates or
+// updates the `hrhooks-retention` schedule, then polls task queue `hrhooks` until stopped.
 import { DefaultLogger, Runtime, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../../infra/config';
 import { checkSecretKey } from '../../app/secrets/keyFingerprint';
@@ -11,6 +11,7 @@ import { closeDispatcher } from '../../infra/http/dispatcher';
 import { withErrorFields, type Logger } from '../../infra/observability/log';
 import { hrhooksDataConverter } from '../../infra/temporal/dataConverter';
 import { ensureSearchAttributes, SearchAttributeTypeError } from '../../infra/temporal/registerSearchAttributes';
+import { ensureRetentionSchedule, setNamespaceRetention } from '../../infra/temporal/retentionSchedule';
 import { createDeliveryWorker } from './worker';
 
 export interface WorkerProcess {
@@ -51,6 +52,13 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     return { box: await checkSecretKey(db, config, log), codec: await checkPayloadKey(db, config, log) };
   }, () => db.end());
   const aborts = listenForAborts(config.DATABASE_URL, log);
+  let temporal: NativeConnection | undefined;
+  const retention = {
+    defaults: { events: config.HRHOOKS_RETENTION_EVENTS, bodies: config.HRHOOKS_RETENTION_BODIES },
+    ...(config.HRHOOKS_TEMPORAL_RETENTION === 'managed'
+      ? { namespaceRetention: (days: number) => setNamespaceRetention(temporal!, config.TEMPORAL_NAMESPACE, days) }
+      : {}),
+  };
   const { worker, connection } = await orRelease(() => createDeliveryWorker({
     aborts,
     address: config.TEMPORAL_ADDRESS!,
@@ -68,6 +76,7 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     workflowPollers: config.HRHOOKS_WORKFLOW_POLLERS,
     ...(config.HRHOOKS_ADMIN_WEBHOOK_URL ? { adminWebhookUrl: config.HRHOOKS_ADMIN_WEBHOOK_URL } : {}),
     breaker: { disableAfterMs: config.HRHOOKS_PAUSE_DISABLE_AFTER, probeScheduleMs: config.HRHOOKS_PROBE_SCHEDULE },
+    retention,
   }), async () => {
     await aborts.stop();
     await db.end();
@@ -83,6 +92,14 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     return [];
   });
   if (registered.length) log.info({ registered }, 'registered search attributes');
+  temporal = connection;
+  await ensureRetentionSchedule({
+    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, everyMs: config.HRHOOKS_RETENTION_EVERY,
+    dataConverter: hrhooksDataConverter(codec),
+  }).then(
+    (how) => log.info({ schedule: 'hrhooks-retention', how, everyMs: config.HRHOOKS_RETENTION_EVERY }, 'retention schedule ready'),
+    (err: Error) => log.error({ err }, 'could not create or update the hrhooks-retention schedule: retention will not run'),
+  );
   const done = worker.run().finally(async () => {
     await aborts.stop();
     await connection.close().catch(() => undefined);

@@ -1,0 +1,53 @@
+// One retention run (issue 23 item 5), what the `hrhooks-retention` schedule's activity does, in this order:
+// day partitions created ahead; those past the longest `events` period among tenants dropped (attempts of open
+// deliveries moved out first); then per tenant, row by row, bodies stripped and closed deliveries / events
+// deleted past its own periods. Returns counts only (no personal data, nothing of a tenant's rows).
+import type { Pool } from 'pg';
+import {
+  cutoffsFor, daysAhead, effectiveRetention, longestEventsDays, partitionExpired, type RetentionPeriods,
+} from '../../domain/retention/policy';
+import {
+  deleteExpired, dropDayPartition, ensureDayPartitions, listDayPartitions, stripBodies, tenantRetentions,
+} from '../../infra/db/retention';
+
+/** Days of partitions kept ready ahead of today: a worker stopped for less than this writes into partitions. */
+export const PARTITION_DAYS_AHEAD = 7;
+
+export interface RetentionResult {
+  partitionsCreated: number;
+  partitionsDropped: string[];
+  attemptsInDroppedPartitions: number;
+  attemptsKeptOpen: number;
+  bodiesStripped: number;
+  attemptsDeleted: number;
+  deliveriesDeleted: number;
+  eventsDeleted: number;
+  /** The longest events period among tenants, in days: partitions wait for it (and so should the Temporal namespace's retention). */
+  longestEventsDays: number;
+}
+
+export async function runRetention(pool: Pool, defaults: RetentionPeriods, now = new Date()): Promise<RetentionResult> {
+  const tenants = (await tenantRetentions(pool)).map((t) => ({ tenantId: t.tenantId, days: effectiveRetention(t.retention, defaults) }));
+  const longest = longestEventsDays(tenants.map((t) => t.days.eventsDays), effectiveRetention(undefined, defaults).eventsDays);
+  const result: RetentionResult = {
+    partitionsCreated: await ensureDayPartitions(pool, daysAhead(now, PARTITION_DAYS_AHEAD)),
+    partitionsDropped: [], attemptsInDroppedPartitions: 0, attemptsKeptOpen: 0,
+    bodiesStripped: 0, attemptsDeleted: 0, deliveriesDeleted: 0, eventsDeleted: 0, longestEventsDays: longest,
+  };
+  for (const partition of await listDayPartitions(pool)) {
+    if (!partitionExpired(partition.day, longest, now)) continue;
+    const { kept, dropped } = await dropDayPartition(pool, partition);
+    result.partitionsDropped.push(partition.name);
+    result.attemptsInDroppedPartitions += dropped;
+    result.attemptsKeptOpen += kept;
+  }
+  for (const tenant of tenants) {
+    const cutoffs = cutoffsFor(tenant.tenantId, tenant.days, now);
+    result.bodiesStripped += await stripBodies(pool, tenant.tenantId, cutoffs.bodies);
+    const gone = await deleteExpired(pool, tenant.tenantId, cutoffs.events);
+    result.attemptsDeleted += gone.attempts;
+    result.deliveriesDeleted += gone.deliveries;
+    result.eventsDeleted += gone.events;
+  }
+  return result;
+}
