@@ -338,8 +338,14 @@ describe('tenant isolation matrix', () => {
 
   test("row-level security: a statement with no tenant filter in A's scope sees no row of B and cannot write one", async () => {
     const owned = await h.db.pool.query(
-      `SELECT c.table_name, t.relrowsecurity FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name AND t.relkind = 'r'
-        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' ORDER BY 1`);
+      `SELECT c.table_name, t.relrowsecurity FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name AND t.relkind IN ('r', 'p')
+        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND NOT t.relispartition ORDER BY 1`);
+    // attempts is partitioned by day (migration 018): its partitions are read through it, never by a tenant's role
+    const partitions = await h.db.pool.query(
+      `SELECT c.relname, c.relrowsecurity, has_table_privilege('hrhooks_tenant', c.oid, 'SELECT') AS readable
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'attempts'::regclass`);
+    assert.ok(partitions.rows.length > 1, 'attempts has partitions');
+    assert.deepEqual(partitions.rows.filter((r) => !r.relrowsecurity || r.readable).map((r) => r.relname), [], 'no partition readable by a tenant');
     assert.deepEqual(owned.rows.filter((r) => !r.relrowsecurity).map((r) => r.table_name), [], 'every table with a tenant_id has row-level security');
     assert.deepEqual(owned.rows.map((r) => r.table_name).filter((t) => !(TENANT_TABLES as readonly string[]).includes(t)), [],
       'every table with a tenant_id is checked below (add it to TENANT_TABLES)');
