@@ -10,7 +10,7 @@ import { TEMPORAL_SERVER_VERSION } from '../../src/local/realServer';
 
 it('docker-compose config -q validates docker-compose.yml', () => {
   const root = path.resolve(__dirname, '..', '..');
-  const env = { ...process.env, HRHOOKS_ADMIN_KEY: 'a'.repeat(32), HRHOOKS_PRODUCER_KEY: 'p'.repeat(32), HRHOOKS_SECRET_KEY: 's'.repeat(32) };
+  const env = { ...process.env, HRHOOKS_ADMIN_KEY: 'a'.repeat(32), HRHOOKS_PRODUCER_KEY: 'p'.repeat(32), HRHOOKS_SECRET_KEY: 's'.repeat(32), HRHOOKS_PAYLOAD_KEY: 'k'.repeat(32) };
   const result = spawnSync('docker-compose', ['config', '-q'], { cwd: root, env, encoding: 'utf8' });
   assert.equal(result.error, undefined, `docker-compose could not run: ${result.error?.message}`);
   assert.equal(result.status, 0, result.stderr);
