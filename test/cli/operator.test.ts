@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { listen, type RunningGateway } from '../../src/interfaces/api/server';
 import { createLogger } from '../../src/infra/observability/log';
 import { api, employeeEvent, eventually, startHarness, type Harness } from '../gateway/harness';
-import { TEST_SECRET_KEY, testBox } from '../support/temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY, testBox } from '../support/temporal';
 import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hrhooks');
@@ -43,6 +43,7 @@ describe('hrhooks operator CLI', () => {
       TEMPORAL_ADDRESS: h.address,
       TEMPORAL_TASK_QUEUE: h.taskQueue,
       HRHOOKS_SECRET_KEY: TEST_SECRET_KEY,
+      HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY,
       HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
       TEMPORAL_UI_URL: 'http://temporal-ui.test',
       HRHOOKS_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-cli-')),

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { api, employeeEvent, eventually, startHarness, type Harness } from '../gateway/harness';
-import { TEST_SECRET_KEY } from '../support/temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY } from '../support/temporal';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hrhooks');
 
@@ -35,7 +35,7 @@ describe('the CLI never guesses a Temporal address (issue 20 #22)', () => {
     h = await startHarness();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-no-instance-'));
     env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: h.db.url, HRHOOKS_SECRET_KEY: TEST_SECRET_KEY,
+      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: h.db.url, HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY,
       TEMPORAL_TASK_QUEUE: h.taskQueue, HRHOOKS_DATA_DIR: dataDir, TEMPORAL_PORT: h.address.split(':').pop(),
     };
     h.receiver.respondWith(() => ({ status: 200 }));

@@ -13,7 +13,7 @@ import { terminalSafe, terminalValue } from '../../src/interfaces/cli/terminalTe
 import { listen, type RunningGateway } from '../../src/interfaces/api/server';
 import { createLogger } from '../../src/infra/observability/log';
 import { api, eventually, startHarness, type Harness } from '../gateway/harness';
-import { TEST_SECRET_KEY, testBox } from '../support/temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY, testBox } from '../support/temporal';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'hrhooks');
 /** What must never reach a terminal raw: C0 but the line feed, DEL, C1, U+2028/2029, bidi marks and overrides. */
@@ -54,7 +54,7 @@ describe('the CLI escapes control characters in producer text (issue 20 #17)', (
     );
     env = {
       PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.address,
-      TEMPORAL_TASK_QUEUE: h.taskQueue, HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, TEMPORAL_UI_URL: 'http://temporal-ui.test',
+      TEMPORAL_TASK_QUEUE: h.taskQueue, HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY, TEMPORAL_UI_URL: 'http://temporal-ui.test',
       HRHOOKS_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hrhooks-cli-terminal-')), HRHOOKS_PRODUCER_KEY: h.producerKey,
     };
     const created = await api(h.app, h.adminKey).post('/v1/subscriptions', { name: SUBSCRIPTION_NAME, url: `${h.receiver.url}/people`, format: 'standard', events: '*' });

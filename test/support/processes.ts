@@ -1,8 +1,8 @@
 // Spawns the real worker as a child process (test/support/workerEntry.ts) so tests can SIGKILL or
-// SIGTERM it. Test-only: egress is opened to 127.0.0.1/32 only; secrets use the tests' SecretBox key.
+// SIGTERM it. Test-only: egress is opened to 127.0.0.1/32 only; secrets use the tests' SecretBox key, payloads the tests' payload key.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { TEST_SECRET_KEY } from './temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY } from './temporal';
 
 export interface WorkerChild {
   child: ChildProcess;
@@ -33,6 +33,7 @@ export function spawnWorker(opts: {
       TEMPORAL_TASK_QUEUE: opts.taskQueue,
       HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32',
       HRHOOKS_SECRET_KEY: TEST_SECRET_KEY,
+      HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY,
       HRHOOKS_DB_POOL: '5',
       LOG_LEVEL: 'warn',
       ...opts.env,

@@ -33,9 +33,10 @@ export function prebuiltBundleIsCurrent(): boolean {
   return fs.existsSync(WORKFLOW_BUNDLE_PATH) && fs.statSync(WORKFLOW_BUNDLE_PATH).mtimeMs >= newestSource();
 }
 
-export async function buildWorkflowBundle(): Promise<string> {
+/** Bundles the workflows (a test may name its own module, bundled the same way). */
+export async function buildWorkflowBundle(workflowsPath = path.join(ROOT, 'workflows', 'index.ts')): Promise<string> {
   // the failure converter inside the sandbox too: a workflow's own failures get their message encoded (dataConverter.ts)
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
   return code;
 }
 
