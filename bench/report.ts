@@ -188,7 +188,9 @@ export function writeReport(report: Report, file: string): void {
 
 /** The label of a report's Temporal (settings.temporal; reports from before it ran on the dev server). */
 function temporalOf(report: Report): string {
-  return report.settings.temporal === 'server' ? 'real server' : 'dev server';
+  const temporal = report.settings.temporal === 'server' ? 'real server' : 'dev server';
+  // `--codec on,off`: the Temporal payload codec's setting of that run
+  return report.settings.HRHOOKS_PAYLOAD_CODEC ? `${temporal}, codec ${report.settings.HRHOOKS_PAYLOAD_CODEC}` : temporal;
 }
 
 /**

@@ -7,7 +7,8 @@
 // reports the CPU time of each of the stack's processes (bench/cpu.ts). `--temporal server` runs on the
 // real Temporal server on Postgres instead of the dev server; `--temporal dev,server` runs the scenarios
 // on each in turn (a fresh stack each, one JSON each: <out>-dev.json, <out>-server.json) and prints them
-// side by side.
+// side by side. `--codec on,off` does the same with the Temporal payload codec on and off (HRHOOKS_PAYLOAD_CODEC):
+// CPU per delivery and the single-subscription rate with and without encryption, one invocation.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuShares, sampleCpu, type CpuSample } from './cpu';
@@ -53,6 +54,7 @@ function options() {
       sqlite: { type: 'string', default: 'journal_mode=wal,synchronous=normal' },
       profile: { type: 'string', default: '' },
       temporal: { type: 'string', default: 'dev' },
+      codec: { type: 'string', default: 'on' },
     },
     allowPositionals: false,
   });
@@ -76,8 +78,10 @@ function options() {
   if (notProfilable.length) throw new Error(`--profile: ${notProfilable.join(', ')}: expected ${PROFILABLE.join(' and/or ')}`);
   const temporals = values.temporal.split(',').map((t) => t.trim());
   if (!temporals.length || temporals.some((t) => t !== 'dev' && t !== 'server')) throw new Error(`--temporal ${values.temporal}: expected dev, server or dev,server`);
+  const codecs = values.codec.split(',').map((c) => c.trim());
+  if (!codecs.length || codecs.some((c) => c !== 'on' && c !== 'off')) throw new Error(`--codec ${values.codec}: expected on, off or on,off`);
   const mode: Report['mode'] = values.quick ? 'quick' : values.size.length || wanted ? 'custom' : 'full';
-  return { sizes, settings, mode, out: values.out, temporals: temporals as Array<'dev' | 'server'>, profile: profile as ProfiledRole[], pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
+  return { sizes, settings, mode, out: values.out, temporals: temporals as Array<'dev' | 'server'>, codecs: codecs as Array<'on' | 'off'>, profile: profile as ProfiledRole[], pgFsync: values['pg-fsync'], sqlitePragmas: values.sqlite === 'none' ? [] : values.sqlite.split(','), scenarios: SCENARIOS.filter((s) => !wanted || wanted.includes(s.name) || ALWAYS.has(s.name)) };
 }
 
 /**
@@ -103,8 +107,9 @@ function summariseProfiles(stack: Stack, results: ScenarioReport[], windows: Map
 type Options = ReturnType<typeof options>;
 
 /** With several Temporals, each report goes next to `out` with the Temporal's name. */
-function outFor(opts: Options, temporal: 'dev' | 'server'): string {
-  return opts.temporals.length === 1 ? opts.out : opts.out.replace(/(\.json)?$/, `-${temporal}.json`);
+function outFor(opts: Options, temporal: 'dev' | 'server', codec: 'on' | 'off'): string {
+  const suffix = `${opts.temporals.length > 1 ? `-${temporal}` : ''}${opts.codecs.length > 1 ? `-codec-${codec}` : ''}`;
+  return suffix ? opts.out.replace(/(\.json)?$/, `${suffix}.json`) : opts.out;
 }
 
 async function main(): Promise<number> {
@@ -112,8 +117,10 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (reason) => log(`unhandled rejection (ignored): ${(reason as Error)?.message ?? reason}`));
   const reports: Report[] = [];
   let ok = true;
-  for (const temporal of opts.temporals) {
-    const [report, scenariosOk] = await runOn(opts, temporal, outFor(opts, temporal));
+  for (const temporal of opts.temporals) for (const codec of opts.codecs) {
+    // a codec setting only when asked for: the default run's settings stay as they were
+    const settings = opts.codecs.length > 1 || codec === 'off' ? { ...opts.settings, HRHOOKS_PAYLOAD_CODEC: codec } : opts.settings;
+    const [report, scenariosOk] = await runOn({ ...opts, settings }, temporal, outFor(opts, temporal, codec));
     reports.push(report);
     ok &&= scenariosOk;
   }

@@ -16,6 +16,8 @@ import { collectProfiles, profilingNodeDir, type ProfileFile, type ProfiledRole 
 import { startLocalCluster, type LocalCluster } from '../src/local/localCluster';
 import { temporalCliPath, temporalServerPath } from '../src/local/binaries';
 import { startDevServer } from '../src/local/devServer';
+import { createPayloadCodec } from '../src/infra/crypto/payloadCodec';
+import { hrhooksDataConverter } from '../src/infra/temporal/dataConverter';
 import { HISTORY_SHARDS, startRealServer } from '../src/local/realServer';
 import { freePort } from '../dev-support/ports';
 
@@ -275,6 +277,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const adminKey = `bench-admin-${crypto.randomBytes(12).toString('hex')}`;
     const producerKey = `bench-producer-${crypto.randomBytes(12).toString('hex')}`;
     const gatewayPort = await freePort();
+    const payloadKey = crypto.randomBytes(32).toString('base64');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -285,6 +288,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       HRHOOKS_ADMIN_KEY: adminKey,
       HRHOOKS_PRODUCER_KEY: producerKey,
       HRHOOKS_SECRET_KEY: crypto.randomBytes(32).toString('hex'),
+      HRHOOKS_PAYLOAD_KEY: payloadKey,
       HRHOOKS_RATE_LIMIT: '100000000',
       // the dead-endpoint scenario's probes, 1:60 of the production schedule (bench/scenarios/deadEndpoint.ts)
       HRHOOKS_PROBE_SCHEDULE: '5s,10s,20s,40s,60s',
@@ -317,7 +321,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     cleanups.unshift(() => pool.end());
     const connection = await Connection.connect({ address: server.address });
     cleanups.unshift(() => connection.close());
-    const temporal = new Client({ connection, namespace: 'default' });
+    // the bench reads what the worker wrote (histories, queries) with the same codec, or none with HRHOOKS_PAYLOAD_CODEC=off
+    const codec = env.HRHOOKS_PAYLOAD_CODEC === 'off' ? null : createPayloadCodec(payloadKey);
+    const temporal = new Client({ connection, namespace: 'default', dataConverter: hrhooksDataConverter(codec) });
 
     const pgVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
     const versions = {
