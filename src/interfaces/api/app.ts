@@ -22,6 +22,7 @@ import { healthRouter } from './routes/health';
 import { auditRouter } from './routes/audit';
 import { keysRouter } from './routes/keys';
 import { portalRouter } from './routes/portal';
+import { privacyRouter } from './routes/privacy';
 import { subscriptionsRouter } from './routes/subscriptions';
 import { tenantsRouter } from './routes/tenants';
 
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(keysRouter(routeDeps));
   app.use(portalRouter(routeDeps));
   app.use(auditRouter(routeDeps));
+  app.use(privacyRouter(routeDeps));
   if (deps.ui) app.use(deps.ui);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -10,7 +10,7 @@ import { activeTenant, inTenant, type Tenant } from '../../app/tenants/scope';
 import { NotFoundError } from './errors';
 
 /** The resources a tenant owns, reachable under /v1/tenants/:id/ as under /v1/. */
-const TENANT_RESOURCES = ['subscriptions', 'deliveries', 'dashboard', 'events', 'keys', 'portal-sessions', 'audit'];
+const TENANT_RESOURCES = ['subscriptions', 'deliveries', 'dashboard', 'events', 'keys', 'portal-sessions', 'audit', 'erasures', 'employees'];
 const NAMED = new RegExp(`^/v1/tenants/([^/?]+)/(${TENANT_RESOURCES.join('|')})(?=[/?]|$)`);
 
 /** Rewrites `/v1/tenants/:id/<resource>…` to `/v1/<resource>…` and remembers the tenant named. */
