@@ -307,13 +307,14 @@ describe('embedded follow-up portal', () => {
     await Promise.all([frame.waitForSelector('.flash-ok'), frame.click('button:has-text("Save changes")')]);
     const edited = await ui.db.pool.query('SELECT properties FROM subscriptions WHERE id = $1', [aspnet]);
     assert.deepEqual(edited.rows[0].properties, { Company: 'Acme', Region: 'NZ' });
-    await frame.evaluate('window.scrollTo(0, 0)');
-    await frame.waitForSelector('#edit-subscription');
-    await screenshot(page, 'portal-subscription-edit');
-    await page.setViewportSize(PHONE);
-    await frame.evaluate('window.scrollTo(0, 0)');
-    await screenshot(page, 'portal-subscription-edit-phone');
     await page.close();
+    const top = await ui.browser.newPage({ viewport: DESKTOP });
+    await top.goto((await portalLink('acme')).url);
+    await top.goto(`${ui.base}/subscriptions/${aspnet}/edit`);
+    await screenshot(top, 'portal-subscription-edit');
+    await top.setViewportSize(PHONE);
+    await screenshot(top, 'portal-subscription-edit-phone');
+    await top.close();
   });
 
   test('acme\'s portal never shows globex\'s rows: its delivery and subscription answer 404, actions on them change nothing', async () => {
