@@ -22,10 +22,10 @@ interface Configured {
 
 let configured: Configured | null = null;
 
-/** Installs the payload keys (current first) every data key of this process is wrapped with. */
-export function configureDataKeys(current: string, previous?: string | null): void {
-  const payloadKeys = [current, ...(previous && previous !== current ? [previous] : [])];
-  configured = { payloadKeys, wrapping: payloadKeys.map(wrappingKeyFrom) };
+/** Installs the payload keys (current first) every data key of this process is wrapped with; null: none (the bench's "off"). */
+export function configureDataKeys(current: string | null, previous?: string | null): void {
+  const payloadKeys = current === null ? [] : [current, ...(previous && previous !== current ? [previous] : [])];
+  configured = current === null ? null : { payloadKeys, wrapping: payloadKeys.map(wrappingKeyFrom) };
   keyCache.clear();
   liveCache.clear();
 }
