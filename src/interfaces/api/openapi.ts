@@ -15,6 +15,7 @@ import {
 } from './schemas';
 import { tenantCreateSchema, tenantUpdateSchema } from '../../app/tenants/schemas';
 import { portalLinkRequestDoc } from '../../app/portal/portalLinks';
+import { ACCESS_EXPORT, ERASURE_LIST, ERASURE_RECEIPT, erasureRequestSchema, erasuresQuerySchema } from '../../app/privacy/schemas';
 
 type Scope = 'producer' | 'admin' | 'platform' | 'none';
 
@@ -126,6 +127,9 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/tenants/{id}/portal-sessions', summary: "A single-use link into the tenant's follow-up portal (platform key, or the tenant's own admin key): `{ url, expiresAt }`. Opening `url` (GET) uses its token once and opens a browser session of that tenant and role, embeddable in an <iframe> on the tenant's `portalOrigins`; a used, expired or forged link opens nothing. Never cached (the URL is a secret until used)", scope: 'admin', status: 201, body: portalLinkRequestDoc, response: { type: 'object', required: ['url', 'expiresAt'], properties: { url: { type: 'string', format: 'uri' }, expiresAt: { type: 'string', format: 'date-time' } } } },
   { method: 'get', path: '/v1/audit', summary: "The request's tenant's audit trail, newest first (also as `/v1/tenants/{id}/audit`; a platform key on `/v1/audit` reads `default`'s): every admin and operator action with who, when, what, on what, the outcome and the client's address; never a payload, a secret or a note's text", scope: 'admin', status: 200, query: auditQuerySchema, response: AUDIT_PAGE },
   { method: 'get', path: '/v1/platform-audit', summary: 'The platform-level audit trail (tenants created, updated, disabled, enabled, deleted; platform keys created and revoked): entries of no tenant, newest first', scope: 'platform', status: 200, query: auditQuerySchema, response: AUDIT_PAGE },
+  { method: 'post', path: '/v1/erasures', summary: "Erase an employee of the request's tenant (also as `/v1/tenants/{id}/erasures`): cancels their open deliveries (each records the cancel, by the key, note `erasure <id>`), erases their data keys (what was sealed under them reads `erased` everywhere at once) and redacts their events, deliveries and attempts; answers the receipt, kept in `GET /v1/erasures`. Again for the same employee: a new receipt with zero counts. 404 when the tenant holds nothing about them. Later events about them get a new key", problems: ['404'], scope: 'admin', status: 201, body: erasureRequestSchema, response: ERASURE_RECEIPT },
+  { method: 'get', path: '/v1/erasures', summary: "The request's tenant's erasure receipts, newest first (also as `/v1/tenants/{id}/erasures`)", scope: 'admin', status: 200, query: erasuresQuerySchema, response: ERASURE_LIST },
+  { method: 'get', path: '/v1/employees/{employeeId}/export', summary: "Access export (GDPR Art. 15): everything the request's tenant holds about the employee as one JSON document — events, deliveries with their attempts (bodies opened), erasures (also as `/v1/tenants/{id}/employees/{employeeId}/export`). 404 when the tenant holds nothing about them", scope: 'admin', status: 200, response: ACCESS_EXPORT },
   { method: 'get', path: '/healthz', summary: 'Liveness', scope: 'none', status: 200 },
   { method: 'get', path: '/readyz', summary: 'Readiness (Postgres and Temporal)', scope: 'none', status: 200 },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', scope: 'none', status: 200 },
@@ -138,7 +142,8 @@ const problem = { description: 'Problem', content: { 'application/problem+json':
 
 function operation(route: RouteSpec): Record<string, unknown> {
   const parameters: unknown[] = [];
-  if (route.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+  const pathParams = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
+  for (const name of pathParams) parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
   if (route.query) {
     const shape = jsonSchema(route.query) as { properties?: Record<string, unknown> };
     for (const [name, schema] of Object.entries(shape.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema });
@@ -147,7 +152,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   const responses: Record<string, unknown> = { [route.status]: success, '400': problem, '503': problem };
   // 429: the per-key rate limit, or too many failed authentications from the caller's address (Retry-After).
   if (route.scope !== 'none') Object.assign(responses, { '401': problem, '403': problem, '429': problem });
-  if (route.path.includes('{id}')) responses['404'] = problem;
+  if (pathParams.length > 0) responses['404'] = problem;
   for (const code of route.problems ?? []) responses[code] = problem;
   return {
     summary: route.summary,

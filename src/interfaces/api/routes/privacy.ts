@@ -2,18 +2,14 @@
 // tenant's receipts), GET /v1/employees/:employeeId/export (the right of access: one JSON document). Admin keys of the
 // tenant; a platform key names it with /v1/tenants/:id/…. An employee the tenant holds nothing about: 404.
 import { Router } from 'express';
-import { z } from 'zod';
 import { eraseEmployee, erasuresOf } from '../../../app/privacy/erasure';
 import { exportEmployee } from '../../../app/privacy/accessExport';
+import { erasureRequestSchema, erasuresQuerySchema } from '../../../app/privacy/schemas';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { NotFoundError, storableParams } from '../errors';
 import { parseInput } from '../schemas';
 import { scoped } from '../tenantContext';
-
-const employeeIdSchema = z.union([z.string().trim().min(1).max(200), z.number().int()]).transform(String);
-export const erasureRequestSchema = z.strictObject({ employeeId: employeeIdSchema });
-export const erasuresQuerySchema = z.object({ employeeId: z.string().min(1).max(200).optional() });
 
 export function privacyRouter(deps: RouteDeps): Router {
   const router = Router();
