@@ -317,6 +317,20 @@ describe('embedded follow-up portal', () => {
     await top.close();
   });
 
+  test('acme\'s admin key signs in to acme\'s interface only: no tenant filter, globex\'s rows 404', async () => {
+    const login = await fetch(`${ui.base}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ key: acmeAdminKey }) });
+    assert.equal(login.status, 303);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const get = (path: string) => fetch(`${ui.base}${path}`, { headers: { cookie } });
+    const list = await (await get('/deliveries?tenant=globex')).text();
+    assert.ok(list.includes(acmeFailed) && !list.includes(globexFailed), 'acme\'s rows only, whatever ?tenant= says');
+    assert.ok(!list.includes('id="tenant-filter"'), 'no tenant filter for a tenant\'s key');
+    assert.equal((await get(`/deliveries/${globexFailed}`)).status, 404);
+    assert.equal((await get(`/subscriptions/${globexSubscription}`)).status, 404);
+    const producer = await fetch(`${ui.base}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ key: acmeProducer }) });
+    assert.equal(producer.status, 403, 'a producer key does not sign in');
+  });
+
   test('acme\'s portal never shows globex\'s rows: its delivery and subscription answer 404, actions on them change nothing', async () => {
     const { cookie } = await open((await portalLink('acme')).url);
     const get = (path: string) => fetch(`${ui.base}${path}`, { headers: { cookie: cookie! } });
