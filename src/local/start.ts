@@ -25,6 +25,7 @@ import { Shutdown } from '../interfaces/cli/shutdown';
 import { checkTemporalMode } from './temporalMode';
 import { startWatchdog, type Watchdog } from './watchdog';
 import { startWorker } from '../interfaces/worker/workerProcess';
+import { retentionDays } from '../domain/retention/policy';
 
 function bootstrapKeys(config: Config): BootstrapKeys {
   const known = knownBootstrapKeys(config);
@@ -173,6 +174,8 @@ export async function startAllInOne(config: Config, shutdown?: Shutdown): Promis
       HRHOOKS_ADMIN_KEY: keys.admin,
       HRHOOKS_PRODUCER_KEY: keys.producer,
       temporalUiUrl: config.TEMPORAL_UI_URL ?? engine.uiUrl ?? config.temporalUiUrl,
+      // its own Temporal: closed workflows kept as long as the longest events retention (the retention runs keep it so)
+      ...(temporal !== 'given' ? { HRHOOKS_TEMPORAL_RETENTION: 'managed' as const } : {}),
       ...(codec && engine.uiUrl ? { HRHOOKS_CODEC_UI_TOKEN: codec.token, HRHOOKS_CODEC_ORIGINS: config.HRHOOKS_CODEC_ORIGINS ?? localOrigins(engine.uiUrl) } : {}),
     };
     const { worker, gateway } = await startHrhooks(ctx, effective);
@@ -235,7 +238,7 @@ async function startEmbeddedRealServer({ config, stopping, paths, children, notI
     kill: () => stopRealServersOn(paths.temporalServerConfig, { graceMs: 0 }),
     killNow: () => killRealServersNow(paths.temporalServerConfig),
   });
-  const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 72, fairness: config.HRHOOKS_FAIRNESS === 'on' });
+  const server = await startRealServer({ ip: '127.0.0.1', postgresUrl: databaseUrl, dir: paths.temporalServerDir, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, retentionHours: 24 * retentionDays(config.HRHOOKS_RETENTION_EVENTS)!, fairness: config.HRHOOKS_FAIRNESS === 'on' });
   children.add({ name: 'Temporal server', logFile: server.logFile, process: server.process });
   notInterrupted();
   return { address: server.address, uiUrl: null };

@@ -11,13 +11,16 @@ import { spawnWorker, type WorkerChild } from '../support/processes';
 import { sharedTemporalAddress, testClient, uniqueTaskQueue } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 import { createTenant, getTenant, updateTenantFields } from '../../src/app/tenants/manage';
-import { RETENTION_SCHEDULE_ID } from '../../src/infra/temporal/retentionSchedule';
+import { retentionScheduleId } from '../../src/infra/temporal/retentionSchedule';
 
 const DAY = 86_400_000;
 const SECRET_BODY = 'Ada Lovelace sick leave';
 let db: TestDatabase;
 let worker: WorkerChild;
 let client: Client;
+const taskQueue = uniqueTaskQueue('retention');
+/** hrhooks-retention on task queue `hrhooks`; tests run on a queue of their own, so the schedule is named after it. */
+const scheduleId = retentionScheduleId(taskQueue);
 const now = Date.now();
 const daysAgo = (n: number) => new Date(now - n * DAY);
 const utcDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -66,7 +69,7 @@ async function partitions(): Promise<string[]> {
 
 /** Triggers the schedule and waits for the workflow run it started; returns its result. */
 async function triggerRun(): Promise<Record<string, unknown>> {
-  const handle = client.schedule.getHandle(RETENTION_SCHEDULE_ID);
+  const handle = client.schedule.getHandle(scheduleId);
   const before = (await handle.describe()).info.recentActions.length;
   await handle.trigger();
   const action = await waitFor('the schedule to start a retention workflow', async () => {
@@ -89,29 +92,29 @@ before(async () => {
     );
   }
   client = await testClient();
-  // a previous run of this file on the same dev server may have left the schedule: this worker updates it
   worker = spawnWorker({
     databaseUrl: db.url,
     temporalAddress: await sharedTemporalAddress(),
-    taskQueue: uniqueTaskQueue('retention'),
+    taskQueue,
     env: { HRHOOKS_RETENTION_EVENTS: '30d', HRHOOKS_RETENTION_BODIES: '10d', HRHOOKS_RETENTION_EVERY: '1h', HRHOOKS_TEMPORAL_RETENTION: 'managed', LOG_LEVEL: 'info' },
   });
   await worker.ready;
 });
 
 after(async () => {
-  await client?.schedule.getHandle(RETENTION_SCHEDULE_ID).delete().catch(() => undefined);
+  await client?.schedule.getHandle(scheduleId).delete().catch(() => undefined);
   await worker?.kill('SIGTERM');
   await client?.connection.close();
   await db?.drop();
 });
 
 describe('retention per tenant', () => {
-  test('the worker creates the hrhooks-retention schedule: the retention workflow on its task queue, every HRHOOKS_RETENTION_EVERY', async () => {
-    const described = await client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
+  test('the worker creates the hrhooks-retention schedule (named after a non-default task queue): the retention workflow on its task queue, every HRHOOKS_RETENTION_EVERY', async () => {
+    const described = await client.schedule.getHandle(scheduleId).describe();
     assert.equal(described.action.type, 'startWorkflow');
     assert.equal(described.action.workflowType, 'retention');
-    assert.match(described.action.taskQueue, /^retention-/);
+    assert.equal(described.action.taskQueue, taskQueue);
+    assert.equal(retentionScheduleId('hrhooks'), 'hrhooks-retention', 'the default installation\'s schedule is hrhooks-retention');
     assert.deepEqual(described.spec.intervals?.map((i) => i.every), [3_600_000]);
   });
 

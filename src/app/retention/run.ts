@@ -26,9 +26,18 @@ export interface RetentionResult {
   longestEventsDays: number;
 }
 
-export async function runRetention(pool: Pool, defaults: RetentionPeriods, now = new Date()): Promise<RetentionResult> {
+async function periods(pool: Pool, defaults: RetentionPeriods) {
   const tenants = (await tenantRetentions(pool)).map((t) => ({ tenantId: t.tenantId, days: effectiveRetention(t.retention, defaults) }));
-  const longest = longestEventsDays(tenants.map((t) => t.days.eventsDays), effectiveRetention(undefined, defaults).eventsDays);
+  return { tenants, longest: longestEventsDays(tenants.map((t) => t.days.eventsDays), effectiveRetention(undefined, defaults).eventsDays) };
+}
+
+/** The longest events period among tenants and the default, in days (what the Temporal namespace's retention follows). */
+export async function longestEventsPeriod(pool: Pool, defaults: RetentionPeriods): Promise<number> {
+  return (await periods(pool, defaults)).longest;
+}
+
+export async function runRetention(pool: Pool, defaults: RetentionPeriods, now = new Date()): Promise<RetentionResult> {
+  const { tenants, longest } = await periods(pool, defaults);
   const result: RetentionResult = {
     partitionsCreated: await ensureDayPartitions(pool, daysAhead(now, PARTITION_DAYS_AHEAD)),
     partitionsDropped: [], attemptsInDroppedPartitions: 0, attemptsKeptOpen: 0,

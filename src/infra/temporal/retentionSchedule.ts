@@ -6,7 +6,12 @@ import type { DataConverter } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 
 export const RETENTION_SCHEDULE_ID = 'hrhooks-retention';
-export const RETENTION_WORKFLOW_ID = 'hrhooks-retention-run';
+const DEFAULT_TASK_QUEUE = 'hrhooks';
+
+/** `hrhooks-retention`; an installation on a task queue of its own (sharing the namespace) gets `hrhooks-retention-<queue>`. */
+export function retentionScheduleId(taskQueue: string): string {
+  return taskQueue === DEFAULT_TASK_QUEUE ? RETENTION_SCHEDULE_ID : `${RETENTION_SCHEDULE_ID}-${taskQueue}`;
+}
 
 export interface RetentionScheduleOptions {
   connection: ConnectionLike;
@@ -19,11 +24,12 @@ export interface RetentionScheduleOptions {
 /** Creates the schedule, or sets its spec and action to these when it exists (several workers: the last one wins, all alike). */
 export async function ensureRetentionSchedule(options: RetentionScheduleOptions): Promise<'created' | 'updated'> {
   const client = new Client({ connection: options.connection, namespace: options.namespace, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) });
-  const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: 'retention', workflowId: RETENTION_WORKFLOW_ID, taskQueue: options.taskQueue, args: [] };
+  const scheduleId = retentionScheduleId(options.taskQueue);
+  const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: 'retention', workflowId: `${scheduleId}-run`, taskQueue: options.taskQueue, args: [] };
   const spec = { intervals: [{ every: options.everyMs }] };
   try {
     await client.schedule.create({
-      scheduleId: RETENTION_SCHEDULE_ID,
+      scheduleId,
       spec,
       action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
@@ -32,7 +38,7 @@ export async function ensureRetentionSchedule(options: RetentionScheduleOptions)
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(RETENTION_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP } }));
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP } }));
     return 'updated';
   }
 }

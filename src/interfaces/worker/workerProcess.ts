@@ -11,7 +11,8 @@ import { closeDispatcher } from '../../infra/http/dispatcher';
 import { withErrorFields, type Logger } from '../../infra/observability/log';
 import { hrhooksDataConverter } from '../../infra/temporal/dataConverter';
 import { ensureSearchAttributes, SearchAttributeTypeError } from '../../infra/temporal/registerSearchAttributes';
-import { ensureRetentionSchedule, setNamespaceRetention } from '../../infra/temporal/retentionSchedule';
+import { ensureRetentionSchedule, retentionScheduleId, setNamespaceRetention } from '../../infra/temporal/retentionSchedule';
+import { longestEventsPeriod } from '../../app/retention/run';
 import { createDeliveryWorker } from './worker';
 
 export interface WorkerProcess {
@@ -97,9 +98,13 @@ export async function startWorker(config: Config, log: Logger): Promise<WorkerPr
     connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, everyMs: config.HRHOOKS_RETENTION_EVERY,
     dataConverter: hrhooksDataConverter(codec),
   }).then(
-    (how) => log.info({ schedule: 'hrhooks-retention', how, everyMs: config.HRHOOKS_RETENTION_EVERY }, 'retention schedule ready'),
+    (how) => log.info({ schedule: retentionScheduleId(config.TEMPORAL_TASK_QUEUE), how, everyMs: config.HRHOOKS_RETENTION_EVERY }, 'retention schedule ready'),
     (err: Error) => log.error({ err }, 'could not create or update the hrhooks-retention schedule: retention will not run'),
   );
+  if (retention.namespaceRetention) {
+    await longestEventsPeriod(db, retention.defaults).then(retention.namespaceRetention).catch((err: Error) =>
+      log.warn({ err }, "could not set the Temporal namespace's retention (the next retention run tries again)"));
+  }
   const done = worker.run().finally(async () => {
     await aborts.stop();
     await connection.close().catch(() => undefined);
