@@ -115,14 +115,14 @@ async function flood(ctx: ScenarioContext, gatewayUrl: string, label: string, a:
     const started = now();
     let ingestSeconds = 0;
     const aRun = (async () => {
-      await pump(aClient, n, sizes.producers, (i) => event(`a-${label}-${i}`, i), budgetMs(n, 10));
+      await pump(aClient, n, sizes.producers, (i) => event(`a-${label}-${i}`, i), budgetMs(n, 2));
       ingestSeconds = (now() - started) / 1000;
       log(`noisy-neighbour ${label}: A's ${n} events accepted in ${round(ingestSeconds)} s`);
-      await awaitDelivered(api, `${aPath} `, n, budgetMs(n, 10));
+      await awaitDelivered(api, `${aPath} `, n, budgetMs(n, 2));
     })().finally(() => {
       aDone = true;
     });
-    const bRun = steady(bClient, `b-${label}`, sizes.noisyQuietRate, () => aDone, budgetMs(n, 10));
+    const bRun = steady(bClient, `b-${label}`, sizes.noisyQuietRate, () => aDone, budgetMs(n, 2));
     await aRun;
     const drainedAt = (await api.receiverStats(`${aPath} `)).lastOkAtPrefix;
     const { posted, behindMs } = await bRun;
