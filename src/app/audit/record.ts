@@ -102,3 +102,12 @@ export async function recordAudit(db: Pool | PoolClient, entry: AuditEntry): Pro
 export function tenantOfTarget(pool: Pool, target: { type: string; id: string | null } | null): Promise<string | null> {
   return target?.id ? ownerTenantOf(pool, { type: target.type, id: target.id }) : Promise.resolve(null);
 }
+
+/**
+ * A refused action's target as a tenant's trail may show it: an id that is not that tenant's (another tenant's,
+ * or none at all) is left out — the trail must not echo another tenant's ids — the target's type stays.
+ */
+export async function ownTarget(pool: Pool, tenantId: string | null, target: { type: string; id: string | null } | null): Promise<{ type: string; id: string | null } | null> {
+  if (!target?.id || tenantId === null || !['subscription', 'delivery', 'key'].includes(target.type)) return target;
+  return (await ownerTenantOf(pool, { type: target.type, id: target.id })) === tenantId ? target : { type: target.type, id: null };
+}

@@ -84,9 +84,9 @@ export async function auditRows(db: Queryable, f: AuditFilter): Promise<AuditRow
   }));
 }
 
-/** The tenant owning a subscription or delivery (the platform's global view acts across tenants). */
+/** The tenant owning a subscription, delivery or key (null: none, or no such row). */
 export async function ownerTenantOf(db: Queryable, target: { type: string; id: string }): Promise<string | null> {
-  const table = target.type === 'subscription' ? 'subscriptions' : target.type === 'delivery' ? 'deliveries' : null;
+  const table = { subscription: 'subscriptions', delivery: 'deliveries', key: 'api_keys' }[target.type] ?? null;
   if (!table) return null;
   const { rows } = await db.query(`SELECT tenant_id FROM ${table} WHERE id = $1`, [target.id]);
   return (rows[0]?.tenant_id as string | undefined) ?? null;

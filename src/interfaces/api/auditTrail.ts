@@ -4,7 +4,7 @@
 // address (proxy-aware req.ip) and the request id a proxy gave.
 import ipaddr from 'ipaddr.js';
 import type { Request, RequestHandler, Response } from 'express';
-import { recordAudit, type AuditEntry } from '../../app/audit/record';
+import { ownTarget, recordAudit, type AuditEntry } from '../../app/audit/record';
 import type { ApiKey } from '../../infra/db/apiKeys';
 import type { Logger } from '../../infra/observability/log';
 import type { Tenant } from '../../app/tenants/scope';
@@ -72,11 +72,15 @@ export function auditApi(deps: { pool: Pool; log: Logger }): RequestHandler {
       const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
       const input: AuditInput = { params: matched.params, body, response: answer(), location: null };
       const tenant = res.locals.tenant as Tenant | undefined;
+      const tenantId = audit.level === 'platform' ? null : (tenant?.id ?? key.tenantId);
+      const described = describeAction(audit, input);
+      const outcome = outcomeOf(res.statusCode);
       const entry: AuditEntry = {
-        tenantId: audit.level === 'platform' ? null : (tenant?.id ?? key.tenantId),
+        tenantId,
         actor: { type: 'key', id: key.id, name: key.name },
-        ...describeAction(audit, input),
-        outcome: outcomeOf(res.statusCode),
+        ...described,
+        target: await ownTarget(deps.pool, tenantId, described.target),
+        outcome,
         status: res.statusCode,
         address: auditAddress(req),
         requestId: requestIdOf(req),

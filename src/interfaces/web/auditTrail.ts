@@ -4,7 +4,7 @@
 // action answered with an error message (a 303 whose flash is an error) is recorded as refused.
 import type { RequestHandler, Request, Response } from 'express';
 import { findUiSession, type OpenedUiSession } from '../../app/access/uiSessions';
-import { recordAudit, tenantOfTarget, type AuditActor } from '../../app/audit/record';
+import { ownTarget, recordAudit, tenantOfTarget, type AuditActor } from '../../app/audit/record';
 import { WEB_AUDIT, describeAction, matchAuditRoute } from '../api/auditActions';
 import { auditAddress, beforeAnswer, outcomeOf, requestIdOf } from '../api/auditTrail';
 import { readCookies, requestScopeOf, sessionOf, type UiDeps } from './respond';
@@ -58,11 +58,13 @@ export function auditWeb(deps: UiDeps): RequestHandler {
       const scopeTenant = requestScopeOf(res)?.scope.tenant?.id ?? null;
       const named = described.target?.type === 'tenant' ? described.target.id : null;
       const tenantId = session?.tenantId ?? named ?? scopeTenant ?? (await tenantOfTarget(deps.pool, described.target));
+      const outcome = res.statusCode < 400 && flashIsError(res) ? 'refused' : outcomeOf(res.statusCode);
       await recordAudit(deps.pool, {
         tenantId,
         actor: session ? actorOf(session) : { type: 'anonymous', name: '(no valid key)' },
         ...described,
-        outcome: res.statusCode < 400 && flashIsError(res) ? 'refused' : outcomeOf(res.statusCode),
+        target: await ownTarget(deps.pool, tenantId, described.target),
+        outcome,
         status: res.statusCode,
         address: auditAddress(req),
         requestId: requestIdOf(req),
