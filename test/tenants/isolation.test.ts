@@ -25,10 +25,12 @@ import { testBox } from '../support/temporal';
 const A = 'acme-isolation-a';
 const B = 'bravo-isolation-b';
 const B_PERSON = 'Zenobia Bravoperson';
+/** An employee only B holds something about (its erasure receipt): A's erasure and export of it → 404. */
+const B_EMPLOYEE = 'b-employee-7';
 const ROUTES_DIR = path.join(__dirname, '../../src/interfaces/api/routes');
 
 /** Every tenant-owned table, and how a row names its tenant (flow-control rows: through their subscription). */
-const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions', 'portal_tokens', 'tenant_ingest'] as const;
+const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions', 'portal_tokens', 'tenant_ingest', 'employee_keys', 'erasures'] as const;
 const SUBSCRIPTION_TABLES = ['flow_control', 'flow_leases'] as const;
 
 type Who = 'platform' | 'admin' | 'producer' | 'none';
@@ -37,7 +39,7 @@ type Who = 'platform' | 'admin' | 'producer' | 'none';
  * Every route the matrix knows: who may call it, and a body it accepts (so a request reaches the lookup, not the
  * validator). A route in openapi.ts or in a router that is missing here fails the first test until it is added.
  */
-const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown }> = {
+const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown; namesB?: true }> = {
   'post /v1/events': { scope: 'producer', body: () => employeeEvent('employee.updated') },
   'post /v1/subscriptions': { scope: 'admin', body: () => ({ name: 'made by A in the matrix', url: 'http://127.0.0.1:9/a-matrix', format: 'standard', events: ['employee.created'] }) },
   'get /v1/subscriptions': { scope: 'admin' },
@@ -71,6 +73,10 @@ const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown }> = {
   'post /v1/tenants/{id}/disable': { scope: 'platform' },
   'post /v1/tenants/{id}/enable': { scope: 'platform' },
   'delete /v1/tenants/{id}': { scope: 'platform' },
+  // the body names B's employee, so even A's admin key gets 404
+  'post /v1/erasures': { scope: 'admin', body: () => ({ employeeId: B_EMPLOYEE }), namesB: true },
+  'get /v1/erasures': { scope: 'admin' },
+  'get /v1/employees/{employeeId}/export': { scope: 'admin' },
   'get /healthz': { scope: 'none' },
   'get /readyz': { scope: 'none' },
   'get /metrics': { scope: 'none' },
@@ -244,6 +250,8 @@ describe('tenant isolation matrix', () => {
       const aDone = await h.db.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = $1 AND status = 'delivered'", [A]);
       return aDone.rows[0].n === 1 ? true : undefined;
     }, 30_000, "B's deliveries delivered, failed and retrying; A's delivered");
+    // B has an erasure receipt (an erasure through the API would cancel B's open deliveries the matrix compares)
+    await h.db.pool.query("INSERT INTO erasures (id, tenant_id, employee_id, by, counts) VALUES ('ers_b_matrix', $1, $2, 'b-admin-secretname', '{}')", [B, B_EMPLOYEE]);
     needles.push(...b.deliveryIds, ...b.subscriptionIds, ...b.eventIds, ...b.keyIds, B, B_PERSON, 'secretname', '/b-ok', '/b-fail', '/b-retry');
   });
   after(() => h?.close());
@@ -261,7 +269,7 @@ describe('tenant isolation matrix', () => {
     const rowsBefore = await bSnapshot();
     const workflowsBefore = await bWorkflows();
     assert.ok(JSON.parse(workflowsBefore).every((s: unknown) => s !== null), 'every B delivery has a live workflow to compare');
-    const bObjects = [...b.deliveryIds.slice(0, 3), ...b.subscriptionIds, ...b.eventIds, ...b.keyIds];
+    const bObjects = [...b.deliveryIds.slice(0, 3), ...b.subscriptionIds, ...b.eventIds, ...b.keyIds, B_EMPLOYEE];
     let tried = 0;
     for (const [routeKey, spec] of Object.entries(ROUTES)) {
       if (spec.scope === 'none') continue;
@@ -276,7 +284,7 @@ describe('tenant isolation matrix', () => {
           const res = await send(method, target, key, body);
           tried += 1;
           const what = `${method.toUpperCase()} ${target} with A's ${who} key`;
-          const expected = !mayCall ? [403, 404] : target !== routePath ? [404] : null;
+          const expected = !mayCall ? [403, 404] : target !== routePath || spec.namesB ? [404] : null;
           if (expected) assert.ok(expected.includes(res.status), `${what} → ${res.status} (want ${expected.join(' or ')}): ${res.text}`);
           else assert.ok(res.status < 300, `${what} → ${res.status}: ${res.text}`);
           assertNoB(res, what, `${target} ${JSON.stringify(body ?? '')}`);
