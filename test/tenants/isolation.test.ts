@@ -30,7 +30,7 @@ const B_EMPLOYEE = 'b-employee-7';
 const ROUTES_DIR = path.join(__dirname, '../../src/interfaces/api/routes');
 
 /** Every tenant-owned table, and how a row names its tenant (flow-control rows: through their subscription). */
-const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions', 'portal_tokens', 'tenant_ingest', 'employee_keys', 'erasures'] as const;
+const TENANT_TABLES = ['subscriptions', 'events', 'deliveries', 'attempts', 'api_keys', 'ui_sessions', 'portal_tokens', 'tenant_ingest', 'employee_keys', 'erasures', 'audit_log'] as const;
 const SUBSCRIPTION_TABLES = ['flow_control', 'flow_leases'] as const;
 
 type Who = 'platform' | 'admin' | 'producer' | 'none';
@@ -77,6 +77,8 @@ const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown; namesB
   'post /v1/erasures': { scope: 'admin', body: () => ({ employeeId: B_EMPLOYEE }), namesB: true },
   'get /v1/erasures': { scope: 'admin' },
   'get /v1/employees/{employeeId}/export': { scope: 'admin' },
+  'get /v1/audit': { scope: 'admin' },
+  'get /v1/platform-audit': { scope: 'platform' },
   'get /healthz': { scope: 'none' },
   'get /readyz': { scope: 'none' },
   'get /metrics': { scope: 'none' },
@@ -119,6 +121,7 @@ const UI_ROUTES: Record<string, { method: 'get' | 'post'; path: string; form?: R
   'post /subscriptions/:id/activate-credential': [{ method: 'post', path: '/subscriptions/{id}/activate-credential' }],
   'post /tenants/:tenant/open': [{ method: 'post', path: '/tenants/{tenant}/open' }],
   'get /branding.css': [{ method: 'get', path: '/branding.css' }],
+  'get /audit': [{ method: 'get', path: '/audit' }, { method: 'get', path: '/audit?target={id}' }],
   'get /portal/open': [{ method: 'get', path: '/portal/open?token={id}' }],
   // No id, nothing of a tenant: the sign-in form, signing in and out, static files.
   'get /login': [], 'post /login': [], 'post /logout': [], 'get /assets/:file': [],

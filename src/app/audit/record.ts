@@ -108,6 +108,8 @@ export function tenantOfTarget(pool: Pool, target: { type: string; id: string | 
  * or none at all) is left out — the trail must not echo another tenant's ids — the target's type stays.
  */
 export async function ownTarget(pool: Pool, tenantId: string | null, target: { type: string; id: string | null } | null): Promise<{ type: string; id: string | null } | null> {
-  if (!target?.id || tenantId === null || !['subscription', 'delivery', 'key'].includes(target.type)) return target;
+  if (!target?.id || tenantId === null) return target;
+  if (target.type === 'tenant') return target.id === tenantId ? target : { type: target.type, id: null };
+  if (!['subscription', 'delivery', 'key'].includes(target.type)) return target;
   return (await ownerTenantOf(pool, { type: target.type, id: target.id })) === tenantId ? target : { type: target.type, id: null };
 }
