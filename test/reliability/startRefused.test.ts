@@ -20,7 +20,7 @@ import { freePort } from '../../dev-support/ports';
 import { insertSubscription } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { runTestWorker, testBox, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { runTestWorker, testBox, testDataConverter, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 import { eventWorkflowIdFor } from '../../src/domain/formats/identity';
 import { eventTypeKey } from '../../workflows/searchAttributes';
 import { waitFor } from '../support/waitFor';
@@ -68,7 +68,7 @@ test('a start refused for good fails its event visibly and holds back no other e
   const taskQueue = uniqueTaskQueue('refused');
   const address = server.address;
   worker = await waitFor('a worker connects (the frontend answers before it is healthy)', () => runTestWorker({ pool: db.pool, address, taskQueue }), 30_000, 250);
-  const client = new Client({ connection: await Connection.connect({ address }), interceptors: { workflow: [poisoningInterceptor()] } });
+  const client = new Client({ connection: await Connection.connect({ address }), interceptors: { workflow: [poisoningInterceptor()] }, dataConverter: testDataConverter });
   const logLines: string[] = [];
   const log = createLogger('info', 'gateway', { write: (line: string) => void logLines.push(line) });
   starter = startEventStarter({ pool: db.pool, temporal: client, taskQueue, log }, { redriveIntervalMs: 500, redriveOlderThanMs: 0, memoryRetries: 0 });

@@ -11,7 +11,7 @@ import { startEvent } from '../../src/infra/temporal/deliveryClient';
 import { deliveryResult, insertSubscription, sampleEvent } from '../support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { runTestWorker, sharedTemporalAddress, testClient, type RunningWorker } from '../support/temporal';
+import { runTestWorker, sharedTemporalAddress, testClient, testDataConverter, type RunningWorker } from '../support/temporal';
 
 let db: TestDatabase;
 let receiver: Receiver;
@@ -41,7 +41,7 @@ async function storedEvent(path: string) {
 
 test('a client on the worker\'s connection starts event workflows eagerly; a plain client does not', async () => {
   receiver.respondWith({ status: 200 });
-  const shared = new Client({ connection, namespace: 'default' });
+  const shared = new Client({ connection, namespace: 'default', dataConverter: testDataConverter });
   const rows = await storedEvent('/eager');
   assert.equal(await startEvent(shared, worker.taskQueue, rows, { eager: true }), 'started_eagerly');
   assert.equal((await deliveryResult(shared, rows[0]!.id)).status, 'delivered');

@@ -1,12 +1,15 @@
 // Replays recorded histories of the `event` workflow (test/workflows/histories, recorded with record.ts)
-// against today's workflow code: a change that would break in-flight executions fails the build.
+// against today's workflow code: a change that would break in-flight executions fails the build. Replayed with the
+// payload codec (issue 23): histories from before it (in clear) pass through, *-encoded.json ones (encode.ts) decode.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { workflowBundle } from '../../src/infra/temporal/workflowBundle';
+import { testDataConverter } from '../support/temporal';
 
 const DIR = path.join(__dirname, 'histories');
 
@@ -17,9 +20,9 @@ function recorded(): { workflowId: string; history: temporal.api.history.v1.Hist
   });
 }
 
-async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>): Promise<ReplayResult[]> {
+async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>, dataConverter: DataConverter = testDataConverter): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, recorded())) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, dataConverter }, recorded())) results.push(result);
   return results;
 }
 
@@ -28,6 +31,15 @@ describe('replay of recorded event workflow histories', () => {
     const results = await replayAll(await workflowBundle());
     assert.ok(results.length >= 4, `${results.length} histories replayed`);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
+    assert.ok(results.some((r) => r.workflowId.includes('-encoded.json')), 'an encoded history was replayed');
+  });
+
+  it('an encoded history replays only through the payload codec', async () => {
+    const results = await replayAll(await workflowBundle(), {});
+    const encoded = results.filter((r) => r.workflowId.includes('-encoded.json'));
+    assert.ok(encoded.length >= 1);
+    for (const r of encoded) assert.ok(r.error, `${r.workflowId} replayed without the codec: it is not encoded`);
+    for (const r of results.filter((x) => !encoded.includes(x))) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
   });
 
   it('an incompatible workflow fails the same replay', async () => {
