@@ -92,14 +92,14 @@ describe('tenants: management, scopes and keys', () => {
       id: 'bad id!', name: '',
       portalOrigins: ['https://ok.example', 'http://hr.example', 'https://hr.example/path'],
       branding: { logoUrl: 'javascript:alert(1)', accentColor: 'red', font: 'Comic Sans' },
-      limits: { eventsPerSecond: 0, subscriptions: -1 }, retention: {},
+      limits: { eventsPerSecond: 0, subscriptions: -1 }, colour: 'blue',
     });
     assert.equal(res.status, 400, res.text);
     assert.match(res.headers['content-type'], /application\/problem\+json/);
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
     assert.deepEqual(fields, [
-      'branding.accentColor', 'branding.font', 'branding.logoUrl', 'id', 'limits.eventsPerSecond', 'limits.subscriptions', 'name',
-      'portalOrigins.1', 'portalOrigins.2', 'retention',
+      'branding.accentColor', 'branding.font', 'branding.logoUrl', 'colour', 'id', 'limits.eventsPerSecond', 'limits.subscriptions', 'name',
+      'portalOrigins.1', 'portalOrigins.2',
     ]);
     assert.equal((await h.db.pool.query("SELECT count(*)::int AS n FROM tenants WHERE name = ''")).rows[0].n, 0);
     const patch = await platform.patch('/v1/tenants/default', { limits: { eventsPerSecond: 1.5 }, branding: { logoUrl: 'data:text/html;base64,PGI+' } });
