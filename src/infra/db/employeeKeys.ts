@@ -7,6 +7,7 @@ import {
   blindIndexKey, blindIndexOf, blindTermOf, DataKeyError, envelopeKeyId, ERASED, newDataKey, openWith, sealWith,
   unwrapDataKey, wrapDataKey, wrappingKeyFrom, type DataKey, type WrappingKey,
 } from '../crypto/dataKeys';
+import { readPayloadKeys, type PayloadKeyConfig } from '../crypto/payloadKeyFile';
 
 type Db = Pool | PoolClient;
 
@@ -28,6 +29,12 @@ export function configureDataKeys(current: string | null, previous?: string | nu
   configured = current === null ? null : { payloadKeys, wrapping: payloadKeys.map(wrappingKeyFrom) };
   keyCache.clear();
   liveCache.clear();
+}
+
+/** For a process that does not check its key against Postgres (the CLI): the configured payload keys, when there are. */
+export function configureDataKeysFrom(config: PayloadKeyConfig): void {
+  const keys = configured ? null : readPayloadKeys(config);
+  if (keys) configureDataKeys(keys.current, keys.previous);
 }
 
 export function dataKeysConfigured(): boolean {

@@ -13,6 +13,7 @@ import { tenantPool } from '../../infra/db/tenantScope';
 import { findTenant } from '../../infra/db/tenants';
 import { isTenantId } from '../../domain/tenants/tenantId';
 import { connectClient } from '../../infra/temporal/connect';
+import { configureDataKeysFrom } from '../../infra/db/employeeKeys';
 import { configuredDataConverter } from '../../infra/temporal/dataConverter';
 import { CliError, UsageError } from './errors';
 import { discoverInstance, instanceFile } from './instance';
@@ -93,6 +94,7 @@ export function createContext(io: CliIo, opts: { tenant?: string; untenanted?: b
           'start one with `npm start`, set HRHOOKS_DATA_DIR to its data dir, or set DATABASE_URL=postgres://USER@HOST:PORT/DB',
       );
     }
+    configureDataKeysFrom(config); // personal data at rest opens with the payload key's data keys (issue 23)
     pool ??= createPool(config.DATABASE_URL, 4);
     return pool;
   };
