@@ -24,6 +24,7 @@ import { noisyNeighbour } from './scenarios/noisyNeighbour';
 import { latency } from './scenarios/latency';
 import { producers } from './scenarios/producers';
 import { raw } from './scenarios/raw';
+import { retentionExpiry } from './scenarios/retentionExpiry';
 import { retryAccuracy } from './scenarios/retryAccuracy';
 import { FULL, QUICK, type Figures, type Scenario, type Sizes } from './scenarios/scenario';
 import { tenantScope } from './scenarios/tenantScope';
@@ -31,7 +32,7 @@ import { throughput } from './scenarios/throughput';
 import { startStack, type Stack } from './stack';
 
 /** In order: `idle` always runs first (before any work); `engine` before the scenarios compared with it. */
-const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint, tenantScope, noisyNeighbour];
+const SCENARIOS: Scenario[] = [idle, raw, engine, throughput, latency, fanout, fanoutWide, producers, backlog, retryAccuracy, deadEndpoint, tenantScope, noisyNeighbour, retentionExpiry];
 const ALWAYS = new Set(['idle']);
 const ALIASES: Record<string, string> = {
   noisy: 'noisy-neighbour', 'noisy-neighbor': 'noisy-neighbour',

@@ -42,6 +42,9 @@ export interface Sizes {
   /** tenant-scope: deliveries written for each of its two tenants, and the reads timed each way. */
   tenantScopeRows: number;
   tenantScopeQueries: number;
+  /** retention-expiry: attempt rows of the expired day, and attempts per delivery (its deliveries and events go row by row). */
+  retentionAttempts: number;
+  retentionAttemptsPerDelivery: number;
 }
 
 export const FULL: Sizes = {
@@ -68,6 +71,8 @@ export const FULL: Sizes = {
   noisyAloneSeconds: 30,
   tenantScopeRows: 100_000,
   tenantScopeQueries: 2_000,
+  retentionAttempts: 1_000_000,
+  retentionAttemptsPerDelivery: 4,
 };
 
 export const QUICK: Sizes = {
@@ -94,6 +99,8 @@ export const QUICK: Sizes = {
   noisyAloneSeconds: 3,
   tenantScopeRows: 500,
   tenantScopeQueries: 50,
+  retentionAttempts: 2_000,
+  retentionAttemptsPerDelivery: 4,
 };
 
 export type Figures = Record<string, number>;
