@@ -58,6 +58,7 @@ const TENANT = {
     id: { type: 'string' }, name: { type: 'string' }, portalOrigins: { type: 'array', items: { type: 'string' } },
     branding: { type: 'object', properties: { name: { type: 'string' }, logoUrl: { type: 'string' }, accentColor: { type: 'string' } } },
     limits: { type: 'object', properties: { eventsPerSecond: { type: 'integer' }, subscriptions: { type: 'integer' } } },
+    retention: { type: 'object', properties: { events: { type: 'string' }, bodies: { type: 'string' } }, description: 'periods of its own, e.g. "90d"; absent: the instance defaults' },
     disabledAt: { ...nullableString, format: 'date-time' }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
   },
 };
