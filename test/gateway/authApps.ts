@@ -14,7 +14,7 @@ import { SESSION_COOKIE } from '../../src/interfaces/web/session';
 import { createUiRouter } from '../../src/interfaces/web/router';
 import { createLogger } from '../../src/infra/observability/log';
 import { freePort } from '../../dev-support/ports';
-import { TEST_SECRET_KEY, testBox } from '../support/temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY, testBox } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 import { unreachableTemporal } from './harness';
 
@@ -66,7 +66,7 @@ export async function spawnGateway(databaseUrl: string, temporalAddress: string)
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_TASK_QUEUE: 'auth-tests', HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      TEMPORAL_TASK_QUEUE: 'auth-tests', HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
     },
   });
   let output = '';
