@@ -68,6 +68,11 @@ export function returnUrlOf(value: unknown, tenant: Pick<Tenant, 'portalOrigins'
 
 const isProblem = (v: unknown): v is FieldProblem => typeof v === 'object' && v !== null && 'field' in v;
 
+/** Where links are based: HRHOOKS_PUBLIC_URL when set, else the origin the request came to (proxy-aware). */
+export function linkBase(publicUrl: string | undefined, requestOrigin: string): string {
+  return publicUrl ?? requestOrigin;
+}
+
 /** A new single-use link into `tenant`'s portal, based at `baseUrl` (the gateway as browsers reach it). */
 export async function createPortalLink(
   deps: { pool: Pool },

@@ -24,11 +24,6 @@ function framed(req: Request): boolean {
   return dest === undefined || dest === 'iframe' || dest === 'frame';
 }
 
-/** The gateway as the browser reaches it: HRHOOKS_PUBLIC_URL, else this request's own origin. */
-export function publicBase(deps: UiDeps, req: Request): string {
-  return deps.config.HRHOOKS_PUBLIC_URL ?? `${req.protocol}://${req.host}`;
-}
-
 async function refuse(deps: UiDeps, req: Request, res: Response, outcome: Exclude<OpenOutcome, { ok: true }>): Promise<void> {
   if (outcome.tenantId) {
     const scope = await resolveUiScope(deps, outcome.tenantId, undefined);
@@ -53,10 +48,11 @@ export function portalRoutes(deps: UiDeps, chains: { load: RequestHandler; platf
   router.post('/tenants/:tenant/open', ...chains.platformAction, async (req, res) => {
     const scope = await resolveUiScope(deps, null, req.params.tenant);
     if (!scope?.tenant) return sendError(req, res, 404, 'Not found', 'There is no such tenant.');
-    const link = await createPortalLink(deps, scope.tenant, { role: 'admin' }, { baseUrl: publicBase(deps, req), createdBy: sessionOf(res)!.name });
+    const link = await createPortalLink(deps, scope.tenant, { role: 'admin' }, { baseUrl: `${req.protocol}://${req.host}`, createdBy: sessionOf(res)!.name });
     if (!link.ok) return sendError(req, res, 400, 'Not opened', link.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
     deps.log.info({ tenant: scope.tenant.id, by: sessionOf(res)!.name }, 'platform operator opened the interface as a tenant');
-    res.redirect(303, new URL(link.url).pathname + new URL(link.url).search);
+    const url = new URL(link.url);
+    res.redirect(303, url.pathname + url.search); // this gateway's own page, whatever HRHOOKS_PUBLIC_URL says
   });
 
   router.get('/branding.css', chains.load, (req, res) => {

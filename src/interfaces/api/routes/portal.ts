@@ -2,17 +2,13 @@
 // a single-use link into the tenant's follow-up portal, { url, expiresAt }. A platform key or the tenant's admin
 // key (a tenant key naming another tenant got 404 already); never a producer key. The answer carries a secret
 // (the link's token): never cached. A thin door onto ../../../app/portal/portalLinks.ts.
-import { Router, type Request } from 'express';
-import { createPortalLink } from '../../../app/portal/portalLinks';
+import { Router } from 'express';
+import { createPortalLink, linkBase } from '../../../app/portal/portalLinks';
 import { callerOf, requireScope } from '../auth';
 import type { RouteDeps } from '../deps';
 import { ValidationError } from '../errors';
 import { scoped, tenantOfRequest } from '../tenantContext';
 
-/** The gateway as browsers reach it: HRHOOKS_PUBLIC_URL, else this request's origin (proxy-aware: trust proxy). */
-function publicBase(deps: RouteDeps, req: Request): string {
-  return deps.config.HRHOOKS_PUBLIC_URL ?? `${req.protocol}://${req.host}`;
-}
 
 export function portalRouter(deps: RouteDeps): Router {
   const router = Router();
@@ -20,7 +16,7 @@ export function portalRouter(deps: RouteDeps): Router {
     const tenant = tenantOfRequest(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: '(body)', message: 'a JSON object' }]);
-    const outcome = await createPortalLink(scoped(deps, res), tenant, body, { baseUrl: publicBase(deps, req), createdBy: callerOf(res).name });
+    const outcome = await createPortalLink(scoped(deps, res), tenant, body, { baseUrl: linkBase(deps.config.HRHOOKS_PUBLIC_URL, `${req.protocol}://${req.host}`), createdBy: callerOf(res).name });
     if (!outcome.ok) throw new ValidationError(outcome.problems);
     deps.log.info({ tenant: tenant.id, role: body.role ?? 'admin', by: callerOf(res).name }, 'portal link issued');
     res.status(201).set('cache-control', 'no-store').json({ url: outcome.url, expiresAt: outcome.expiresAt });
