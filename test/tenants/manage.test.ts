@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/infra/db/apiKeys';
 import { createUiSession } from '../../src/infra/db/uiSessions';
-import { api, employeeEvent, eventually, startHarness, type Harness } from '../gateway/harness';
+import { api, employeeEvent, eventually, startHarness, unreachableTemporal, type Harness } from '../gateway/harness';
 
 describe('tenants: management, scopes and keys', () => {
   let h: Harness;
@@ -242,5 +242,25 @@ describe('tenants: management, scopes and keys', () => {
     assert.ok(!(await platform.get('/v1/tenants?limit=200')).body.items.some((x: { id: string }) => x.id === 'leaving-co'));
     assert.equal((await platform.post('/v1/tenants', { id: 'leaving-co', name: 'again' })).status, 409, 'ids are never reused');
     assert.equal((await platform.delete('/v1/tenants/leaving-co')).status, 404, 'deleting again: gone');
+  });
+
+  test('delete while Temporal is out of reach: 503, the tenant stays (disabled, keys valid); DELETE again finishes it', async () => {
+    const t = await tenantWithSubscription('retry-co', 'fail-retry');
+    const posted = await t.producer.post('/v1/events', employeeEvent('employee.created', 'evt-retry-co'));
+    assert.equal(posted.status, 202, posted.text);
+    const deliveryId = posted.body.deliveries[0].id as string;
+    await waitStatus(deliveryId, 'retrying');
+    const cutOff = api(h.appWith({ temporal: unreachableTemporal() }), platformKey.key);
+    const refused = await cutOff.delete('/v1/tenants/retry-co');
+    assert.equal(refused.status, 503, refused.text);
+    assert.match(refused.body.detail, /1 open deliveries could not be cancelled yet/);
+    assert.equal(await statusOf(deliveryId), 'retrying', 'still open');
+    const kept = await platform.get('/v1/tenants/retry-co');
+    assert.equal(kept.status, 200, 'not deleted');
+    assert.ok(kept.body.disabledAt, 'but disabled: no new events meanwhile');
+    assert.equal((await t.admin.get('/v1/deliveries')).status, 200, 'its keys still work');
+    const done = await platform.delete('/v1/tenants/retry-co');
+    assert.equal(done.status, 200, done.text);
+    assert.equal(await statusOf(deliveryId), 'cancelled');
   });
 });
