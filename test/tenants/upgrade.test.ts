@@ -26,7 +26,7 @@ import { createApp } from '../../src/interfaces/api/app';
 import { api, eventually } from '../gateway/harness';
 import { clusterUrl } from '../support/postgres';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { runTestWorker, sharedTemporalAddress, testBox, testClient, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
+import { runTestWorker, sharedTemporalAddress, testBox, testClient, testDataConverter, uniqueTaskQueue, type RunningWorker } from '../support/temporal';
 
 /** The last commit before tenants (a73acd8 added them). */
 const BEFORE_TENANTS = 'ccf33e810c0a3b4db13ce52abd2e06258024e702';
@@ -206,11 +206,12 @@ describe('upgrade of a database with open deliveries into tenants', () => {
     assert.equal(tenantOf.rows[0].tenant_id, 'default');
   });
 
+  // Today's worker encodes its payloads (the payload codec); the old code's were plain: the histories hold both.
   test('the upgraded workflows\' histories (begun by the old code, continued by today\'s) replay on today\'s workflow code', async () => {
     const workflowIds = [...new Set(before011.deliveries.map((d) => workflowIdOf(d.id)!))];
     const histories = await Promise.all(workflowIds.map(async (workflowId) => ({ workflowId, history: await temporal.workflow.getHandle(workflowId).fetchHistory() })));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter }, histories)) results.push(result);
     assert.equal(results.length, workflowIds.length);
     for (const r of results) assert.equal(r.error, undefined, `${r.workflowId}: ${r.error?.message}`);
   });
