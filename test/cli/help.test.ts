@@ -17,7 +17,7 @@ const COMMANDS = [
   ['start'], ['gateway'], ['worker'], ['deliveries'], ['deliveries', 'list'], ['deliveries', 'show'], ['resync'], ['mark-processed'],
   ['subscriptions'], ['subscriptions', 'list'], ['subscriptions', 'create'], ['subscriptions', 'resume'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'rotate-secret-key'],
   ['tenants'], ['tenants', 'create'], ['tenants', 'list'], ['tenants', 'show'], ['tenants', 'update'], ['tenants', 'disable'], ['tenants', 'enable'], ['tenants', 'delete'],
-  ['send'], ['portal-link'], ['audit'], ['preview'], ['verify'],
+  ['send'], ['portal-link'], ['audit'], ['data'], ['data', 'encrypt-existing'], ['preview'], ['verify'],
 ];
 
 function hrhooks(args: string[], options: { timeout?: number; input?: string } = {}) {

@@ -99,6 +99,19 @@ function operations(program: Command, run: Runner): void {
   sendCommand(program, run);
   portalLinkCommand(program, run);
   auditCommand(program, run);
+  dataCommands(program, run);
+}
+
+/** `data encrypt-existing`: seal rows stored in clear before data keys existed (issue 23). */
+function dataCommands(program: Command, run: Runner): void {
+  const data = program.command('data').description("personal data at rest: seal rows stored in clear before data keys existed");
+  explain(
+    data.command('encrypt-existing').description("seal the event bodies, subject names and attempt bodies stored in clear (from before data keys) under each employee's data key, every tenant; again: nothing left to do")
+      .option('--batch <n>', 'rows per batch (default 500)').option('--json', 'print the counts as JSON'),
+    [ENV.discovery, ENV.database, ['HRHOOKS_PAYLOAD_KEY', 'the payload key the data keys are wrapped with (default: <data dir>/payload.key)']],
+    ['hrhooks data encrypt-existing'],
+  ).action((opts) => run('data encrypt-existing', (ctx) => (require('./commands/data') as typeof import('./commands/data')).encryptExistingCommand(opts, ctx), { untenanted: true }));
+  explain(data, [ENV.discovery, ENV.database], ['hrhooks data encrypt-existing']);
 }
 
 /** `audit`: the audit trail (who did what, when, from where), straight from Postgres. */
