@@ -11,6 +11,7 @@ import { spawnWorker, type WorkerChild } from '../support/processes';
 import { sharedTemporalAddress, testClient, uniqueTaskQueue } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 import { createTenant, getTenant, updateTenantFields } from '../../src/app/tenants/manage';
+import { recordAttempts, writeDeliveryStatus, type AttemptRecord } from '../../src/infra/db/deliveryStatus';
 import { retentionScheduleId } from '../../src/infra/temporal/retentionSchedule';
 
 const DAY = 86_400_000;
@@ -202,6 +203,27 @@ describe('retention per tenant', () => {
     await waitFor('the run logged', async () => worker.output().includes('retention run'));
     const line = worker.output().split('\n').find((l) => l.includes('retention run'))!;
     assert.ok(!line.includes('Ada') && !line.includes(longOldOpen.id), line);
+  });
+
+  test('an attempt number stays unique per delivery across day partitions: a rewrite replaces it, even concurrently', async () => {
+    const { id } = await delivery('long', 'retrying', 3, 0);
+    for (const age of [1, 2]) await db.pool.query('SELECT attempts_partition_ensure($1::date)', [utcDay(daysAgo(age))]);
+    const attempt = (startedAt: Date, body: string): AttemptRecord => ({
+      deliveryId: id, number: 1, startedAt, durationMs: 5, url: 'http://127.0.0.1/x', requestHeaders: {}, requestBody: body,
+      statusCode: 500, responseHeaders: null, responseBody: null, responseTruncated: false, errorKind: null, errorMessage: null, outcome: 'retry',
+    });
+    const update = { status: 'retrying' as const, nextAttemptAt: null, lastError: 'HTTP 500' };
+    await recordAttempts(db.pool, [{ attempt: attempt(daysAgo(2), 'first'), update }]);
+    // the retried activity records the same attempt again, a day later: another partition
+    await recordAttempts(db.pool, [{ attempt: attempt(daysAgo(1), 'second'), update }]);
+    assert.deepEqual((await attemptRows(id)).map((a) => [a.number, a.request_body, a.part]), [[1, 'second', partitionName(daysAgo(1))]],
+      'one row, in the second day\'s partition');
+    await Promise.all([0, 1, 2, 3].map((i) => recordAttempts(db.pool, [{ attempt: attempt(daysAgo(i), `racer ${i}`), update }])));
+    assert.equal((await attemptRows(id)).length, 1, 'concurrent writers of one attempt leave one row');
+    // what the workflow records of an attempt it never got back does not duplicate a recorded one
+    await writeDeliveryStatus(db.pool, id, 'retrying', null, undefined, { number: 1, at: daysAgo(5).toISOString(), error: 'lost', outcome: 'retry' });
+    await writeDeliveryStatus(db.pool, id, 'retrying', null, undefined, { number: 2, at: daysAgo(5).toISOString(), error: 'lost', outcome: 'retry' });
+    assert.deepEqual((await attemptRows(id)).map((a) => a.number), [1, 2]);
   });
 
   test('tenant retention: stored through the tenant use cases, bad periods named by field', async () => {
