@@ -17,7 +17,7 @@ import { createApiKey } from '../../src/infra/db/apiKeys';
 import { tenantPool } from '../../src/infra/db/tenantScope';
 import { createLogger } from '../../src/infra/observability/log';
 import { createApp } from '../../src/interfaces/api/app';
-import { API_AUDIT, WEB_AUDIT } from '../../src/interfaces/api/auditActions';
+import { API_AUDIT, WEB_AUDIT, describeAction } from '../../src/interfaces/api/auditActions';
 import { API_ROUTES } from '../../src/interfaces/api/openapi';
 import { createUiRouter } from '../../src/interfaces/web/router';
 import { csrfOf, sessionCookieOf } from '../gateway/authApps';
@@ -316,6 +316,10 @@ describe('audit trail', () => {
     assert.deepEqual(ui.filter((r) => !covered(WEB_AUDIT, r)), [], 'web routes with no entry in WEB_AUDIT');
     const documented = API_ROUTES.filter((r) => r.method !== 'get').map((r) => `${r.method} ${r.path}`).filter((r) => !r.includes('/v1/tenants/{id}/portal-sessions'));
     assert.deepEqual(documented.filter((r) => !(r in API_AUDIT)), [], 'documented routes with no audit action');
+    const input = (body: Record<string, unknown>) => ({ params: { id: 't1' }, body, response: {}, location: null });
+    assert.equal(describeAction(API_AUDIT['patch /v1/tenants/{id}']!, input({ retention: { events: '90d' } })).action, 'retention.updated');
+    assert.deepEqual(describeAction(API_AUDIT['patch /v1/tenants/{id}']!, input({ name: 'x', limits: {} })), { action: 'tenant.updated', target: { type: 'tenant', id: 't1' }, detail: { fields: 'limits+name' } });
+    assert.equal(describeAction(API_AUDIT['patch /v1/subscriptions/{id}']!, input({ enabled: false })).action, 'subscription.disabled');
     const known = new Set<string>(AUDIT_ACTIONS);
     for (const audit of [...Object.values(API_AUDIT), ...Object.values(WEB_AUDIT)]) {
       if (audit && typeof audit.action === 'string') assert.ok(known.has(audit.action), audit.action);

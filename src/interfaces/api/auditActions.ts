@@ -73,7 +73,7 @@ export const API_AUDIT: Record<string, RouteAudit | null> = {
   'post /v1/platform-keys': { action: 'platform_key.created', level: 'platform', target: { type: 'key', id: answered('id') } },
   'post /v1/platform-keys/{id}/revoke': { action: 'platform_key.revoked', level: 'platform', target: { type: 'key', id: param('id') } },
   'post /v1/tenants': { action: 'tenant.created', level: 'platform', target: { type: 'tenant', id: (i) => i.response.id ?? i.body.id } },
-  'patch /v1/tenants/{id}': { action: 'tenant.updated', level: 'platform', target: tenant, detail: fields },
+  'patch /v1/tenants/{id}': { action: (i) => ('retention' in i.body ? 'retention.updated' : 'tenant.updated'), level: 'platform', target: tenant, detail: fields },
   'post /v1/tenants/{id}/disable': { action: 'tenant.disabled', level: 'platform', target: tenant },
   'post /v1/tenants/{id}/enable': { action: 'tenant.enabled', level: 'platform', target: tenant },
   'delete /v1/tenants/{id}': { action: 'tenant.deleted', level: 'platform', target: tenant, detail: counts },

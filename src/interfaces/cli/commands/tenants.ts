@@ -111,7 +111,7 @@ export async function updateCommand(id: string, o: TenantOptions, ctx: CliContex
   const outcome = await updateTenantFields({ pool: await ctx.platformPool() }, id, body);
   if (!outcome.ok && outcome.reason === 'invalid') throw invalid(outcome.errors);
   if (!outcome.ok) throw new CliError(`no tenant ${id}`);
-  await recordCli(ctx, { action: 'tenant.updated', tenantId: null, target: { type: 'tenant', id }, detail: { fields: Object.keys(body).sort().join('+') } });
+  await recordCli(ctx, { action: 'retention' in body ? 'retention.updated' : 'tenant.updated', tenantId: null, target: { type: 'tenant', id }, detail: { fields: Object.keys(body).sort().join('+') } });
   print(ctx, outcome.tenant, o.json);
   return 0;
 }
