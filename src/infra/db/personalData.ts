@@ -60,6 +60,8 @@ export async function redactEmployee(db: Db, tenantId: string, employeeId: strin
       WHERE ${HER_EVENTS} AND (json_typeof(e.body) <> 'object' OR e.body->'erased' IS NULL)`,
     [...params, erasureId],
   );
+  // a delivery whose workflow never started is not started later (the re-drive pass skips refused starts)
+  await db.query(`UPDATE deliveries d SET start_refused = $3 WHERE ${HERS} AND NOT d.workflow_started AND d.start_refused IS NULL`, [...params, 'erased']);
   const deliveries = await db.query(
     `UPDATE deliveries d SET subject_name = $3, subject_name_index = NULL
       WHERE ${HERS} AND d.subject_name IS NOT NULL AND d.subject_name <> $3`,
