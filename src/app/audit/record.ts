@@ -8,7 +8,7 @@ import { insertAuditRow, ownerTenantOf } from '../../infra/db/auditLog';
 export const AUDIT_ACTIONS = [
   'session.sign_in', 'session.sign_out', 'portal.session_opened', 'portal.link_issued',
   'key.created', 'key.revoked', 'platform_key.created', 'platform_key.revoked',
-  'tenant.created', 'tenant.updated', 'tenant.disabled', 'tenant.enabled', 'tenant.deleted', 'tenant.opened',
+  'tenant.created', 'tenant.updated', 'tenant.disabled', 'tenant.enabled', 'tenant.deleted',
   'subscription.created', 'subscription.updated', 'subscription.enabled', 'subscription.disabled', 'subscription.deleted',
   'subscription.secret_rotated', 'subscription.authorization_rotated', 'subscription.credential_activated',
   'subscription.test_sent', 'subscription.resumed', 'subscription.failed_resynced',
