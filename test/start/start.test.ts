@@ -64,6 +64,25 @@ async function api(s: Started, method: string, route: string, key: string, body?
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/**
+ * Issue 23: the dev server's Web UI decodes payloads through the gateway's codec server: its settings name the
+ * gateway's /codec/web-ui/<token>, which answers a browser on the UI's origin (CORS) with the payload in clear.
+ */
+async function webUiDecodes(s: Started): Promise<void> {
+  const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+  const endpoint = settings.Codec?.Endpoint ?? '';
+  assert.match(endpoint, new RegExp(`^http://127\\.0\\.0\\.1:${ports.gateway}/codec/web-ui/[A-Za-z0-9_-]{32,}$`), `the Web UI's codec endpoint: ${JSON.stringify(settings.Codec)}`);
+  const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"Ada Lovelace"').toString('base64') };
+  const sealed = await api(s, 'POST', '/codec/encode', s.admin, { payloads: [plain] });
+  assert.equal(sealed.status, 200, JSON.stringify(sealed.body));
+  const origin = `http://127.0.0.1:${ports.ui}`;
+  const preflight = await fetch(`${endpoint}/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+  assert.equal(preflight.status, 204);
+  const res = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { origin, 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify(sealed.body) });
+  assert.equal(res.headers.get('access-control-allow-origin'), origin);
+  assert.deepEqual(((await res.json()) as { payloads: unknown[] }).payloads, [plain]);
+}
+
 before(async () => {
   const built = spawnSync('bash', [path.join(ROOT, 'scripts', 'build.sh')], { encoding: 'utf8' });
   assert.equal(built.status, 0, `npm run build failed: ${built.stderr}`);
@@ -113,6 +132,9 @@ describe('hrhooks start (all-in-one)', () => {
     await receiver.waitForRequests(1, 60_000);
     const deliveryId = accepted.body.deliveries[0].id;
     await waitFor('delivered', async () => (await api(first, 'GET', `/v1/deliveries/${deliveryId}`, first.admin)).body.status === 'delivered' || undefined, 30_000);
+    const payloadKey = fs.readFileSync(path.join(dataDir, 'payload.key'), 'utf8');
+    assert.equal(fs.statSync(path.join(dataDir, 'payload.key')).mode & 0o777, 0o600, 'the payload key is generated into the data dir, mode 600');
+    if (kind === 'dev') await webUiDecodes(first);
     assert.equal(await stop(first), 0);
     assert.equal(await portIsOpen('127.0.0.1', ports.gateway), false, 'gateway port closed');
     assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false, `Temporal ${kind} server stopped`);
@@ -122,6 +144,7 @@ describe('hrhooks start (all-in-one)', () => {
     const second = await start();
     try {
       assert.equal(second.admin, first.admin, 'the generated keys are kept in the data dir');
+      assert.equal(fs.readFileSync(path.join(dataDir, 'payload.key'), 'utf8'), payloadKey, 'and the payload key');
       const list = await api(second, 'GET', '/v1/deliveries', second.admin);
       assert.equal(list.status, 200);
       assert.ok(list.body.items.some((d: { id: string }) => d.id === deliveryId), 'earlier delivery still listed');
