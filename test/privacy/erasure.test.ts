@@ -243,4 +243,21 @@ describe('personal data: sealed at rest, erasure, access export', () => {
     const detail = await api(h.app, keys.aAdmin).get(`/v1/deliveries/${id}`);
     assert.equal(detail.body.event.data.bankAccount.iban, IBAN);
   });
+
+  test('erased by another process while this one holds her key in its cache: the next event is sealed under a fresh key and reads', async () => {
+    // the gateway above has her live key cached (the event just before); another gateway erases her: its UPDATE
+    // is the erasure's as far as this process can see
+    await h.db.pool.query('UPDATE employee_keys SET wrapped = NULL, erased_at = now() WHERE tenant_id = $1 AND employee_id = $2 AND erased_at IS NULL', [A, ADA]);
+    const next = { ...adaEmployee(), id: `ada-after-remote-erasure-${run}` };
+    const res = await api(h.app, keys.aProducer).post('/v1/events', next);
+    assert.equal(res.status, 202, res.text);
+    const live = await row('SELECT key_id FROM employee_keys WHERE tenant_id = $1 AND employee_id = $2 AND erased_at IS NULL', [A, ADA]);
+    assert.equal(live.length, 1, 'a fresh live key');
+    const stored = await row('SELECT body FROM events WHERE tenant_id = $1 AND id = $2', [A, next.id]);
+    assert.ok(String(stored[0]!.body).includes(live[0]!.key_id), 'sealed under the fresh key, not the erased one');
+    const id = res.body.deliveries.find((d: { id: string }) => d.id.startsWith(`dlv_${subs.ok}_`)).id;
+    await eventually(async () => ((await statusOf(id)) === 'delivered' ? true : undefined), 20_000, 'the event delivered');
+    const detail = await api(h.app, keys.aAdmin).get(`/v1/deliveries/${id}`);
+    assert.equal(detail.body.event.data.bankAccount.iban, IBAN, 'the accepted event reads: not lost to the erased key');
+  });
 });

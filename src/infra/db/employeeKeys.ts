@@ -142,6 +142,16 @@ export async function openValues<T>(db: Db, values: T[]): Promise<Array<T | stri
   });
 }
 
+/**
+ * Inside a transaction that stores data sealed under `keyId`: whether the key is still live, locked (FOR SHARE)
+ * until the transaction ends, so an erasure running meanwhile waits and then redacts what this one stored. False
+ * when another process erased it since this one cached it: the caller seals again under a fresh key.
+ */
+export async function holdLiveKey(client: PoolClient, keyId: string): Promise<boolean> {
+  const { rowCount } = await client.query('SELECT 1 FROM employee_keys WHERE key_id = $1 AND erased_at IS NULL FOR SHARE', [keyId]);
+  return (rowCount ?? 0) > 0;
+}
+
 /** Erases every data key of one employee of one tenant (run in the erasure's transaction); returns how many. */
 export async function eraseEmployeeKeys(db: Db, tenantId: string, employeeId: string): Promise<number> {
   const { rowCount } = await db.query(

@@ -8,7 +8,8 @@ import { subjectOf, type EventSubject } from '../../domain/events/subject';
 import type { DeliverableEventType } from '../../domain/events/eventTypes';
 import { employeeOf } from '../../domain/events/dataSubject';
 import { inTransaction } from './transaction';
-import { dataKeysConfigured, nameIndexOf, openValues, sealerFor } from './employeeKeys';
+import { envelopeKeyId } from '../crypto/dataKeys';
+import { dataKeysConfigured, forgetEmployee, holdLiveKey, nameIndexOf, openValues, sealerFor, TENANT_KEY } from './employeeKeys';
 
 export interface NewDeliveryRow {
   id: string;
@@ -55,12 +56,37 @@ export async function storeEvent(
   isTest: boolean,
   deliveriesFor: (db: PoolClient) => Promise<NewDeliveryRow[]>,
 ): Promise<StoreResult> {
+  const employeeId = employeeOf(subjectOf(event.type as DeliverableEventType, event.data));
+  try {
+    return await storeSealed(pool, tenantId, event, isTest, employeeId, deliveriesFor);
+  } catch (err) {
+    if (!(err instanceof ErasedMeanwhile)) throw err;
+    // another process erased this employee's key after this one cached it: once more, under a fresh key
+    forgetEmployee(tenantId, employeeId ?? TENANT_KEY);
+    return storeSealed(pool, tenantId, event, isTest, employeeId, deliveriesFor);
+  }
+}
+
+/** The data key the event was sealed under was erased before the event's transaction took it. */
+class ErasedMeanwhile extends Error {
+  override readonly name = 'ErasedMeanwhile';
+}
+
+async function storeSealed(
+  pool: Pool,
+  tenantId: string,
+  event: HrEvent,
+  isTest: boolean,
+  employeeId: string | null,
+  deliveriesFor: (db: PoolClient) => Promise<NewDeliveryRow[]>,
+): Promise<StoreResult> {
   const hash = bodyHashOf(event);
   // personal data at rest is sealed under the employee's data key (issue 23), made outside the event's transaction
-  const employeeId = employeeOf(subjectOf(event.type as DeliverableEventType, event.data));
   const seal = await sealerFor(pool, tenantId, employeeId);
   const body = dataKeysConfigured() ? JSON.stringify(seal(JSON.stringify(event))) : JSON.stringify(event);
+  const keyId = dataKeysConfigured() ? envelopeKeyId(JSON.parse(body)) : null;
   return inTransaction(pool, async (client) => {
+    if (keyId !== null && !(await holdLiveKey(client, keyId))) throw new ErasedMeanwhile();
     const inserted = await client.query(
       `INSERT INTO events (id, type, occurred_at, body, body_hash, is_test, tenant_id, employee_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (tenant_id, id) DO NOTHING RETURNING seq`,
