@@ -61,7 +61,7 @@ export const retentionExpiry: Scenario = {
     log(`retention-expiry: ${rows} rows written in ${Math.round((performance.now() - t0) / 1000)} s`);
     startCpuWindow();
 
-    const alone = await measureLatency(api, stack.receiverUrl, sizes.latencyRate, sizes.latencySeconds, 'retA');
+    const alone = await measureLatency(api, stack.receiverUrl, sizes.latencyRate, sizes.latencySeconds, 'retA', true);
     const schedule = stack.temporal.schedule.getHandle(retentionScheduleId('hrhooks'));
     const expiry = (async () => {
       await new Promise((r) => setTimeout(r, (sizes.latencySeconds * 1000) / 5));
@@ -78,7 +78,7 @@ export const retentionExpiry: Scenario = {
       const result = await stack.temporal.workflow.getHandle(action.action.workflow.workflowId).result() as Record<string, number | string[]>;
       return { ms: performance.now() - started, result };
     })();
-    const during = await measureLatency(api, stack.receiverUrl, sizes.latencyRate, sizes.latencySeconds, 'retB');
+    const during = await measureLatency(api, stack.receiverUrl, sizes.latencyRate, sizes.latencySeconds, 'retB', true);
     const { ms, result } = await expiry;
 
     const gone = (await stack.pool.query('SELECT 1 FROM pg_class WHERE relname = $1', [partition])).rowCount === 0;
@@ -99,6 +99,10 @@ export const retentionExpiry: Scenario = {
         p50DuringExpiryMs: during.p50Ms!,
         gatewayP99AloneMs: alone.gatewayP99Ms!,
         gatewayP99DuringExpiryMs: during.gatewayP99Ms!,
+        refusedAlone: alone.refused!,
+        refusedDuringExpiry: during.refused!,
+        producerRetriesAlone: alone.producerRetries!,
+        producerRetriesDuringExpiry: during.producerRetries!,
         expiryMs: round(ms),
         attemptsInDroppedPartition: Number(result.attemptsInDroppedPartitions),
         attemptsKeptOpen: Number(result.attemptsKeptOpen),
