@@ -104,6 +104,8 @@ export const retentionExpiry: Scenario = {
         producerRetriesAlone: alone.producerRetries!,
         producerRetriesDuringExpiry: during.producerRetries!,
         expiryMs: round(ms),
+        expiryPartitionsMs: Number(result.partitionsMs),
+        expiryRowWiseMs: Number(result.rowWiseMs),
         attemptsInDroppedPartition: Number(result.attemptsInDroppedPartitions),
         attemptsKeptOpen: Number(result.attemptsKeptOpen),
         deliveriesDeleted: Number(result.deliveriesDeleted),

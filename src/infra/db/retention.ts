@@ -1,12 +1,28 @@
 // The statements retention runs (issue 23 item 5; the rules: src/domain/retention/policy.ts, the order:
 // src/app/retention/run.ts): day partitions of `attempts` created ahead and dropped once expired (attempts of
-// open deliveries moved out first), bodies stripped and closed deliveries / events deleted row by row, in batches.
+// open deliveries moved out first), bodies stripped and closed deliveries / events deleted row by row, in paced batches.
 import type { Pool } from 'pg';
 import { CLOSED } from './ordering';
 import { inTransaction } from './transaction';
 
 /** Rows one statement changes at most: short transactions, no long lock on what the workers write. */
-export const RETENTION_BATCH = 5_000;
+export const RETENTION_BATCH = 1_000;
+
+/** Called after each row-wise batch with how long it took: the caller paces the run (src/app/retention/run.ts). */
+export type Pace = (batchMs: number) => Promise<void>;
+const unpaced: Pace = async () => undefined;
+
+/** Runs `batch` until it reports fewer rows than `size`, pacing between batches; sums its counts. */
+async function inBatches(size: number, pace: Pace, batch: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const started = performance.now();
+    const n = await batch();
+    total += n;
+    if (n < size) return total;
+    await pace(performance.now() - started);
+  }
+}
 
 const PARTITION_NAME = /^attempts_p(\d{4})(\d{2})(\d{2})$/;
 
@@ -66,9 +82,8 @@ export async function dropDayPartition(pool: Pool, partition: DayPartition, lock
 }
 
 /** Drops the request and response bodies of the tenant's closed deliveries' attempts started before `before`. */
-export async function stripBodies(pool: Pool, tenantId: string, before: Date, batch = RETENTION_BATCH): Promise<number> {
-  let total = 0;
-  for (;;) {
+export async function stripBodies(pool: Pool, tenantId: string, before: Date, pace: Pace = unpaced, batch = RETENTION_BATCH): Promise<number> {
+  return inBatches(batch, pace, async () => {
     const { rowCount } = await pool.query(
       `WITH due AS (
          SELECT a.delivery_id, a.number, a.started_at FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
@@ -78,15 +93,14 @@ export async function stripBodies(pool: Pool, tenantId: string, before: Date, ba
          FROM due WHERE a.delivery_id = due.delivery_id AND a.number = due.number AND a.started_at = due.started_at`,
       [tenantId, before, batch],
     );
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < batch) return total;
-  }
+    return rowCount ?? 0;
+  });
 }
 
 /** Deletes the tenant's closed deliveries created before `before` with their attempts; then its events received before it that have no delivery left. */
-export async function deleteExpired(pool: Pool, tenantId: string, before: Date, batch = RETENTION_BATCH): Promise<{ attempts: number; deliveries: number; events: number }> {
-  const counts = { attempts: 0, deliveries: 0, events: 0 };
-  for (;;) {
+export async function deleteExpired(pool: Pool, tenantId: string, before: Date, pace: Pace = unpaced, batch = RETENTION_BATCH): Promise<{ attempts: number; deliveries: number; events: number }> {
+  let attempts = 0;
+  const deliveries = await inBatches(batch, pace, async () => {
     const { rows } = await pool.query(
       `WITH doomed AS (
          SELECT id FROM deliveries WHERE tenant_id = $1 AND created_at < $2 AND status IN ${CLOSED}
@@ -96,11 +110,10 @@ export async function deleteExpired(pool: Pool, tenantId: string, before: Date, 
        SELECT (SELECT count(*) FROM gone_attempts)::int AS attempts, (SELECT count(*) FROM gone)::int AS deliveries`,
       [tenantId, before, batch],
     );
-    counts.attempts += rows[0].attempts;
-    counts.deliveries += rows[0].deliveries;
-    if (rows[0].deliveries < batch) break;
-  }
-  for (;;) {
+    attempts += rows[0].attempts as number;
+    return rows[0].deliveries as number;
+  });
+  const events = await inBatches(batch, pace, async () => {
     const { rowCount } = await pool.query(
       `WITH doomed AS (
          SELECT e.id FROM events e WHERE e.tenant_id = $1 AND e.received_at < $2
@@ -109,10 +122,9 @@ export async function deleteExpired(pool: Pool, tenantId: string, before: Date, 
        DELETE FROM events e USING doomed WHERE e.tenant_id = $1 AND e.id = doomed.id`,
       [tenantId, before, batch],
     );
-    counts.events += rowCount ?? 0;
-    if ((rowCount ?? 0) < batch) break;
-  }
-  return counts;
+    return rowCount ?? 0;
+  });
+  return { attempts, deliveries, events };
 }
 
 /** Every tenant (deleted ones too: their rows age like the others) and its own retention, as stored. */
