@@ -23,7 +23,7 @@ export interface StarterDeps {
 }
 
 export interface StarterOptions {
-  /** Workflow starts in flight at once. */
+  /** Batches in flight at once (each starts its events together: lanes × batch starts in flight at most). */
   lanes?: number;
   /** Events one lane takes per batch. */
   batch?: number;
@@ -53,6 +53,9 @@ export interface EventStarter {
 
 const MEMORY_RETRIES = 5;
 
+/** Events one lane starts together. */
+export const START_BATCH = 16;
+
 /** What one call of startEvents settled. */
 export interface StartResult {
   /** Deliveries whose workflow is now started. */
@@ -74,36 +77,35 @@ function groupByEvent(rows: StartRow[]): Map<string, StartRow[]> {
 }
 
 /**
- * Starts the workflows of some events from their unstarted rows and marks them started in one UPDATE.
- * A start Temporal refuses for good (startRefusedForGood) fails that event's deliveries and the batch goes
- * on; a failure that may pass (Temporal unreachable) stops the batch, is counted on that event, and is
- * rethrown once the successes and refusals are recorded.
+ * Starts the workflows of some events from their unstarted rows, all at once (a batch takes one start's time, so
+ * an event queued behind a busy lane waits for one start, not sixteen), and marks them started in one UPDATE.
+ * A start Temporal refuses for good (startRefusedForGood) fails that event's deliveries; a failure that may pass
+ * (Temporal unreachable) is counted on its events and the first one is rethrown once the successes and refusals
+ * are recorded.
  */
 export async function startEvents(deps: StarterDeps, eventKeys: string[], eager = false, fairness = true): Promise<StartResult> {
-  const groups = groupByEvent(await unstartedRowsOfEvents(deps.pool, eventKeys));
+  const groups = [...groupByEvent(await unstartedRowsOfEvents(deps.pool, eventKeys))];
+  const outcomes = await Promise.allSettled(groups.map(([, rows]) => startEvent(deps.temporal, deps.taskQueue, rows, { eager, fairness })));
   const started: string[] = [];
   const refused = new Map<string, string>();
+  const failed: Array<{ key: string; err: Error }> = [];
   let deliveries = 0;
-  let failure: { eventId: string; err: Error } | null = null;
-  for (const [eventId, rows] of groups) {
-    try {
-      await startEvent(deps.temporal, deps.taskQueue, rows, { eager, fairness });
-      started.push(eventId);
+  outcomes.forEach((outcome, i) => {
+    const [key, rows] = groups[i]!;
+    if (outcome.status === 'fulfilled') {
+      started.push(key);
       deliveries += rows.length;
-    } catch (err) {
-      const reason = startRefusedForGood(err);
-      if (reason) refused.set(eventId, reason);
-      else {
-        failure = { eventId, err: err as Error };
-        break;
-      }
+      return;
     }
-  }
+    const reason = startRefusedForGood(outcome.reason);
+    if (reason) refused.set(key, reason);
+    else failed.push({ key, err: outcome.reason as Error });
+  });
   await markEventsStarted(deps.pool, started);
   await recordRefusals(deps, refused);
-  if (failure) {
-    await countStartFailures(deps.pool, [failure.eventId]);
-    throw failure.err;
+  if (failed.length > 0) {
+    await countStartFailures(deps.pool, failed.map((f) => f.key));
+    throw failed[0]!.err;
   }
   return { deliveries, settled: started.length + refused.size, refused };
 }
@@ -140,8 +142,8 @@ class Starter implements EventStarter {
   private redriving: Promise<void> | null = null;
 
   constructor(private readonly deps: StarterDeps, private readonly opts: StarterOptions) {
-    this.lanes = opts.lanes ?? 32;
-    this.batch = opts.batch ?? 16;
+    this.lanes = opts.lanes ?? 4;
+    this.batch = opts.batch ?? START_BATCH;
     this.maxQueued = opts.maxQueued ?? 10_000;
     this.queue = new FairQueue(this.maxQueued, opts.fairness !== false);
     this.memoryRetries = opts.memoryRetries ?? MEMORY_RETRIES;

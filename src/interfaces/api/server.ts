@@ -10,7 +10,7 @@ import { checkPayloadKey } from '../../app/secrets/payloadKeyCheck';
 import { bootstrapKeys } from '../../app/keys/apiKeys';
 import { migrate } from '../../infra/db/migrate';
 import { createPool } from '../../infra/db/pool';
-import { startEventStarter, type EventStarter } from '../../app/ingest/starter';
+import { START_BATCH, startEventStarter, type EventStarter } from '../../app/ingest/starter';
 import { createLogger, type Logger } from '../../infra/observability/log';
 import { collectProcessMetrics } from '../../infra/observability/metrics';
 import { connectClient } from '../../infra/temporal/connect';
@@ -97,7 +97,7 @@ export async function startGateway(
     ? new Client({ connection: opts.workerConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter })
     : await connectClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, dataConverter);
   const core = { pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, box, config, log };
-  const starter = startEventStarter(core, { eager, lanes: config.HRHOOKS_START_CONCURRENCY, fairness: config.HRHOOKS_FAIRNESS === 'on' });
+  const starter = startEventStarter(core, { eager, lanes: Math.ceil(config.HRHOOKS_START_CONCURRENCY / START_BATCH), batch: START_BATCH, fairness: config.HRHOOKS_FAIRNESS === 'on' });
   const deps: AppDeps = { ...core, starter, ui: createUiRouter({ ...core, temporal }) };
   const running = await listen(deps, { port: config.PORT, host: config.HOST, starter });
   log.info({ url: running.url }, 'gateway listening');
