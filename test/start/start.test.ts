@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { workflowIdOf } from '../../src/infra/temporal/deliveryClient';
 import { portIsOpen } from '../../src/local/devServer';
 import { freePort } from '../../dev-support/ports';
 import { freeLowPort } from '../../src/local/realServer';
@@ -68,7 +70,7 @@ async function api(s: Started, method: string, route: string, key: string, body?
  * Issue 23: the dev server's Web UI decodes payloads through the gateway's codec server: its settings name the
  * gateway's /codec/web-ui/<token>, which answers a browser on the UI's origin (CORS) with the payload in clear.
  */
-async function webUiDecodes(s: Started): Promise<void> {
+async function webUiDecodes(s: Started, workflowId: string, eventId: string): Promise<void> {
   const settings = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
   const endpoint = settings.Codec?.Endpoint ?? '';
   assert.match(endpoint, new RegExp(`^http://127\\.0\\.0\\.1:${ports.gateway}/codec/web-ui/[A-Za-z0-9_-]{32,}$`), `the Web UI's codec endpoint: ${JSON.stringify(settings.Codec)}`);
@@ -81,6 +83,17 @@ async function webUiDecodes(s: Started): Promise<void> {
   const res = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { origin, 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify(sealed.body) });
   assert.equal(res.headers.get('access-control-allow-origin'), origin);
   assert.deepEqual(((await res.json()) as { payloads: unknown[] }).payloads, [plain]);
+  // and a browser on the Web UI's page of an event workflow reads its input in clear (the event id), through /codec
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  try {
+    const page = await browser.newPage();
+    const decoded = page.waitForResponse((r) => r.url().includes('/codec/web-ui/') && r.url().includes('/decode') && r.status() === 200, { timeout: 60_000 });
+    await page.goto(`${origin}/namespaces/default/workflows/${workflowId}`);
+    await decoded;
+    await page.getByText(eventId).first().waitFor({ timeout: 60_000 });
+  } finally {
+    await browser.close();
+  }
 }
 
 before(async () => {
@@ -134,7 +147,7 @@ describe('hrhooks start (all-in-one)', () => {
     await waitFor('delivered', async () => (await api(first, 'GET', `/v1/deliveries/${deliveryId}`, first.admin)).body.status === 'delivered' || undefined, 30_000);
     const payloadKey = fs.readFileSync(path.join(dataDir, 'payload.key'), 'utf8');
     assert.equal(fs.statSync(path.join(dataDir, 'payload.key')).mode & 0o777, 0o600, 'the payload key is generated into the data dir, mode 600');
-    if (kind === 'dev') await webUiDecodes(first);
+    if (kind === 'dev') await webUiDecodes(first, workflowIdOf(deliveryId)!, 'evt-start-1');
     assert.equal(await stop(first), 0);
     assert.equal(await portIsOpen('127.0.0.1', ports.gateway), false, 'gateway port closed');
     assert.equal(await portIsOpen('127.0.0.1', ports.temporal), false, `Temporal ${kind} server stopped`);
