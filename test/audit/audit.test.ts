@@ -314,7 +314,9 @@ describe('audit trail', () => {
     assert.ok(api.length > 20 && ui.length > 15, 'the scan finds the routes');
     assert.deepEqual(api.filter((r) => !covered(API_AUDIT, r)), [], 'API routes with no entry in API_AUDIT (src/interfaces/api/auditActions.ts)');
     assert.deepEqual(ui.filter((r) => !covered(WEB_AUDIT, r)), [], 'web routes with no entry in WEB_AUDIT');
-    const documented = API_ROUTES.filter((r) => r.method !== 'get').map((r) => `${r.method} ${r.path}`).filter((r) => !r.includes('/v1/tenants/{id}/portal-sessions'));
+    // a tenant-named form (/v1/tenants/{id}/keys…) is the same route as /v1/keys… once tenantContext.ts rewrote it
+    const documented = API_ROUTES.filter((r) => r.method !== 'get')
+      .map((r) => `${r.method} ${r.path.replace(/^\/v1\/tenants\/\{id\}\/(events|keys|portal-sessions)/, '/v1/$1')}`);
     assert.deepEqual(documented.filter((r) => !(r in API_AUDIT)), [], 'documented routes with no audit action');
     const input = (body: Record<string, unknown>) => ({ params: { id: 't1' }, body, response: {}, location: null });
     assert.equal(describeAction(API_AUDIT['patch /v1/tenants/{id}']!, input({ retention: { events: '90d' } })).action, 'retention.updated');

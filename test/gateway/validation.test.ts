@@ -149,6 +149,13 @@ describe('gateway edges', () => {
       'post /v1/subscriptions/{id}/activate-credential', 'post /v1/subscriptions/{id}/resume', 'get /v1/deliveries', 'get /v1/deliveries/{id}',
       'post /v1/deliveries/{id}/resync', 'post /v1/deliveries/{id}/mark-processed', 'post /v1/deliveries/resync',
       'get /v1/dashboard', 'get /v1/subscriptions/{id}/health', 'get /v1/keys', 'post /v1/keys/{id}/revoke', 'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json',
+      // tenants (issue 22)
+      'post /v1/tenants/{id}/events', 'post /v1/keys', 'delete /v1/keys/{id}', 'post /v1/tenants/{id}/keys', 'get /v1/tenants/{id}/keys',
+      'post /v1/platform-keys', 'get /v1/platform-keys', 'post /v1/platform-keys/{id}/revoke', 'post /v1/tenants', 'get /v1/tenants',
+      'get /v1/tenants/{id}', 'patch /v1/tenants/{id}', 'post /v1/tenants/{id}/disable', 'post /v1/tenants/{id}/enable', 'delete /v1/tenants/{id}',
+      'post /v1/tenants/{id}/portal-sessions',
+      // personal data and audit (issue 23)
+      'get /v1/audit', 'get /v1/platform-audit', 'post /v1/erasures', 'get /v1/erasures', 'get /v1/employees/{employeeId}/export',
     ];
     for (const route of expected) {
       const [method, path] = route.split(' ') as [string, string];

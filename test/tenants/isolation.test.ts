@@ -41,6 +41,9 @@ type Who = 'platform' | 'admin' | 'producer' | 'none';
  */
 const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown; namesB?: true }> = {
   'post /v1/events': { scope: 'producer', body: () => employeeEvent('employee.updated') },
+  'post /v1/tenants/{id}/events': { scope: 'producer', body: () => employeeEvent('employee.updated') },
+  'post /v1/tenants/{id}/keys': { scope: 'admin', body: () => ({ scope: 'producer', name: 'made by A for B' }) },
+  'get /v1/tenants/{id}/keys': { scope: 'admin' },
   'post /v1/subscriptions': { scope: 'admin', body: () => ({ name: 'made by A in the matrix', url: 'http://127.0.0.1:9/a-matrix', format: 'standard', events: ['employee.created'] }) },
   'get /v1/subscriptions': { scope: 'admin' },
   'get /v1/subscriptions/{id}': { scope: 'admin' },
@@ -61,6 +64,7 @@ const ROUTES: Record<string, { scope: Who; body?: (ids: BIds) => unknown; namesB
   'get /v1/keys': { scope: 'admin' },
   'post /v1/keys': { scope: 'admin', body: () => ({ scope: 'producer', name: 'made by A in the matrix' }) },
   'post /v1/keys/{id}/revoke': { scope: 'admin' },
+  'delete /v1/keys/{id}': { scope: 'admin' },
   'post /v1/portal-sessions': { scope: 'admin', body: () => ({ role: 'viewer' }) },
   'post /v1/tenants/{id}/portal-sessions': { scope: 'admin', body: () => ({ role: 'admin' }) },
   'get /v1/platform-keys': { scope: 'platform' },

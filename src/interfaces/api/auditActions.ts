@@ -69,6 +69,7 @@ export const API_AUDIT: Record<string, RouteAudit | null> = {
   'post /v1/deliveries/{id}/mark-processed': { action: 'delivery.marked_processed', target: delivery, detail: hasNote },
   'post /v1/keys': { action: 'key.created', target: { type: 'key', id: answered('id') }, detail: (i) => ({ scope: i.response.scope ?? i.body.scope }) },
   'post /v1/keys/{id}/revoke': { action: 'key.revoked', target: { type: 'key', id: param('id') } },
+  'delete /v1/keys/{id}': { action: 'key.revoked', target: { type: 'key', id: param('id') } },
   'post /v1/portal-sessions': { action: 'portal.link_issued', detail: (i) => ({ role: i.body.role ?? 'admin' }) },
   'post /v1/platform-keys': { action: 'platform_key.created', level: 'platform', target: { type: 'key', id: answered('id') } },
   'post /v1/platform-keys/{id}/revoke': { action: 'platform_key.revoked', level: 'platform', target: { type: 'key', id: param('id') } },

@@ -3,7 +3,7 @@
 // manages its own tenant's keys, never platform keys. /v1/platform-keys (platform keys only): the platform's
 // own keys, which belong to no tenant. A thin door onto src/app: answers carry id, name, scope, tenant,
 // prefix, fingerprint and dates, never a key or its hash (except the new key, once, with cache-control: no-store).
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { listKeys, revokeKey } from '../../../app/keys/apiKeys';
 import { createPlatformKey, createTenantKey, listPlatformKeys, revokePlatformKey } from '../../../app/tenants/keys';
 import { callerOf, requireScope } from '../auth';
@@ -24,11 +24,14 @@ function tenantKeyRoutes(deps: RouteDeps, router: Router): void {
     res.set('cache-control', 'no-store').json({ items: await listKeys(scoped(deps, res).pool) });
   });
 
-  router.post('/v1/keys/:id/revoke', async (req, res) => {
+  const revoke = async (req: Request<{ id: string }>, res: Response) => {
     const outcome = await revokeKey(scoped(deps, res), req.params.id, callerOf(res).name);
     if (!outcome) throw new NotFoundError(`no API key ${req.params.id}`);
     res.set('cache-control', 'no-store').json(outcome.key);
-  });
+  };
+  router.post('/v1/keys/:id/revoke', revoke);
+  // the spec's form (SPEC.md §9): the same revocation
+  router.delete('/v1/keys/:id', revoke);
 }
 
 function platformKeyRoutes(deps: RouteDeps, router: Router): void {
