@@ -11,6 +11,7 @@ import { spawnWorker, type WorkerChild } from '../support/processes';
 import { sharedTemporalAddress, testClient, uniqueTaskQueue } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 import { createTenant, getTenant, updateTenantFields } from '../../src/app/tenants/manage';
+import { runRetention } from '../../src/app/retention/run';
 import { recordAttempts, writeDeliveryStatus, type AttemptRecord } from '../../src/infra/db/deliveryStatus';
 import { retentionScheduleId } from '../../src/infra/temporal/retentionSchedule';
 
@@ -224,6 +225,20 @@ describe('retention per tenant', () => {
     await writeDeliveryStatus(db.pool, id, 'retrying', null, undefined, { number: 1, at: daysAgo(5).toISOString(), error: 'lost', outcome: 'retry' });
     await writeDeliveryStatus(db.pool, id, 'retrying', null, undefined, { number: 2, at: daysAgo(5).toISOString(), error: 'lost', outcome: 'retry' });
     assert.deepEqual((await attemptRows(id)).map((a) => a.number), [1, 2]);
+  });
+
+  test('one run at a time: a run that finds another going on (another worker, a local activity run again) skips', async () => {
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [0x68726b72]);
+      const result = await runRetention(db.pool, { events: '30d', bodies: '10d' });
+      assert.equal(result.skipped, true);
+      assert.equal(result.partitionsCreated + result.deliveriesDeleted + result.bodiesStripped, 0);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1)', [0x68726b72]);
+      holder.release();
+    }
+    assert.equal((await runRetention(db.pool, { events: '30d', bodies: '10d' })).skipped, false);
   });
 
   test('tenant retention: stored through the tenant use cases, bad periods named by field', async () => {

@@ -7,7 +7,7 @@ import {
   cutoffsFor, daysAhead, effectiveRetention, longestEventsDays, partitionExpired, type RetentionPeriods,
 } from '../../domain/retention/policy';
 import {
-  deleteExpired, dropDayPartition, ensureDayPartitions, listDayPartitions, stripBodies, tenantRetentions,
+  deleteExpired, dropDayPartition, exclusively, ensureDayPartitions, listDayPartitions, stripBodies, tenantRetentions,
 } from '../../infra/db/retention';
 
 /** Days of partitions kept ready ahead of today: a worker stopped for less than this writes into partitions. */
@@ -21,6 +21,8 @@ export const ROW_WISE_SHARE = 0.2;
 const paced = (share: number) => (batchMs: number) => new Promise<void>((r) => setTimeout(r, batchMs * (1 / share - 1)));
 
 export interface RetentionResult {
+  /** True when another run was going on (nothing done: it does the work). */
+  skipped: boolean;
   partitionsCreated: number;
   partitionsDropped: string[];
   attemptsInDroppedPartitions: number;
@@ -46,10 +48,20 @@ export async function longestEventsPeriod(pool: Pool, defaults: RetentionPeriods
   return (await periods(pool, defaults)).longest;
 }
 
+/** One run, unless another is going on (several workers, or a local activity run again): then `skipped`. */
 export async function runRetention(pool: Pool, defaults: RetentionPeriods, now = new Date(), share = ROW_WISE_SHARE): Promise<RetentionResult> {
+  const done = await exclusively(pool, () => runOnce(pool, defaults, now, share));
+  return done ?? {
+    skipped: true, partitionsCreated: 0, partitionsDropped: [], attemptsInDroppedPartitions: 0, attemptsKeptOpen: 0, bodiesStripped: 0,
+    attemptsDeleted: 0, deliveriesDeleted: 0, eventsDeleted: 0, longestEventsDays: (await periods(pool, defaults)).longest, partitionsMs: 0, rowWiseMs: 0,
+  };
+}
+
+async function runOnce(pool: Pool, defaults: RetentionPeriods, now: Date, share: number): Promise<RetentionResult> {
   const { tenants, longest } = await periods(pool, defaults);
   const started = performance.now();
   const result: RetentionResult = {
+    skipped: false,
     partitionsCreated: await ensureDayPartitions(pool, daysAhead(now, PARTITION_DAYS_AHEAD)),
     partitionsDropped: [], attemptsInDroppedPartitions: 0, attemptsKeptOpen: 0,
     bodiesStripped: 0, attemptsDeleted: 0, deliveriesDeleted: 0, eventsDeleted: 0, longestEventsDays: longest,

@@ -127,6 +127,26 @@ export async function deleteExpired(pool: Pool, tenantId: string, before: Date, 
   return { attempts, deliveries, events };
 }
 
+const RUN_LOCK = 0x68726b72; // "hrkr"
+
+/**
+ * Runs `run` unless another retention run holds the lock (another worker, or a local activity executed again
+ * while the first is still going): null then. A session lock on a connection of its own, freed if the process dies.
+ */
+export async function exclusively<T>(pool: Pool, run: () => Promise<T>): Promise<T | null> {
+  const client = await pool.connect();
+  try {
+    if (!(await client.query('SELECT pg_try_advisory_lock($1) AS got', [RUN_LOCK])).rows[0].got) return null;
+    try {
+      return await run();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** Every tenant (deleted ones too: their rows age like the others) and its own retention, as stored. */
 export async function tenantRetentions(pool: Pool): Promise<Array<{ tenantId: string; retention: { events?: string; bodies?: string } }>> {
   const { rows } = await pool.query('SELECT id, retention FROM tenants ORDER BY id');
