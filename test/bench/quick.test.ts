@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SCENARIOS = ['idle', 'raw', 'engine', 'throughput', 'latency', 'fan-out', 'fan-out-10', 'producers', 'backlog', 'retry accuracy', 'dead endpoint', 'noisy-neighbour', 'retention-expiry'];
+const SCENARIOS = ['idle', 'raw', 'engine', 'throughput', 'latency', 'fan-out', 'fan-out-10', 'producers', 'backlog', 'retry accuracy', 'dead endpoint', 'tenant-scope', 'noisy-neighbour', 'retention-expiry'];
 const CPU_GROUPS = ['worker', 'gateway', 'receiver', 'temporal', 'postgres', 'engine', 'bench'];
 
 function assertFinite(value: unknown, what: string): void {
