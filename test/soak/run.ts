@@ -21,7 +21,7 @@ import { startRealServer } from '../../src/local/realServer';
 import { freePort } from '../../dev-support/ports';
 import { spawnWorker, type WorkerChild } from '../support/processes';
 import { startReceiver, type RecordedRequest } from '../support/receiver';
-import { TEST_SECRET_KEY } from '../support/temporal';
+import { TEST_PAYLOAD_KEY, TEST_SECRET_KEY } from '../support/temporal';
 import { createFaults, FAULT_EVENT_TYPE } from './faults';
 
 const say = (line: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     const taskQueue = `soak-${crypto.randomBytes(4).toString('hex')}`;
     const config = loadConfig({
       DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, PORT: String(await freePort()),
-      HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_ADMIN_KEY: admin, HRHOOKS_PRODUCER_KEY: producer,
+      HRHOOKS_SECRET_KEY: TEST_SECRET_KEY, HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY, HRHOOKS_ADMIN_KEY: admin, HRHOOKS_PRODUCER_KEY: producer,
       HRHOOKS_EGRESS_ALLOW: '127.0.0.1/32', HRHOOKS_RATE_LIMIT: '1000000', HRHOOKS_DATA_DIR: scratch, LOG_LEVEL: 'error',
     });
     const gateway = await startGateway(config, createLogger('error', 'gateway'));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../dev-support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { sharedTemporalAddress } from '../support/temporal';
+import { sharedTemporalAddress, TEST_PAYLOAD_KEY } from '../support/temporal';
 import { waitFor } from '../support/waitFor';
 import { build, exitWithin, killAll, processesOf, spawnHrhooks, startSetup } from './startProcess';
 
@@ -30,6 +30,8 @@ function roleEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `exit-${process.pid}`,
     HRHOOKS_SECRET_KEY: 'process-exit-test-secret-key-0123456789',
+    // one installation's payload key for every role (each role has a data dir of its own)
+    HRHOOKS_PAYLOAD_KEY: TEST_PAYLOAD_KEY,
     HRHOOKS_ADMIN_KEY: 'hrk_admin_process_exit_test_key',
     HRHOOKS_PRODUCER_KEY: 'hrk_prod_process_exit_test_key',
     LOG_LEVEL: 'info',
