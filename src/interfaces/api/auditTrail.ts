@@ -4,7 +4,7 @@
 // address (proxy-aware req.ip) and the request id a proxy gave.
 import ipaddr from 'ipaddr.js';
 import type { Request, RequestHandler, Response } from 'express';
-import { ownTarget, recordAudit, type AuditEntry } from '../../app/audit/record';
+import { ownTarget, recordAudit, type AuditActor, type AuditEntry } from '../../app/audit/record';
 import type { ApiKey } from '../../infra/db/apiKeys';
 import type { Logger } from '../../infra/observability/log';
 import type { Tenant } from '../../app/tenants/scope';
@@ -47,6 +47,35 @@ export function beforeAnswer(res: Response, log: Logger, work: () => Promise<voi
   }) as Response['end'];
 }
 
+/** A request's body as an object (an empty one for anything else): what an action's description reads. */
+export function bodyObject(req: Request): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+}
+
+/**
+ * Records an answered action as a door saw it: the action as described, its target only when it is the tenant's
+ * own (no echo of another tenant's ids), and the request's facts (status, address, request id).
+ */
+export async function recordAnswered(
+  pool: Pool,
+  req: Request,
+  res: Response,
+  seen: { door: 'api' | 'web'; tenantId: string | null; actor: AuditActor; described: ReturnType<typeof describeAction>; outcome: AuditEntry['outcome'] },
+): Promise<void> {
+  const { door, tenantId, actor, described, outcome } = seen;
+  await recordAudit(pool, {
+    tenantId,
+    actor,
+    ...described,
+    target: await ownTarget(pool, tenantId, described.target),
+    outcome,
+    status: res.statusCode,
+    address: auditAddress(req),
+    requestId: requestIdOf(req),
+    door,
+  });
+}
+
 /** Keeps a reference to the JSON answer (read for its id and counts only). */
 function keepJsonAnswer(res: Response): () => Record<string, unknown> {
   let answer: Record<string, unknown> = {};
@@ -69,24 +98,11 @@ export function auditApi(deps: { pool: Pool; log: Logger }): RequestHandler {
       const key = res.locals.apiKey as ApiKey | undefined;
       // no key: nothing was attempted by anyone we know (the failed-authentication throttle counts those)
       if (!key || res.statusCode === 429) return;
-      const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-      const input: AuditInput = { params: matched.params, body, response: answer(), location: null };
+      const input: AuditInput = { params: matched.params, body: bodyObject(req), response: answer(), location: null };
       const tenant = res.locals.tenant as Tenant | undefined;
       const tenantId = audit.level === 'platform' ? null : (tenant?.id ?? key.tenantId);
-      const described = describeAction(audit, input);
-      const outcome = outcomeOf(res.statusCode);
-      const entry: AuditEntry = {
-        tenantId,
-        actor: { type: 'key', id: key.id, name: key.name },
-        ...described,
-        target: await ownTarget(deps.pool, tenantId, described.target),
-        outcome,
-        status: res.statusCode,
-        address: auditAddress(req),
-        requestId: requestIdOf(req),
-        door: 'api',
-      };
-      await recordAudit(deps.pool, entry);
+      const actor: AuditActor = { type: 'key', id: key.id, name: key.name };
+      await recordAnswered(deps.pool, req, res, { door: 'api', tenantId, actor, described: describeAction(audit, input), outcome: outcomeOf(res.statusCode) });
     });
     next();
   };

@@ -2,11 +2,11 @@
 // as ../api/auditActions.ts WEB_AUDIT maps its route. The actor is the session (a key's, or a portal session's
 // name and role); signing in takes it from the session just opened, signing out from the one about to end. An
 // action answered with an error message (a 303 whose flash is an error) is recorded as refused.
-import type { RequestHandler, Request, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { findUiSession, type OpenedUiSession } from '../../app/access/uiSessions';
-import { ownTarget, recordAudit, tenantOfTarget, type AuditActor } from '../../app/audit/record';
+import { tenantOfTarget, type AuditActor } from '../../app/audit/record';
 import { WEB_AUDIT, describeAction, matchAuditRoute } from '../api/auditActions';
-import { auditAddress, beforeAnswer, outcomeOf, requestIdOf } from '../api/auditTrail';
+import { beforeAnswer, bodyObject, outcomeOf, recordAnswered } from '../api/auditTrail';
 import { readCookies, requestScopeOf, sessionOf, type UiDeps } from './respond';
 
 const SESSION_COOKIE = 'hrhooks_session';
@@ -37,10 +37,6 @@ async function sessionOfCookie(deps: UiDeps, value: string | null | undefined): 
   return value ? findUiSession(deps, value) : null;
 }
 
-function formOf(req: Request): Record<string, unknown> {
-  return req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
-}
-
 export function auditWeb(deps: UiDeps): RequestHandler {
   return async (req, res, next) => {
     const matched = matchAuditRoute(WEB_AUDIT, req.method, req.path);
@@ -54,22 +50,13 @@ export function auditWeb(deps: UiDeps): RequestHandler {
       const session = opened ?? sessionOf(res) ?? leaving;
       if (!session && audit.action !== 'session.sign_in') return; // no session: nothing was done, by no one we know
       const location = res.getHeader('location');
-      const described = describeAction(audit, { params: matched.params, body: formOf(req), response: {}, location: typeof location === 'string' ? location : null });
+      const described = describeAction(audit, { params: matched.params, body: bodyObject(req), response: {}, location: typeof location === 'string' ? location : null });
       const scopeTenant = requestScopeOf(res)?.scope.tenant?.id ?? null;
       const named = described.target?.type === 'tenant' ? described.target.id : null;
       const tenantId = session?.tenantId ?? named ?? scopeTenant ?? (await tenantOfTarget(deps.pool, described.target));
       const outcome = res.statusCode < 400 && flashIsError(res) ? 'refused' : outcomeOf(res.statusCode);
-      await recordAudit(deps.pool, {
-        tenantId,
-        actor: session ? actorOf(session) : { type: 'anonymous', name: '(no valid key)' },
-        ...described,
-        target: await ownTarget(deps.pool, tenantId, described.target),
-        outcome,
-        status: res.statusCode,
-        address: auditAddress(req),
-        requestId: requestIdOf(req),
-        door: 'web',
-      });
+      const actor: AuditActor = session ? actorOf(session) : { type: 'anonymous', name: '(no valid key)' };
+      await recordAnswered(deps.pool, req, res, { door: 'web', tenantId, actor, described, outcome });
     });
     next();
   };
