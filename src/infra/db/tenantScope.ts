@@ -16,10 +16,19 @@ function scopeStatement(tenantId: string, local: boolean): string {
 
 const UNSCOPE = 'RESET ROLE; RESET hrhooks.tenant';
 
+const ignore = () => undefined;
+
 function scopedClient(client: PoolClient, onRelease: (err?: Error | boolean) => void): PoolClient {
   const release = (err?: Error | boolean) => {
     if (err) return onRelease(err);
-    client.query(UNSCOPE).then(() => onRelease(), (failed: Error) => onRelease(failed));
+    client.on('error', ignore);
+    client.query(UNSCOPE).then(
+      () => {
+        client.off('error', ignore);
+        onRelease();
+      },
+      (failed: Error) => onRelease(failed),
+    );
   };
   return Object.assign(client, { release });
 }
@@ -37,16 +46,21 @@ export function tenantPool(pool: Pool, tenantId: string): Pool {
   const connect = async (): Promise<PoolClient> => {
     const client = await base.connect();
     const originalRelease = client.release.bind(client);
+    // a connection dying here (Postgres stopped) is this promise's rejection, never an uncaught 'error' event
+    client.on('error', ignore);
     try {
       await client.query(scopeStatement(tenantId, false));
     } catch (err) {
       originalRelease(err as Error);
       throw err;
+    } finally {
+      client.off('error', ignore);
     }
     return scopedClient(client, originalRelease);
   };
   const query = async (...args: unknown[]): Promise<QueryResult> => {
     const client = await base.connect();
+    client.on('error', ignore);
     let failure: Error | undefined;
     try {
       await client.query(`BEGIN; ${scopeStatement(tenantId, true)}`);
@@ -58,6 +72,7 @@ export function tenantPool(pool: Pool, tenantId: string): Pool {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.off('error', ignore);
       client.release(failure);
     }
   };
